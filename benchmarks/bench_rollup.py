@@ -1,0 +1,278 @@
+"""Roll-up benchmark at national scale on PostgreSQL (not run as a test).
+
+Builds the 2025 structure — 34 provinces, 3,321 communes, ~100,000 residential
+areas — and N activity records (default 10 million) over 2024–2025, plus
+mediation cases, then times in one run the 9-month report for the nation, one
+province and one commune with the real code (`reports.selectors.report_build`:
+one UNION ALL statement over the subtree) against a naive baseline that loops
+over the units of the subtree with one ORM query per unit.
+
+    MATTRAN_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_reports \\
+        python benchmarks/bench_rollup.py [--records 10000000] [--rebuild]
+
+The database is created if missing and reused between runs (the data set is
+built once; --rebuild drops it). Run from the repository root with src/ on
+PYTHONPATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+PROVINCES = 34
+COMMUNES = 3321
+AREAS_PER_COMMUNE = 30  # 99,630 residential areas
+VERSION = "bench-2025"
+
+
+def setup_django(url: str) -> None:
+    os.environ["MATTRAN_DATABASE_URL"] = url
+    os.environ["MATTRAN_DEBUG"] = "0"  # no query log: time what production runs
+    os.environ.setdefault("MATTRAN_SECRET_KEY", "benchmark-only")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mattran.settings")
+    os.environ.setdefault("MATTRAN_DATA_DIR", "/tmp/mattran-bench")
+    import django
+
+    django.setup()
+
+
+def ensure_database(url: str, rebuild: bool) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and rebuild:
+            conn.execute(f'DROP DATABASE "{name}"')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build(records: int) -> None:
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from mattran.units.models import Level, StructureVersion, Unit
+    from mattran.units.services import unit_paths_assign
+
+    call_command("migrate", verbosity=0)
+    if StructureVersion.objects.filter(code=VERSION).exists():
+        print("Dữ liệu đã có, dùng lại (--rebuild để tạo lại).")
+        return
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        version = StructureVersion.objects.create(
+            code=VERSION, name="Địa giới 2025 (benchmark)", valid_from=dt.date(2024, 1, 1)
+        )
+        provinces = [
+            Unit(
+                version=version,
+                level=Level.PROVINCE,
+                kind="Tỉnh",
+                name=f"Tỉnh {i:02d}",
+                code=f"P{i:02d}",
+            )
+            for i in range(1, PROVINCES + 1)
+        ]
+        unit_paths_assign(provinces)
+        communes = [
+            Unit(
+                version=version,
+                parent=provinces[i % PROVINCES],
+                level=Level.COMMUNE,
+                kind="Xã",
+                name=f"Xã {i:05d}",
+                code=f"C{i:05d}",
+            )
+            for i in range(COMMUNES)
+        ]
+        unit_paths_assign(communes)
+    print(f"  34 tỉnh, {COMMUNES} xã: {time.perf_counter() - t0:.1f}s")
+    with connection.cursor() as cur:
+        t0 = time.perf_counter()
+        cur.execute(
+            """
+            INSERT INTO units_unit (version_id, parent_id, level, kind, name, code, path,
+                                    search_key)
+            SELECT c.version_id, c.id, 4, 'Tổ dân phố', 'Tổ ' || g, '',
+                   '~' || c.id || '-' || g, 'to ' || g
+            FROM units_unit c CROSS JOIN generate_series(1, %s) g
+            WHERE c.version_id = %s AND c.level = 3
+            """,
+            [AREAS_PER_COMMUNE, version.pk],
+        )
+        cur.execute(
+            """
+            UPDATE units_unit a SET path = p.path || a.id || '/'
+            FROM units_unit p WHERE a.parent_id = p.id AND a.path LIKE '~%%'
+            """
+        )
+        print(f"  {COMMUNES * AREAS_PER_COMMUNE} khu dân cư: {time.perf_counter() - t0:.1f}s")
+        cur.execute("SELECT id, code FROM activities_activitytype ORDER BY id")
+        types = cur.fetchall()
+        cur.execute(
+            "CREATE TEMP TABLE bench_units AS SELECT row_number() OVER (ORDER BY id) AS n, id, "
+            "path FROM units_unit WHERE version_id = %s AND level >= 3",
+            [version.pk],
+        )
+        cur.execute("SELECT count(*) FROM bench_units")
+        n_units = cur.fetchone()[0]
+        type_ids = "ARRAY[" + ",".join(str(t[0]) for t in types) + "]"
+        propaganda = next(t[0] for t in types if t[1] == "tuyen_truyen")
+        batch = 1_000_000
+        t0 = time.perf_counter()
+        for start in range(0, records, batch):
+            size = min(batch, records - start)
+            # Records spread over all communes and residential areas and over 2024–2025.
+            cur.execute(
+                f"""
+                INSERT INTO activities_activityrecord (unit_id, unit_path, type_id, date, title,
+                    notes, attendance, subject, attachment, search_key, created_at, updated_at)
+                SELECT u.id, u.path, t.type_id,
+                       DATE '2024-01-01' + ((g * 7919) %% 730)::int,
+                       'Hoạt động ' || g, '',
+                       CASE WHEN t.type_id = {propaganda} THEN 20 + (g %% 180) END,
+                       '', '', 'hoat dong ' || g, now(), now()
+                FROM generate_series(%s::bigint, %s::bigint) g
+                JOIN bench_units u ON u.n = 1 + (g * 104729) %% %s
+                CROSS JOIN LATERAL (SELECT ({type_ids})[1 + (g %% {len(types)})] AS type_id) t
+                """,
+                [start + 1, start + size, n_units],
+            )
+            print(f"  {start + size:>10,} hoạt động: {time.perf_counter() - t0:.0f}s", flush=True)
+        cur.execute(
+            """
+            INSERT INTO activities_mediationcase (unit_id, unit_path, received_on, title, outcome,
+                closed_on, notes, created_at, updated_at)
+            SELECT u.id, u.path, DATE '2024-01-01' + (g %% 700)::int, 'Vụ việc ' || g,
+                   CASE WHEN g %% 10 = 0 THEN 'pending' WHEN g %% 10 = 1 THEN 'failed'
+                        ELSE 'resolved' END,
+                   CASE WHEN g %% 10 = 0 THEN NULL
+                        ELSE DATE '2024-01-01' + (g %% 700)::int + 12 END,
+                   '', now(), now()
+            FROM generate_series(1, %s::bigint) g JOIN bench_units u ON u.n = 1 + (g * 7919) %% %s
+            """,
+            [max(records // 20, 1), n_units],
+        )
+        t0 = time.perf_counter()
+        cur.execute("ANALYZE")
+        print(f"  ANALYZE: {time.perf_counter() - t0:.0f}s")
+
+
+def timed(fn, repeat: int = 3) -> tuple[float, object]:
+    fn()  # warm-up (caches, plans)
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def naive(unit, version, period, sample: int | None):
+    """Per-unit ORM loop: for every unit of the subtree, one query for its own records."""
+    from django.db.models import Count, Q, Sum
+
+    from mattran.activities.models import ActivityRecord
+    from mattran.units.models import Unit
+
+    units = Unit.objects.filter(version=version)
+    if unit is not None:
+        units = units.filter(Unit.subtree_q(unit.path))
+    ids = list(units.values_list("id", flat=True))
+    scale = 1.0
+    if sample and len(ids) > sample:
+        scale = len(ids) / sample
+        ids = ids[:: len(ids) // sample][:sample]
+    totals: dict[int, list[int]] = {}
+    for uid in ids:
+        rows = (
+            ActivityRecord.objects.filter(unit_id=uid)
+            .filter(Q(date__range=(period.start, period.end)))
+            .values("type_id")
+            .annotate(n=Count("id"), att=Sum("attendance"))
+        )
+        for r in rows:
+            t = totals.setdefault(r["type_id"], [0, 0])
+            t[0] += r["n"]
+            t[1] += r["att"] or 0
+    return totals, scale, len(ids)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000_000)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--naive-sample",
+        type=int,
+        default=3000,
+        help="units sampled for the naive loop on big subtrees (time is extrapolated)",
+    )
+    args = parser.parse_args()
+    url = os.environ.get(
+        "MATTRAN_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_reports"
+    )
+    ensure_database(url, args.rebuild)
+    setup_django(url)
+    build(args.records)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mattran.core.periods import Period
+    from mattran.reports.selectors import report_build
+    from mattran.units.models import StructureVersion, Unit
+
+    version = StructureVersion.objects.get(code=VERSION)
+    period = Period.nine_months(2025)
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM activities_activityrecord")
+        total = cur.fetchone()[0]
+    province = Unit.objects.filter(version=version, level=1).order_by("path").first()
+    commune = Unit.objects.filter(version=version, level=3).order_by("path").first()
+    print(f"\n{total:,} hoạt động; kỳ {period.label} so với cùng kỳ năm trước\n")
+    head = f"{'phạm vi':<28}{'báo cáo':>10}{'truy vấn':>10}"
+    print(head + f"{'vòng lặp từng đơn vị':>26}{'số đơn vị':>12}")
+    for label, unit in (("toàn quốc", None), (province.name, province), (commune.name, commune)):
+
+        def run(u=unit):
+            return report_build(user=None, unit=u, period=period, version=version)
+
+        seconds, report = timed(run)
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            run()
+        naive_seconds, (totals, scale, n) = timed(
+            lambda u=unit: naive(u, version, period, args.naive_sample), repeat=1
+        )
+        estimate = naive_seconds * scale
+        note = " (ước tính từ mẫu)" if scale > 1 else ""
+        print(
+            f"{label:<28}{seconds * 1000:>8.0f}ms{len(ctx.captured_queries):>10}"
+            f"{estimate * 1000:>16.0f}ms{note:<10}{int(n * scale):>12,}"
+        )
+        if scale == 1:  # the two ways must agree
+            tt = report.figures["tuyen_truyen"].totals[0]
+            naive_tt = sum(v[0] for k, v in totals.items() if k == _type_id("tuyen_truyen"))
+            assert tt == naive_tt, (tt, naive_tt)
+
+
+def _type_id(code: str) -> int:
+    from mattran.activities.models import ActivityType
+
+    return ActivityType.objects.get(code=code).pk
+
+
+if __name__ == "__main__":
+    main()

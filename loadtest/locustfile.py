@@ -1,0 +1,265 @@
+"""The busiest hour of the year, for locust (run by scripts/loadtest.sh).
+
+Three kinds of people at once, against a production-configured instance:
+- WardEditor, one per ward of the province (126 for Hà Nội since 1 July 2025):
+  signs in, records two activities of the period, opens the ward's report and
+  submits it, then keeps looking at the report and the activity list;
+- Approver, the city's standing board (4 accounts): opens the city roll-up of
+  all wards, the submission completeness page, exports the roll-up to Excel,
+  and approves each ward report as soon as it is submitted;
+- PublicDonor (every other user): looks up donations by name on the public
+  portal and opens fund disclosure pages.
+
+Every write the driver believes it made is confirmed by the success message
+of the page it lands on, and written to driver.json at the end; verify.py then
+counts the database against it (nothing lost, nothing doubled).
+
+Settings from the environment: LOAD_SEED (seed.json of seed.py), LOAD_OUT, and
+LOAD_THINK: a factor on every user's pause between actions (1 = the default
+pauses of a few seconds; larger spreads the same work over more time).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import uuid
+from collections import deque
+from pathlib import Path
+
+from locust import HttpUser, between, events, task
+
+HERE = Path(__file__).resolve().parent
+SEED_PATH = Path(os.environ.get("LOAD_SEED", HERE / "out" / "seed.json"))
+OUT = Path(os.environ.get("LOAD_OUT", HERE / "out"))
+MARK = "[tải]"
+THINK = float(os.environ.get("LOAD_THINK", "1"))
+
+
+def load_seed() -> dict:
+    if SEED_PATH.exists():
+        return json.loads(SEED_PATH.read_text(encoding="utf-8"))
+    # Importable without a seeded database (the smoke test lists the user classes).
+    return {
+        "period": "2025-Q4",
+        "city": {"id": 0, "name": ""},
+        "wards": [{"id": 0, "code": "", "name": "", "user": ""}],
+        "approvers": [""],
+        "password": "",
+        "donors": ["Nguyễn"],
+        "public_funds": [0],
+        "activity_type": 0,
+    }
+
+
+SEED = load_seed()
+PERIOD = SEED["period"]
+_next_ward = itertools.cycle(SEED["wards"])  # each editor takes the next ward
+_next_approver = itertools.cycle(SEED["approvers"])
+SUBMITTED: deque[dict] = deque()  # ward reports waiting for an approver
+
+# What the driver did, as confirmed by the application's own success messages, and
+# every write it attempted (sent, outcome unseen until confirmed): a write cut off
+# by a timeout or by the end of the run may or may not have been made.
+LEDGER: dict[str, list] = {
+    "activities": [],  # titles of recorded activities
+    "submissions": [],  # ward ids whose report was submitted
+    "approvals": [],  # ward ids whose report was approved
+}
+ATTEMPTED: dict[str, list] = {"activities": [], "submissions": [], "approvals": []}
+
+
+def _csrf(user: HttpUser) -> str:
+    return user.client.cookies.get("csrftoken", "")
+
+
+def _login(user: HttpUser, username: str) -> bool:
+    user.client.get("/dang-nhap/", name="GET /dang-nhap/")
+    with user.client.post(
+        "/dang-nhap/",
+        {"username": username, "password": SEED["password"], "csrfmiddlewaretoken": _csrf(user)},
+        name="POST /dang-nhap/",
+        catch_response=True,
+    ) as response:
+        if response.status_code != 200 or "/dang-nhap/" in response.url:
+            response.failure(f"login of {username} failed ({response.status_code})")
+            return False
+    return True
+
+
+def _write(user: HttpUser, url: str, data: dict, *, name: str, success: str, kind: str, key):
+    """POST a form; the write counts only if the landing page says it succeeded."""
+    ATTEMPTED[kind].append(key)
+    with user.client.post(
+        url, {**data, "csrfmiddlewaretoken": _csrf(user)}, name=name, catch_response=True
+    ) as response:
+        if response.status_code == 200 and success in response.text:
+            LEDGER[kind].append(key)
+            return True
+        response.failure(f"no '{success}' after {name} ({response.status_code})")
+        return False
+
+
+class WardEditor(HttpUser):
+    """Ward Front staff on the report deadline: record the last activities, submit."""
+
+    fixed_count = len(SEED["wards"])
+    wait_time = between(1 * THINK, 4 * THINK)
+
+    def on_start(self):
+        self.ward = next(_next_ward)
+        self.to_record = 2
+        self.submitted = False
+        self.ready = _login(self, self.ward["user"])
+
+    @task
+    def work(self):
+        if not self.ready:
+            self.ready = _login(self, self.ward["user"])
+            return
+        ward = self.ward["id"]
+        if self.to_record:
+            self.client.get(f"/hoat-dong/don-vi/{ward}/them/", name="GET activity form")
+            title = f"{MARK} Tuyên truyền {uuid.uuid4().hex[:12]}"
+            day = "2025-12-0" + str(random.randint(1, 9))  # noqa: S311
+            if _write(
+                self,
+                f"/hoat-dong/don-vi/{ward}/them/",
+                {
+                    "type": SEED["activity_type"],
+                    "date": day,
+                    "title": title,
+                    "attendance": random.randint(20, 300),  # noqa: S311
+                    "notes": "Ghi trong giờ cao điểm nộp báo cáo",
+                },
+                name="POST activity (record)",
+                success="Đã ghi hoạt động",
+                kind="activities",
+                key=title,
+            ):
+                self.to_record -= 1
+        elif not self.submitted:
+            self.client.get(f"/bao-cao/{ward}/{PERIOD}/", name="GET report (ward)")
+            if _write(
+                self,
+                f"/bao-cao/{ward}/{PERIOD}/nop/",
+                {},
+                name="POST report submit",
+                success="Đã nộp báo cáo",
+                kind="submissions",
+                key=ward,
+            ):
+                self.submitted = True
+                SUBMITTED.append(self.ward)
+        elif random.random() < 0.5:  # noqa: S311
+            self.client.get(f"/bao-cao/{ward}/{PERIOD}/", name="GET report (ward)")
+        else:
+            self.client.get(f"/hoat-dong/don-vi/{ward}/", name="GET activity list")
+
+
+class Approver(HttpUser):
+    """The city standing board: roll-ups, completeness, approvals."""
+
+    fixed_count = len(SEED["approvers"])
+    wait_time = between(1 * THINK, 3 * THINK)
+
+    def on_start(self):
+        self.ready = _login(self, next(_next_approver))
+
+    @task(3)
+    def rollup(self):
+        if self.ready:
+            city = SEED["city"]["id"]
+            self.client.get(f"/bao-cao/{city}/{PERIOD}/", name="GET report (city roll-up)")
+
+    @task(2)
+    def completeness(self):
+        if self.ready:
+            city = SEED["city"]["id"]
+            self.client.get(f"/bao-cao/{city}/{PERIOD}/tinh-hinh-nop/", name="GET completeness")
+
+    @task(1)
+    def export(self):
+        if self.ready:
+            city = SEED["city"]["id"]
+            self.client.get(f"/bao-cao/{city}/{PERIOD}/bao-cao.xlsx", name="GET roll-up XLSX")
+
+    @task(6)
+    def approve(self):
+        if not self.ready or not SUBMITTED:
+            return
+        ward = SUBMITTED.popleft()
+        self.client.get(f"/bao-cao/{ward['id']}/{PERIOD}/", name="GET report (ward)")
+        _write(
+            self,
+            f"/bao-cao/{ward['id']}/{PERIOD}/duyet/",
+            {"comment": "Đồng ý"},
+            name="POST report approve",
+            success="Đã duyệt báo cáo",
+            kind="approvals",
+            key=ward["id"],
+        )
+
+
+class PublicDonor(HttpUser):
+    """Anyone checking that their donation arrived."""
+
+    weight = 1
+    wait_time = between(2 * THINK, 8 * THINK)
+
+    @task(6)
+    def lookup(self):
+        name = random.choice(SEED["donors"])  # noqa: S311
+        words = name.split()
+        if len(words) > 2 and random.random() < 0.5:  # noqa: S311
+            name = " ".join(words[-2:])  # people type part of a name, without diacritics
+        self.client.get("/cong-khai/", params={"q": name}, name="GET public lookup")
+
+    @task(2)
+    def disclosure(self):
+        fund = random.choice(SEED["public_funds"])  # noqa: S311
+        self.client.get(f"/cong-khai/quy/{fund}/", name="GET fund disclosure")
+
+    @task(1)
+    def portal(self):
+        self.client.get("/cong-khai/", name="GET public portal")
+
+
+@events.test_stop.add_listener
+def _write_results(environment, **kwargs):
+    """After the last user stopped (in-flight tasks finished): the ledger and the
+    final figures per request type, both from the same moment."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    unconfirmed = {k: [x for x in v if x not in set(LEDGER[k])] for k, v in ATTEMPTED.items()}
+    data = {
+        **LEDGER,
+        "unconfirmed": unconfirmed,
+        "period": PERIOD,
+        "waiting_for_approval": [w["id"] for w in SUBMITTED],
+    }
+    (OUT / "driver.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    stats = environment.stats
+
+    def row(entry):
+        return {
+            "name": entry.name,
+            "method": entry.method,
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "rps": round(entry.total_rps, 2),
+            "median_ms": entry.get_response_time_percentile(0.5),
+            "p95_ms": entry.get_response_time_percentile(0.95),
+            "max_ms": round(entry.max_response_time or 0),
+        }
+
+    figures = {
+        "entries": [row(e) for _, e in sorted(stats.entries.items())],
+        "total": row(stats.total),
+        "errors": [
+            {"name": e.name, "error": str(e.error), "occurrences": e.occurrences}
+            for e in stats.errors.values()
+        ],
+    }
+    (OUT / "stats.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), "utf-8")

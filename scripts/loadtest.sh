@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The load test, in one command (`make load`): the busiest hour of the year
+# against a production-configured mattran on loopback, then proof that no write
+# was lost or doubled. See loadtest/locustfile.py for the scenario.
+#
+#   scripts/loadtest.sh                      # defaults below
+#   LOAD_USERS=200 LOAD_DURATION=300s scripts/loadtest.sh
+#   LOAD_THINK=4 LOAD_DURATION=600s scripts/loadtest.sh   # same people, longer pauses
+#
+# Needs PostgreSQL and Redis on this machine. It (re)creates the scratch database
+# LOAD_DATABASE_URL (never point it at real data), loads the demo (Hà Nội: the
+# 2025-07 structure has the city and 126 wards), seeds one editor per ward and
+# four city approvers (loadtest/seed.py), starts gunicorn with
+# deploy/gunicorn.conf.py and the documented production environment (DEBUG off,
+# Redis cache and queue, persistent connections) except that it serves plain
+# HTTP on 127.0.0.1 (no TLS proxy on loopback), has two-factor authentication
+# off for the load accounts and a public rate limit high enough for thousands
+# of "donors" who all come from 127.0.0.1. Locust runs headless for
+# LOAD_DURATION, then loadtest/verify.py prints the figures and checks the
+# database. Results: $LOAD_OUT (default loadtest/out/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+
+BIN="${MATTRAN_BIN:-$REPO/.venv/bin}"
+PY="$BIN/python"
+DB_URL="${LOAD_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/mattran_load}"
+REDIS_URL="${LOAD_REDIS_URL:-redis://127.0.0.1:6379/14}"
+PORT="${LOAD_PORT:-8097}"
+USERS="${LOAD_USERS:-170}"          # 126 ward editors + 4 approvers + the rest public
+SPAWN="${LOAD_SPAWN_RATE:-15}"
+DURATION="${LOAD_DURATION:-180s}"
+OUT="${LOAD_OUT:-$REPO/loadtest/out}"
+PERIOD="${LOAD_PERIOD:-2025-Q4}"
+
+mkdir -p "$OUT"
+rm -f "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access.log
+export PYTHONPATH="$REPO/src${PYTHONPATH:+:$PYTHONPATH}"
+export DJANGO_SETTINGS_MODULE=mattran.settings
+export MATTRAN_DEBUG=0
+MATTRAN_SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')"
+export MATTRAN_SECRET_KEY
+export MATTRAN_ALLOWED_HOSTS=127.0.0.1,localhost
+export MATTRAN_CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT"
+export MATTRAN_DATABASE_URL="$DB_URL"
+export MATTRAN_DB_CONN_MAX_AGE=60
+export MATTRAN_DATA_DIR="$OUT/data"
+export MATTRAN_REDIS_URL="$REDIS_URL"
+export MATTRAN_TASK_BACKEND=rq
+export MATTRAN_BIND="127.0.0.1:$PORT"
+export MATTRAN_ACCESS_LOG="$OUT/access.log"
+export MATTRAN_LOG_LEVEL=warning
+# Loopback only: plain HTTP, cookies without the Secure flag.
+export MATTRAN_SSL_REDIRECT=0 MATTRAN_SECURE_COOKIES=0 MATTRAN_PROXY_SSL_HEADER=0
+# Load accounts sign in with a password; every simulated donor shares 127.0.0.1.
+export MATTRAN_REQUIRE_2FA=0 MATTRAN_PUBLIC_RATE=1000000/m
+
+echo "== Cơ sở dữ liệu thử tải: ${DB_URL%%\?*}"
+if [ "${LOAD_KEEP_DB:-0}" != "1" ]; then
+  "$PY" - "$DB_URL" "$REDIS_URL" <<'EOF'
+import sys
+from urllib.parse import urlparse
+
+import psycopg
+import redis
+
+url = urlparse(sys.argv[1])
+name = url.path.lstrip("/")
+admin = url._replace(path="/postgres").geturl()
+with psycopg.connect(admin, autocommit=True) as conn:
+    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.execute(f'CREATE DATABASE "{name}"')
+redis.Redis.from_url(sys.argv[2]).flushdb()
+EOF
+  "$PY" -m mattran.cli migrate --noinput -v0
+  "$PY" -m mattran.cli load_demo >/dev/null
+fi
+"$PY" loadtest/seed.py "$OUT/seed.json" --period "$PERIOD"
+"$PY" -m mattran.cli collectstatic --noinput -v0
+
+echo "== gunicorn (deploy/gunicorn.conf.py) trên 127.0.0.1:$PORT"
+"$BIN/gunicorn" -c deploy/gunicorn.conf.py >"$OUT/gunicorn.log" 2>&1 &
+GUNICORN=$!
+trap 'kill -TERM $GUNICORN 2>/dev/null || true; wait $GUNICORN 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/suc-khoe/', timeout=2)" 2>/dev/null; then
+    break
+  fi
+  sleep 0.5
+done
+"$PY" -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$PORT/suc-khoe/', timeout=5).read().decode())"
+
+echo "== locust: $USERS người dùng, $DURATION"
+LOAD_SEED="$OUT/seed.json" LOAD_OUT="$OUT" "$BIN/locust" -f loadtest/locustfile.py \
+  --headless --host "http://127.0.0.1:$PORT" -u "$USERS" -r "$SPAWN" -t "$DURATION" \
+  --stop-timeout 120 --csv "$OUT/locust" --only-summary --loglevel WARNING \
+  >"$OUT/locust.log" 2>&1 || true
+tail -n 40 "$OUT/locust.log"
+
+kill -TERM $GUNICORN 2>/dev/null || true
+wait $GUNICORN 2>/dev/null || true
+trap - EXIT
+echo "== gunicorn: $(grep -c '" 5[0-9][0-9] ' "$OUT/access.log" || true) phản hồi lỗi 5xx trong nhật ký truy cập"
+
+"$PY" loadtest/verify.py --seed "$OUT/seed.json" --driver "$OUT/driver.json" \
+  --stats "$OUT/stats.json"

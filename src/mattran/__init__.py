@@ -1,0 +1,1 @@
+"""mattran: work management and reporting for Vietnam Fatherland Front committees."""

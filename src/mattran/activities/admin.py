@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from .models import ActivityType, DataElement
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(admin.ModelAdmin):
+    """The catalogue: administrators add types without code."""
+
+    list_display = [
+        "name",
+        "code",
+        "uses_attendance",
+        "uses_subject",
+        "uses_supervised_units",
+        "order",
+        "active",
+    ]
+    list_editable = ["order", "active"]
+    search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records refer to types; retire a type with "đang dùng" instead
+
+
+@admin.register(DataElement)
+class DataElementAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "unit_label", "period_type", "order", "active"]
+    list_editable = ["order", "active"]
+    search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

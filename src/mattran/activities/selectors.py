@@ -1,0 +1,118 @@
+"""Reads of activity records, mediation cases and aggregate entries, from what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from mattran.access.policy import Perm, policy_for
+from mattran.core.periods import Period
+from mattran.core.vietnamese import fold
+from mattran.units.models import MemberOrganisation, Unit
+
+from .models import (
+    ActivityRecord,
+    ActivityType,
+    AggregateEntry,
+    DataElement,
+    MediationCase,
+    PeriodType,
+    SupervisedUnit,
+)
+
+
+def _access(user) -> Q:
+    return policy_for(user).unit_q(Perm.VIEW, prefix="unit_")
+
+
+def activity_list_visible(
+    *,
+    user,
+    unit: Unit,
+    type: ActivityType | None = None,
+    period: Period | None = None,
+    only_this_unit: bool = False,
+    query: str = "",
+) -> QuerySet[ActivityRecord]:
+    """Records of `unit` (and its subtree unless `only_this_unit`) that `user` may see."""
+    where = Q(unit_path=unit.path) if only_this_unit else Unit.subtree_q(unit.path, "unit_")
+    qs = ActivityRecord.objects.filter(where, _access(user))
+    if type is not None:
+        qs = qs.filter(type=type)
+    if period is not None:
+        qs = qs.filter(date__range=(period.start, period.end))
+    if query:
+        qs = qs.filter(search_key__contains=fold(query))
+    return qs.select_related("unit", "type", "member_organisation").order_by("-date", "-id")
+
+
+def activity_get_visible(*, user, pk: int) -> ActivityRecord:
+    record = (
+        ActivityRecord.objects.filter(_access(user), pk=pk)
+        .select_related("unit", "unit__version", "type", "member_organisation", "created_by")
+        .first()
+    )
+    if record is None:
+        raise Http404("Không tìm thấy hoạt động")
+    return record
+
+
+def activity_supervised_units(*, record: ActivityRecord) -> list[Unit]:
+    rows = SupervisedUnit.objects.filter(record=record).select_related("unit")
+    return [r.unit for r in rows.order_by("order", "id")]
+
+
+def mediation_list_visible(
+    *, user, unit: Unit, period: Period | None = None, outcome: str = ""
+) -> QuerySet[MediationCase]:
+    qs = MediationCase.objects.filter(Unit.subtree_q(unit.path, "unit_"), _access(user))
+    if period is not None:
+        qs = qs.filter(
+            Q(received_on__lte=period.end)
+            & (
+                Q(received_on__gte=period.start)
+                | Q(closed_on__isnull=True)
+                | Q(closed_on__gte=period.start)
+            )
+        )
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return qs.select_related("unit").order_by("-received_on", "-id")
+
+
+def mediation_get_visible(*, user, pk: int) -> MediationCase:
+    case = MediationCase.objects.filter(_access(user), pk=pk).select_related("unit").first()
+    if case is None:
+        raise Http404("Không tìm thấy vụ việc")
+    return case
+
+
+def member_organisations_for(*, unit: Unit) -> QuerySet[MemberOrganisation]:
+    """Member organisations that may co-organise an activity of `unit` (its own and above)."""
+    return MemberOrganisation.objects.filter(unit_id__in=[*unit.ancestor_ids, unit.pk]).order_by(
+        "unit__path", "order", "name"
+    )
+
+
+def data_elements_for(*, period_type: str) -> list[DataElement]:
+    return list(DataElement.objects.filter(active=True, period_type=period_type))
+
+
+def aggregate_values(*, unit: Unit, start: dt.date, end: dt.date) -> dict[int, AggregateEntry]:
+    return {
+        e.element_id: e
+        for e in AggregateEntry.objects.filter(
+            unit=unit, period_start=start, period_end=end
+        ).select_related("updated_by")
+    }
+
+
+def period_of_type(period_type: str, code: str) -> Period:
+    """The month/quarter/year period for an aggregate form (code like 2023-09, 2023-Q3, 2023)."""
+    p = Period.parse(code)
+    kind = {PeriodType.MONTH: "month", PeriodType.QUARTER: "quarter", PeriodType.YEAR: "year"}
+    if p.kind != kind[period_type]:
+        raise ValueError(code)
+    return p

@@ -1,0 +1,503 @@
+"""Writes of activity records, mediation cases and aggregate entries.
+
+Each function is atomic, checks permission, validates (model constraints and
+the validation rules, which are data), refuses changes to a locked
+(approved) unit and period, and writes its audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from mattran.access.policy import Perm, policy_for
+from mattran.core.audit import audit_record, snapshot
+from mattran.core.errors import UserFacingError
+from mattran.core.vietnamese import fold, nfc
+from mattran.units.models import MemberOrganisation, Unit
+
+from .models import (
+    ActivityRecord,
+    ActivityType,
+    AggregateEntry,
+    DataElement,
+    MediationCase,
+    MediationOutcome,
+    SupervisedUnit,
+)
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png"}
+
+
+class FieldErrors(UserFacingError):
+    """Validation failed; `errors` maps field name ("" for the whole form) to messages."""
+
+    def __init__(self, errors: Mapping[str, list[str]]):
+        self.errors = {k: list(v) for k, v in errors.items() if v}
+        super().__init__(" ".join(m for msgs in self.errors.values() for m in msgs))
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _clean(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise FieldErrors(
+            {
+                ("" if k == "__all__" else k): [str(m) for m in v]
+                for k, v in exc.message_dict.items()
+            }
+        ) from exc
+
+
+def _ensure_unlocked(unit: Unit, start: dt.date, end: dt.date | None = None) -> None:
+    from mattran.reports.locks import ensure_unlocked
+
+    ensure_unlocked(unit=unit, start=start, end=end)
+
+
+def _rules():
+    from mattran.reports.validation import rules_active
+
+    return rules_active()
+
+
+# ------------------------------------------------------------------ permissions
+
+
+def can_record(actor, unit: Unit, member_organisation: MemberOrganisation | None = None) -> bool:
+    """Editors record for their units; member-organisation reporters for their organisation."""
+    if actor is None:
+        return True
+    policy = policy_for(actor)
+    if policy.can(Perm.EDIT, unit):
+        return True
+    return (
+        member_organisation is not None
+        and policy.can(Perm.REPORT_MEMBER_ORG, unit)
+        and member_organisation.pk in policy.member_organisation_ids(unit)
+    )
+
+
+def _require_record(actor, unit: Unit, member_organisation: MemberOrganisation | None) -> None:
+    if not can_record(actor, unit, member_organisation):
+        raise UserFacingError(f"Bạn không có quyền ghi hoạt động của {unit.name}.")
+
+
+def _require_edit(actor, unit: Unit) -> None:
+    if actor is not None and not policy_for(actor).can(Perm.EDIT, unit):
+        raise UserFacingError(f"Bạn không có quyền cập nhật số liệu của {unit.name}.")
+
+
+# ------------------------------------------------------------------- activities
+
+
+def _check_attachment(attachment: UploadedFile | None) -> list[str]:
+    if not attachment:
+        return []
+    errors = []
+    if attachment.size > ATTACHMENT_MAX_BYTES:
+        errors.append("Tệp đính kèm quá lớn (tối đa 10 MB).")
+    if PurePath(attachment.name).suffix.lower() not in ATTACHMENT_EXTENSIONS:
+        errors.append("Chỉ nhận tệp PDF, Word, Excel hoặc ảnh JPG/PNG.")
+    return errors
+
+
+def _validate_activity(
+    *,
+    unit: Unit,
+    type: ActivityType,
+    date: dt.date,
+    title: str,
+    attendance: int | None,
+    subject: str,
+    supervised: list[Unit],
+    co_organisers: list[MemberOrganisation],
+    member_organisation: MemberOrganisation | None,
+    attachment,
+) -> None:
+    from mattran.reports.validation import activity_errors
+
+    errors: dict[str, list[str]] = {}
+    if not title:
+        errors["title"] = ["Chưa ghi tên hoạt động."]
+    if date > _today():
+        errors["date"] = ["Ngày hoạt động không được sau ngày hôm nay."]
+    if not type.active:
+        errors["type"] = [f"Loại hoạt động “{type.name}” không còn được dùng."]
+    if supervised and not type.uses_supervised_units:
+        errors["supervised_units"] = [f"Loại “{type.name}” không ghi đơn vị được giám sát."]
+    bad = [u.name for u in supervised if not unit.is_ancestor_of(u) or u.pk == unit.pk]
+    if bad:
+        errors.setdefault("supervised_units", []).append(
+            f"Đơn vị được giám sát phải là đơn vị trực thuộc {unit.name}: {', '.join(bad)}."
+        )
+    allowed_org_units = {*unit.ancestor_ids, unit.pk}
+    bad_orgs = [o.name for o in co_organisers if o.unit_id not in allowed_org_units]
+    if member_organisation is not None and member_organisation.unit_id not in allowed_org_units:
+        bad_orgs.append(member_organisation.name)
+    if bad_orgs:
+        errors["co_organisers"] = [
+            f"Tổ chức thành viên không thuộc {unit.name} hoặc cấp trên: {', '.join(bad_orgs)}."
+        ]
+    if attachment_errors := _check_attachment(attachment):
+        errors["attachment"] = attachment_errors
+    for field_name, msgs in activity_errors(
+        rules=_rules(),
+        type=type,
+        attendance=attendance,
+        subject=subject,
+        supervised_count=len(supervised),
+    ).items():
+        errors.setdefault(field_name, []).extend(msgs)
+    if errors:
+        raise FieldErrors(errors)
+
+
+def _set_supervised(record: ActivityRecord, units: Iterable[Unit]) -> None:
+    SupervisedUnit.objects.filter(record=record).delete()
+    SupervisedUnit.objects.bulk_create(
+        [SupervisedUnit(record=record, unit=u, order=i) for i, u in enumerate(units, start=1)]
+    )
+
+
+@transaction.atomic
+def activity_record_create(
+    *,
+    actor,
+    unit: Unit,
+    type: ActivityType,
+    date: dt.date,
+    title: str,
+    notes: str = "",
+    attendance: int | None = None,
+    subject: str = "",
+    supervised_units: Iterable[Unit] = (),
+    co_organisers: Iterable[MemberOrganisation] = (),
+    member_organisation: MemberOrganisation | None = None,
+    attachment: UploadedFile | None = None,
+) -> ActivityRecord:
+    _require_record(actor, unit, member_organisation)
+    title, notes, subject = nfc(title), (notes or "").strip(), nfc(subject)
+    supervised = list(dict.fromkeys(supervised_units))
+    orgs = list(dict.fromkeys(co_organisers))
+    if member_organisation is not None and member_organisation not in orgs:
+        orgs.append(member_organisation)
+    _validate_activity(
+        unit=unit,
+        type=type,
+        date=date,
+        title=title,
+        attendance=attendance,
+        subject=subject,
+        supervised=supervised,
+        co_organisers=orgs,
+        member_organisation=member_organisation,
+        attachment=attachment,
+    )
+    _ensure_unlocked(unit, date)
+    record = ActivityRecord(
+        unit=unit,
+        unit_path=unit.path,
+        type=type,
+        date=date,
+        title=title,
+        notes=notes,
+        attendance=attendance if type.uses_attendance else None,
+        subject=subject if type.uses_subject else "",
+        member_organisation=member_organisation,
+        search_key=fold(f"{title} {subject}")[:800],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if attachment:
+        record.attachment = attachment
+    _clean(record)
+    record.save()
+    _set_supervised(record, supervised)
+    record.co_organisers.set(orgs)
+    audit_record(
+        actor=actor, action="activity.create", obj=record, unit=unit, after=snapshot(record)
+    )
+    return record
+
+
+def _require_change(actor, record: ActivityRecord) -> None:
+    if can_record(actor, record.unit, None):
+        return
+    if record.member_organisation and can_record(actor, record.unit, record.member_organisation):
+        return
+    raise UserFacingError(f"Bạn không có quyền sửa hoạt động này của {record.unit.name}.")
+
+
+@transaction.atomic
+def activity_record_update(
+    *,
+    actor,
+    record: ActivityRecord,
+    type: ActivityType,
+    date: dt.date,
+    title: str,
+    notes: str = "",
+    attendance: int | None = None,
+    subject: str = "",
+    supervised_units: Iterable[Unit] = (),
+    co_organisers: Iterable[MemberOrganisation] = (),
+    attachment: UploadedFile | None = None,
+    remove_attachment: bool = False,
+) -> ActivityRecord:
+    record = ActivityRecord.objects.select_for_update().select_related("unit").get(pk=record.pk)
+    _require_change(actor, record)
+    _ensure_unlocked(record.unit, record.date)
+    _ensure_unlocked(record.unit, date)
+    title, notes, subject = nfc(title), (notes or "").strip(), nfc(subject)
+    supervised = list(dict.fromkeys(supervised_units))
+    orgs = list(dict.fromkeys(co_organisers))
+    if record.member_organisation and record.member_organisation not in orgs:
+        orgs.append(record.member_organisation)
+    _validate_activity(
+        unit=record.unit,
+        type=type,
+        date=date,
+        title=title,
+        attendance=attendance,
+        subject=subject,
+        supervised=supervised,
+        co_organisers=orgs,
+        member_organisation=record.member_organisation,
+        attachment=attachment,
+    )
+    before = snapshot(record)
+    record.type = type
+    record.date = date
+    record.title = title
+    record.notes = notes
+    record.attendance = attendance if type.uses_attendance else None
+    record.subject = subject if type.uses_subject else ""
+    record.search_key = fold(f"{title} {record.subject}")[:800]
+    if attachment:
+        record.attachment = attachment
+    elif remove_attachment:
+        record.attachment = ""
+    _clean(record)
+    record.save()
+    _set_supervised(record, supervised)
+    record.co_organisers.set(orgs)
+    audit_record(
+        actor=actor,
+        action="activity.update",
+        obj=record,
+        unit=record.unit,
+        before=before,
+        after=snapshot(record),
+    )
+    return record
+
+
+@transaction.atomic
+def activity_record_delete(*, actor, record: ActivityRecord, reason: str = "") -> None:
+    record = ActivityRecord.objects.select_for_update().select_related("unit").get(pk=record.pk)
+    _require_change(actor, record)
+    _ensure_unlocked(record.unit, record.date)
+    before = snapshot(record)
+    audit_record(
+        actor=actor,
+        action="activity.delete",
+        obj=record,
+        unit=record.unit,
+        before=before,
+        note=nfc(reason),
+    )
+    SupervisedUnit.objects.filter(record=record).delete()
+    record.delete()
+
+
+# -------------------------------------------------------------------- mediation
+
+
+def _validate_case(received_on: dt.date, outcome: str, closed_on: dt.date | None, title: str):
+    errors: dict[str, list[str]] = {}
+    if not title:
+        errors["title"] = ["Chưa ghi nội dung vụ việc."]
+    if received_on > _today():
+        errors["received_on"] = ["Ngày tiếp nhận không được sau ngày hôm nay."]
+    if outcome == MediationOutcome.PENDING and closed_on is not None:
+        errors["closed_on"] = ["Vụ việc đang hòa giải thì chưa có ngày kết thúc."]
+    if outcome != MediationOutcome.PENDING and closed_on is None:
+        errors["closed_on"] = ["Vụ việc đã có kết quả phải ghi ngày kết thúc."]
+    if closed_on is not None and closed_on < received_on:
+        errors["closed_on"] = ["Ngày kết thúc không được trước ngày tiếp nhận."]
+    if closed_on is not None and closed_on > _today():
+        errors["closed_on"] = ["Ngày kết thúc không được sau ngày hôm nay."]
+    if errors:
+        raise FieldErrors(errors)
+
+
+@transaction.atomic
+def mediation_case_create(
+    *,
+    actor,
+    unit: Unit,
+    received_on: dt.date,
+    title: str,
+    outcome: str = MediationOutcome.PENDING,
+    closed_on: dt.date | None = None,
+    notes: str = "",
+) -> MediationCase:
+    _require_edit(actor, unit)
+    title = nfc(title)
+    _validate_case(received_on, outcome, closed_on, title)
+    _ensure_unlocked(unit, received_on, closed_on)
+    case = MediationCase(
+        unit=unit,
+        unit_path=unit.path,
+        received_on=received_on,
+        title=title,
+        outcome=outcome,
+        closed_on=closed_on,
+        notes=(notes or "").strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _clean(case)
+    case.save()
+    audit_record(actor=actor, action="mediation.create", obj=case, unit=unit, after=snapshot(case))
+    return case
+
+
+@transaction.atomic
+def mediation_case_update(
+    *,
+    actor,
+    case: MediationCase,
+    received_on: dt.date,
+    title: str,
+    outcome: str,
+    closed_on: dt.date | None,
+    notes: str = "",
+) -> MediationCase:
+    case = MediationCase.objects.select_for_update().select_related("unit").get(pk=case.pk)
+    _require_edit(actor, case.unit)
+    title = nfc(title)
+    _validate_case(received_on, outcome, closed_on, title)
+    # Closing a case changes the figures of the period it closes in, too.
+    _ensure_unlocked(case.unit, case.received_on, case.closed_on)
+    _ensure_unlocked(case.unit, received_on, closed_on)
+    before = snapshot(case)
+    case.received_on, case.title, case.outcome = received_on, title, outcome
+    case.closed_on, case.notes = closed_on, (notes or "").strip()
+    _clean(case)
+    case.save()
+    audit_record(
+        actor=actor,
+        action="mediation.update",
+        obj=case,
+        unit=case.unit,
+        before=before,
+        after=snapshot(case),
+    )
+    return case
+
+
+@transaction.atomic
+def mediation_case_delete(*, actor, case: MediationCase, reason: str = "") -> None:
+    case = MediationCase.objects.select_for_update().select_related("unit").get(pk=case.pk)
+    _require_edit(actor, case.unit)
+    _ensure_unlocked(case.unit, case.received_on, case.closed_on)
+    audit_record(
+        actor=actor,
+        action="mediation.delete",
+        obj=case,
+        unit=case.unit,
+        before=snapshot(case),
+        note=nfc(reason),
+    )
+    case.delete()
+
+
+# ------------------------------------------------------------------- aggregates
+
+
+@transaction.atomic
+def aggregate_entries_save(
+    *,
+    actor,
+    unit: Unit,
+    period_start: dt.date,
+    period_end: dt.date,
+    values: Mapping[DataElement, int | None],
+) -> list[AggregateEntry]:
+    """Save one form (unit × period): a value per data element; None clears it.
+
+    The form is validated as a whole with the rules (resolved ≤ received…),
+    then written; unchanged values write nothing.
+    """
+    from mattran.reports.validation import aggregate_errors
+
+    _require_edit(actor, unit)
+    if period_start > _today():
+        raise UserFacingError("Chưa đến kỳ này, chưa nhập được số liệu.")
+    by_code = {e.code: v for e, v in values.items()}
+    errors = aggregate_errors(
+        rules=_rules(),
+        values=by_code,
+        names={e.code: e.name for e in values},
+        unit_name=unit.name,
+    )
+    if errors:
+        raise FieldErrors(errors)
+    _ensure_unlocked(unit, period_start, period_end)
+    existing = {
+        e.element_id: e
+        for e in AggregateEntry.objects.select_for_update().filter(
+            unit=unit, period_start=period_start, period_end=period_end, element__in=list(values)
+        )
+    }
+    saved = []
+    for element, value in values.items():
+        entry = existing.get(element.pk)
+        if value is None:
+            if entry is not None:
+                audit_record(
+                    actor=actor,
+                    action="aggregate.delete",
+                    obj=entry,
+                    unit=unit,
+                    before=snapshot(entry),
+                )
+                entry.delete()
+            continue
+        if entry is not None and entry.value == value:
+            saved.append(entry)
+            continue
+        before = snapshot(entry)
+        if entry is None:
+            entry = AggregateEntry(
+                unit=unit,
+                unit_path=unit.path,
+                element=element,
+                period_start=period_start,
+                period_end=period_end,
+            )
+        entry.value = value
+        entry.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        _clean(entry)
+        entry.save()
+        audit_record(
+            actor=actor,
+            action="aggregate.update" if before else "aggregate.create",
+            obj=entry,
+            unit=unit,
+            before=before,
+            after=snapshot(entry),
+        )
+        saved.append(entry)
+    return saved

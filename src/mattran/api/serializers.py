@@ -1,0 +1,404 @@
+"""Request and response shapes of the API (they are also its OpenAPI schema).
+
+Inputs are validated here (types, lengths, ranges, ids resolved against what
+the caller may see); the business rules stay in the services they call.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+from mattran.activities.models import ActivityType
+from mattran.core.errors import UserFacingError
+from mattran.core.periods import Period
+from mattran.funds.models import Channel, FundKind, PartyKind
+from mattran.funds.services import MAX_AMOUNT
+from mattran.units.models import Level
+
+from .errors import ApiSerializer
+
+MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are refused before any query
+MAX_INT32 = 2**31 - 1
+
+
+class JsonCharField(serializers.CharField):
+    """Text in a JSON body must be a JSON string (DRF would take 0 for "0")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JsonSlugField(serializers.SlugField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JsonIntegerField(serializers.IntegerField):
+    """A number in a JSON body must be a JSON number (DRF would take "5" for 5)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def id_field(*, json: bool = False, **kwargs) -> serializers.IntegerField:
+    cls = JsonIntegerField if json else serializers.IntegerField
+    return cls(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def id_list_field(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=id_field(json=True), max_length=500, required=False, **kwargs
+    )
+
+
+_YEAR = r"(19[0-9]{2}|20[0-9]{2}|2100)"
+_DAY = _YEAR + r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+PERIOD_PATTERN = (
+    rf"^({_YEAR}(-?(0[1-9]|1[0-2])|-?[Qq][1-4]|-[Hh][12]|[Ss][12]|-9[Mm])?|{_DAY}\.\.{_DAY})$"
+)
+
+
+class PeriodField(serializers.CharField):
+    """A period code (2023, 2023-09, 2023-Q3, 2023-H1, 2023-9M, 2023-01-01..2023-09-30)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "validators",
+            [
+                RegexValidator(
+                    PERIOD_PATTERN,
+                    message="Kỳ không hợp lệ. Dùng: 2023, 2023-09, 2023-Q3, 2023-H1, 2023-9M "
+                    "hoặc 2023-01-01..2023-09-30; năm từ 1900 đến 2100.",
+                )
+            ],
+        )
+        kwargs.setdefault(
+            "help_text",
+            "Kỳ: 2023, 2023-09, 2023-Q3, 2023-H1, 2023-9M hoặc 2023-01-01..2023-09-30 "
+            "(ví dụ 2023-9M)",
+        )
+        super().__init__(**kwargs)
+
+    def run_validation(self, data=serializers.empty) -> Period:
+        text = super().run_validation(data)
+        if text is None or text == "":
+            return text
+        try:
+            return Period.parse(text)
+        except UserFacingError as exc:
+            raise serializers.ValidationError(exc.message) from exc
+
+
+# ---------------------------------------------------------------------- errors
+
+
+class ErrorSerializer(ApiSerializer):
+    status = serializers.IntegerField(help_text="Mã trạng thái HTTP")
+    code = serializers.CharField(help_text="Mã lỗi máy đọc: invalid, not_found, throttled…")
+    message = serializers.CharField(help_text="Thông báo tiếng Việt")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Lỗi theo từng trường (tên trường → các thông báo)",
+    )
+
+
+# ------------------------------------------------------------------------ units
+
+
+class UnitQuerySerializer(ApiSerializer):
+    version = serializers.CharField(
+        required=False, max_length=20, help_text="Mã phiên bản địa giới, ví dụ 2023 hoặc 2025-07"
+    )
+    code = serializers.CharField(
+        required=False, max_length=20, help_text="Mã đơn vị hành chính, ví dụ 006"
+    )
+    parent = id_field(required=False, help_text="Chỉ các đơn vị trực thuộc đơn vị này")
+    level = serializers.ChoiceField(choices=Level.choices, required=False, help_text="Cấp 1–4")
+    q = serializers.CharField(
+        required=False, max_length=100, help_text="Tìm theo tên (không phân biệt dấu)"
+    )
+
+
+class UnitSerializer(ApiSerializer):
+    id = serializers.IntegerField()
+    version = serializers.CharField(source="version.code", help_text="Mã phiên bản địa giới")
+    version_name = serializers.CharField(source="version.name")
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    level = serializers.IntegerField()
+    level_label = serializers.CharField(source="get_level_display")
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    code = serializers.CharField()
+
+
+# ---------------------------------------------------------------------- figures
+
+
+class FiguresQuerySerializer(ApiSerializer):
+    period = PeriodField()
+    structure = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="Mã phiên bản địa giới của báo cáo (mặc định: phiên bản của đơn vị)",
+    )
+
+
+class PeriodSerializer(ApiSerializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class RateSerializer(ApiSerializer):
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    percent = serializers.FloatField(
+        allow_null=True, help_text="Tỷ lệ chưa làm tròn; `text` là số in trên báo cáo"
+    )
+
+
+class FigureValueSerializer(ApiSerializer):
+    value = serializers.IntegerField(
+        allow_null=True, help_text="Số hoặc số tiền (đồng); null với tỷ lệ hoặc khi không có"
+    )
+    rate = RateSerializer(allow_null=True, help_text="Với chỉ tiêu tỷ lệ")
+    text = serializers.CharField(help_text="Như in trên báo cáo: 9.856, 2.366.435.000 đ, 93,5%")
+
+
+class FigureRowSerializer(FigureValueSerializer):
+    bucket = serializers.CharField(help_text="self (cấp này), mã đơn vị con, hoặc other")
+    unit = serializers.IntegerField(allow_null=True)
+    label = serializers.CharField()
+
+
+class FigureSerializer(ApiSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit_label = serializers.CharField()
+    format = serializers.CharField(help_text="number, percent hoặc money")
+    available = serializers.BooleanField()
+    total = FigureValueSerializer()
+    previous = FigureValueSerializer(help_text="Cùng kỳ năm trước")
+    own = FigureValueSerializer(help_text="Tại cơ quan của đơn vị này")
+    children = FigureValueSerializer(help_text="Cộng các đơn vị trực thuộc")
+    by_unit = FigureRowSerializer(many=True)
+
+
+class NarrativeSerializer(ApiSerializer):
+    heading = serializers.CharField()
+    text = serializers.CharField()
+
+
+class FailureSerializer(ApiSerializer):
+    message = serializers.CharField()
+    is_error = serializers.BooleanField()
+    row = serializers.CharField()
+
+
+class SubmissionSerializer(ApiSerializer):
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+
+
+class ReportSerializer(ApiSerializer):
+    unit = UnitSerializer()
+    structure = serializers.CharField(help_text="Phiên bản địa giới của báo cáo")
+    title = serializers.CharField()
+    period = PeriodSerializer()
+    previous_period = PeriodSerializer()
+    figures = FigureSerializer(many=True)
+    narrative = NarrativeSerializer(many=True)
+    failures = FailureSerializer(many=True)
+    submission = SubmissionSerializer(allow_null=True)
+
+
+# ------------------------------------------------------------------- activities
+
+
+class ActivityTypeSerializer(ApiSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    uses_attendance = serializers.BooleanField()
+    uses_subject = serializers.BooleanField()
+    subject_label = serializers.CharField()
+    uses_supervised_units = serializers.BooleanField()
+
+
+class ActivityQuerySerializer(ApiSerializer):
+    period = PeriodField(required=False)
+    type = serializers.SlugField(required=False, max_length=40, help_text="Mã loại hoạt động")
+    only_this_unit = serializers.BooleanField(
+        required=False, default=False, help_text="Không lấy các đơn vị trực thuộc"
+    )
+    q = serializers.CharField(required=False, max_length=100, help_text="Tìm theo tên, nội dung")
+
+
+class ActivitySerializer(ApiSerializer):
+    id = serializers.IntegerField()
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField(source="unit.name")
+    type = serializers.CharField(source="type.code")
+    type_name = serializers.CharField(source="type.name")
+    date = serializers.DateField()
+    title = serializers.CharField()
+    notes = serializers.CharField()
+    attendance = serializers.IntegerField(allow_null=True)
+    subject = serializers.CharField()
+    member_organisation = serializers.IntegerField(source="member_organisation_id", allow_null=True)
+    supervised_units = serializers.SerializerMethodField()
+    co_organisers = serializers.SerializerMethodField()
+    has_attachment = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_supervised_units(self, obj) -> list[int]:
+        return sorted(u.pk for u in obj.supervised_units.all())
+
+    def get_co_organisers(self, obj) -> list[int]:
+        return sorted(o.pk for o in obj.co_organisers.all())
+
+    def get_has_attachment(self, obj) -> bool:
+        return bool(obj.attachment)
+
+
+class ActivityCreateSerializer(ApiSerializer):
+    type = JsonSlugField(max_length=40, help_text="Mã loại hoạt động (xem /activity-types/)")
+    date = serializers.DateField()
+    title = JsonCharField(max_length=300)
+    notes = JsonCharField(required=False, allow_blank=True, max_length=10000, default="")
+    attendance = JsonIntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_INT32, default=None
+    )
+    subject = JsonCharField(required=False, allow_blank=True, max_length=500, default="")
+    supervised_units = id_list_field(help_text="Mã (id) các đơn vị trực thuộc được giám sát")
+    co_organisers = id_list_field(help_text="Mã (id) các tổ chức thành viên phối hợp")
+    member_organisation = id_field(
+        json=True,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Tổ chức thành viên báo cáo",
+    )
+
+    def validate_type(self, value: str) -> ActivityType:
+        found = ActivityType.objects.filter(code=value, active=True).first()
+        if found is None:
+            raise serializers.ValidationError(
+                f"Không có loại hoạt động mã “{value}” đang dùng (xem /api/v1/activity-types/)."
+            )
+        return found
+
+
+# ------------------------------------------------------------------------ funds
+
+
+class FundQuerySerializer(ApiSerializer):
+    unit = id_field(required=False, help_text="Chỉ các quỹ của đơn vị này và cấp dưới")
+
+
+class FundSerializer(ApiSerializer):
+    id = serializers.IntegerField()
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField(source="unit.name")
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=FundKind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    opened_on = serializers.DateField()
+    closed_on = serializers.DateField(allow_null=True)
+    is_public = serializers.BooleanField()
+    balance = serializers.IntegerField(help_text="Số dư (đồng)")
+
+
+class ReceiptCreateSerializer(ApiSerializer):
+    amount = JsonIntegerField(
+        min_value=1, max_value=MAX_AMOUNT, help_text="Số tiền, số nguyên đồng"
+    )
+    booked_on = serializers.DateField(help_text="Ngày thu")
+    party_name = JsonCharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Người nộp"
+    )
+    party_kind = serializers.ChoiceField(
+        choices=PartyKind.choices, required=False, default=PartyKind.UNKNOWN
+    )
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.BANK)
+    reference = JsonCharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text="Số tham chiếu"
+    )
+    memo = JsonCharField(max_length=2000, required=False, allow_blank=True, default="")
+    account = id_field(
+        json=True, required=False, allow_null=True, default=None, help_text="Tài khoản của quỹ (id)"
+    )
+
+
+class LedgerEntrySerializer(ApiSerializer):
+    id = serializers.IntegerField()
+    fund = serializers.IntegerField(source="fund_id")
+    fund_name = serializers.CharField(source="fund.name")
+    kind = serializers.CharField()
+    amount = serializers.IntegerField(help_text="Số tiền (đồng), luôn dương; `kind` cho biết chiều")
+    booked_on = serializers.DateField()
+    party_name = serializers.CharField()
+    party_kind = serializers.CharField()
+    channel = serializers.CharField()
+    reference = serializers.CharField()
+    memo = serializers.CharField()
+    account = serializers.IntegerField(source="account_id", allow_null=True)
+    voucher = serializers.CharField(
+        source="voucher_code", help_text="Số phiếu thu, ví dụ PT-2023-0001"
+    )
+    created_at = serializers.DateTimeField()
+
+
+# ----------------------------------------------------------------------- public
+
+
+class PublicFundSerializer(ApiSerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=FundKind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    unit_name = serializers.CharField(source="unit.name")
+    opened_on = serializers.DateField()
+    closed_on = serializers.DateField(allow_null=True)
+
+
+class DonationQuerySerializer(ApiSerializer):
+    q = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Tên người ủng hộ hoặc nội dung (từ 3 ký tự; không phân biệt dấu)",
+    )
+    amount = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_AMOUNT, help_text="Số tiền (đồng)"
+    )
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    reference = serializers.CharField(required=False, max_length=100, help_text="Số tham chiếu")
+    fund = id_field(required=False, help_text="Chỉ quỹ này")
+
+
+class DonationSerializer(ApiSerializer):
+    booked_on = serializers.DateField()
+    amount = serializers.IntegerField()
+    donor = serializers.CharField()
+    memo = serializers.CharField(help_text="Nội dung đã che số tài khoản, số điện thoại")
+    fund = serializers.IntegerField(source="fund_id")
+    fund_name = serializers.CharField(source="fund")
+    unit_name = serializers.CharField(source="unit")
+    voucher = serializers.CharField()
+    reversed = serializers.BooleanField(help_text="Khoản đã bị đảo (ghi nhầm, đã sửa)")
+
+
+class DonationResultSerializer(ApiSerializer):
+    count = serializers.IntegerField()
+    limit = serializers.IntegerField(help_text="Trả về tối đa chừng này khoản, mới nhất trước")
+    results = DonationSerializer(many=True)

@@ -1,0 +1,22 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import errors, views
+
+app_name = "api"
+urlpatterns = [
+    path("units/", views.UnitList.as_view(), name="unit-list"),
+    path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit-detail"),
+    path("units/<int:pk>/figures/", views.UnitFigures.as_view(), name="unit-figures"),
+    path("units/<int:pk>/activities/", views.UnitActivities.as_view(), name="unit-activities"),
+    path("activity-types/", views.ActivityTypeList.as_view(), name="activity-types"),
+    path("activities/<int:pk>/", views.ActivityDetail.as_view(), name="activity-detail"),
+    path("funds/", views.FundList.as_view(), name="fund-list"),
+    path("funds/<int:pk>/receipts/", views.FundReceipts.as_view(), name="fund-receipts"),
+    path("receipts/<int:pk>/", views.ReceiptDetail.as_view(), name="receipt-detail"),
+    path("public/funds/", views.PublicFundList.as_view(), name="public-funds"),
+    path("public/donations/", views.PublicDonations.as_view(), name="public-donations"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.docs, name="docs"),
+    re_path(r"^", errors.not_found),  # anything else, newlines included: a JSON 404
+]

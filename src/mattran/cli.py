@@ -1,0 +1,19 @@
+"""The `mattran` console command: Django's management commands plus the project's own."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mattran.settings")
+    from django.core.management import execute_from_command_line
+
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "mattran"
+    if len(argv) > 1:  # the issue's spelling of the statement command
+        argv[1] = {"import-statement": "import_statement"}.get(argv[1], argv[1])
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

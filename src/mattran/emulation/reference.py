@@ -1,0 +1,25 @@
+"""Reference data installed by a data migration (and re-installable: demo, tests).
+
+`install` takes an app registry so the migration can pass its historical one;
+it is idempotent (matches on `code`, never overwrites an administrator's edits).
+"""
+
+from __future__ import annotations
+
+AWARD_TYPES = [
+    # code, name, recipient kind, order
+    ("bang-khen-tw", "Bằng khen của Ủy ban Trung ương MTTQ Việt Nam", "both", 10),
+    ("bang-khen-tp-ha-noi", "Bằng khen của Ủy ban MTTQ Việt Nam thành phố Hà Nội", "both", 20),
+    ("co-thi-dua", "Cờ thi đua", "collective", 30),
+    ("giay-khen", "Giấy khen", "both", 40),
+]
+
+
+def install(apps=None) -> None:
+    if apps is None:
+        from django.apps import apps
+    AwardType = apps.get_model("emulation", "AwardType")
+    for code, name, kind, order in AWARD_TYPES:
+        AwardType.objects.get_or_create(
+            code=code, defaults={"name": name, "recipient_kind": kind, "order": order}
+        )

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import json
+
+from django import forms
+
+from mattran.core.forms import StyledFormMixin
+
+from .models import AccountKind, Fund, FundAccount, FundKind, PartyKind, Purpose
+from .statement_formats import LAYOUTS
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AmountField(forms.CharField):
+    """Whole đồng typed the Vietnamese way: "1.005.000", "1 005 000" or "1005000"."""
+
+    def to_python(self, value):
+        text = super().to_python(value).replace(".", "").replace(" ", "").replace("\u00a0", "")
+        text = text.removesuffix("đ").removesuffix("đồng")
+        if not text:
+            return None
+        if not text.isdigit():
+            raise forms.ValidationError("Số tiền phải là số nguyên đồng, ví dụ 1.005.000.")
+        amount = int(text)
+        if amount <= 0:
+            raise forms.ValidationError("Số tiền phải lớn hơn 0.")
+        return amount
+
+
+class FundForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="Tên quỹ", max_length=200)
+    kind = forms.ChoiceField(label="Loại quỹ", choices=FundKind.choices)
+    opened_on = forms.DateField(label="Ngày mở", widget=DATE_WIDGET)
+    description = forms.CharField(
+        label="Mô tả", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    bank_name = forms.CharField(label="Ngân hàng (nếu có)", required=False, max_length=100)
+    account_number = forms.CharField(label="Số tài khoản", required=False, max_length=40)
+    cash = forms.BooleanField(label="Có sổ tiền mặt", required=False, initial=True)
+
+
+class ReceiptForm(StyledFormMixin, forms.Form):
+    booked_on = forms.DateField(label="Ngày thu", widget=DATE_WIDGET)
+    amount = AmountField(label="Số tiền (đồng)")
+    party_name = forms.CharField(label="Người nộp / đơn vị ủng hộ", max_length=200)
+    party_kind = forms.ChoiceField(label="Cá nhân / tổ chức", choices=PartyKind.choices)
+    account = forms.ModelChoiceField(label="Vào tài khoản", queryset=FundAccount.objects.none())
+    reference = forms.CharField(label="Số tham chiếu", required=False, max_length=100)
+    memo = forms.CharField(
+        label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, fund: Fund, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = fund.accounts.all()
+
+
+class DisbursementForm(StyledFormMixin, forms.Form):
+    booked_on = forms.DateField(label="Ngày chi", widget=DATE_WIDGET)
+    amount = AmountField(label="Số tiền (đồng)")
+    purpose = forms.ChoiceField(label="Mục đích chi", choices=Purpose.choices)
+    quantity = forms.IntegerField(label="Số lượng (suất quà, nhà, …)", required=False, min_value=0)
+    payee_name = forms.CharField(label="Người nhận tiền", max_length=200, required=False)
+    beneficiaries = forms.CharField(
+        label="Người / hộ được hỗ trợ", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    account = forms.ModelChoiceField(label="Từ tài khoản", queryset=FundAccount.objects.none())
+    reference = forms.CharField(label="Số tham chiếu", required=False, max_length=100)
+    memo = forms.CharField(
+        label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, fund: Fund, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = fund.accounts.all()
+
+
+class TransferForm(StyledFormMixin, forms.Form):
+    to_fund = forms.ModelChoiceField(label="Chuyển đến quỹ", queryset=Fund.objects.none())
+    amount = AmountField(label="Số tiền (đồng)")
+    sent_on = forms.DateField(label="Ngày chuyển", widget=DATE_WIDGET)
+    purpose_text = forms.CharField(label="Nội dung", max_length=300)
+
+    def __init__(self, *args, fund: Fund, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_fund"].queryset = (
+            Fund.objects.filter(unit__version_id=fund.unit.version_id, closed_on__isnull=True)
+            .exclude(pk=fund.pk)
+            .select_related("unit")
+            .order_by("unit__path", "name")
+        )
+
+
+class ConfirmForm(StyledFormMixin, forms.Form):
+    received_on = forms.DateField(label="Ngày nhận", widget=DATE_WIDGET)
+
+
+class ReverseForm(StyledFormMixin, forms.Form):
+    booked_on = forms.DateField(label="Ngày đảo", widget=DATE_WIDGET)
+    reason = forms.CharField(label="Lý do", max_length=300)
+
+
+class MatchForm(StyledFormMixin, forms.Form):
+    party_name = forms.CharField(label="Tên người ủng hộ", max_length=200)
+
+
+LAYOUT_CHOICES = [(code, layout.bank_name) for code, layout in LAYOUTS.items()] + [
+    ("mapping", "Mẫu khác (ánh xạ cột)")
+]
+
+
+class StatementUploadForm(StyledFormMixin, forms.Form):
+    account = forms.ModelChoiceField(label="Tài khoản", queryset=FundAccount.objects.none())
+    layout = forms.ChoiceField(label="Mẫu sao kê", choices=LAYOUT_CHOICES)
+    file = forms.FileField(label="Tệp sao kê (CSV hoặc XLSX)")
+    mapping = forms.CharField(
+        label="Ánh xạ cột (JSON, chỉ cho mẫu khác)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='Ví dụ: {"date": "Ngày", "amount": "Số tiền", "memo": "Nội dung", '
+        '"balance": "Số dư", "thousands_sep": ".", "delimiter": ","}',
+    )
+
+    def __init__(self, *args, fund: Fund, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = fund.accounts.filter(kind=AccountKind.BANK)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        from django.conf import settings
+
+        if upload.size > settings.MATTRAN_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"Tệp quá lớn (tối đa {settings.MATTRAN_MAX_UPLOAD_BYTES // (1024 * 1024)} MB)."
+            )
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
+        if upload.name.lower().endswith(".xlsx"):
+            from mattran.core.errors import UserFacingError
+            from mattran.core.uploads import xlsx_check
+
+            try:
+                xlsx_check(upload)  # at once, not minutes later in the job
+            except UserFacingError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return upload
+
+    def clean_mapping(self):
+        text = self.cleaned_data["mapping"].strip()
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"JSON không hợp lệ: {exc.msg}") from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError("Ánh xạ cột phải là một đối tượng JSON.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("layout") == "mapping" and not data.get("mapping"):
+            self.add_error("mapping", "Cần ánh xạ cột cho mẫu khác.")
+        return data

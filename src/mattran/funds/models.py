@@ -1,0 +1,439 @@
+"""Funds, their accounts, the append-only ledger, transfers, vouchers and bank statements.
+
+The ledger (`LedgerEntry`) is append-only: the database itself refuses UPDATE
+and DELETE on its rows (triggers created in migration 0002 for PostgreSQL and
+SQLite). A mistake is corrected with a reversing entry that names the entry it
+reverses (at most one reversal per entry, enforced by a one-to-one column).
+Amounts are whole đồng, always positive; the entry kind gives the direction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class FundKind(models.TextChoices):
+    POOR = "poor", "Quỹ Vì người nghèo"
+    SEA_ISLANDS = "sea_islands", "Quỹ Vì biển, đảo Việt Nam"
+    RELIEF = "relief", "Quỹ Cứu trợ"
+    CAMPAIGN = "campaign", "Quỹ vận động theo đợt"
+
+
+class Fund(models.Model):
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="funds"
+    )
+    name = models.CharField("tên quỹ", max_length=200)
+    kind = models.CharField("loại quỹ", max_length=20, choices=FundKind.choices)
+    opened_on = models.DateField("ngày mở")
+    closed_on = models.DateField("ngày đóng", null=True, blank=True)
+    description = models.TextField("mô tả", blank=True)
+    is_public = models.BooleanField(
+        "công khai", default=True, help_text="Hiện trên trang tra cứu và công khai quỹ."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "quỹ"
+        verbose_name_plural = "quỹ"
+        ordering = ["unit__path", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="fund_name_unique_in_unit"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="fund_closed_after_opened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} – {self.unit.name}" if self.unit_id else self.name
+
+
+class AccountKind(models.TextChoices):
+    BANK = "bank", "Tài khoản ngân hàng"
+    CASH = "cash", "Tiền mặt"
+
+
+class FundAccount(models.Model):
+    fund = models.ForeignKey(
+        Fund, verbose_name="quỹ", on_delete=models.PROTECT, related_name="accounts"
+    )
+    kind = models.CharField("loại", max_length=10, choices=AccountKind.choices)
+    bank_name = models.CharField("ngân hàng", max_length=100, blank=True)
+    account_number = models.CharField("số tài khoản", max_length=40, blank=True)
+    account_name = models.CharField("tên tài khoản", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "tài khoản quỹ"
+        verbose_name_plural = "tài khoản quỹ"
+        ordering = ["fund", "kind", "bank_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank_name", "account_number"],
+                condition=Q(kind="bank"),
+                name="fund_account_bank_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["fund"], condition=Q(kind="cash"), name="fund_account_one_cash"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="cash") | ~Q(account_number=""),
+                name="fund_account_bank_has_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == AccountKind.CASH:
+            return "Tiền mặt"
+        return f"{self.bank_name} {self.account_number}"
+
+
+class EntryKind(models.TextChoices):
+    RECEIPT = "receipt", "Thu"
+    DISBURSEMENT = "disbursement", "Chi"
+    TRANSFER_OUT = "transfer_out", "Chuyển đi"
+    TRANSFER_IN = "transfer_in", "Nhận chuyển đến"
+    REVERSAL = "reversal", "Bút toán đảo"
+
+
+# Sign of each kind in a fund's balance; a reversal takes the opposite sign of
+# the entry it reverses (stored on the row as `sign`, so balances are one SUM).
+INFLOW_KINDS = (EntryKind.RECEIPT, EntryKind.TRANSFER_IN)
+OUTFLOW_KINDS = (EntryKind.DISBURSEMENT, EntryKind.TRANSFER_OUT)
+
+
+class Purpose(models.TextChoices):
+    GIFTS = "gifts", "Tặng quà (suất quà)"
+    HOUSE_BUILD = "house_build", "Xây nhà Đại đoàn kết"
+    HOUSE_REPAIR = "house_repair", "Sửa chữa nhà Nhân ái / Đại đoàn kết"
+    SCHOLARSHIPS = "scholarships", "Học bổng"
+    MEDICAL = "medical", "Hỗ trợ khám chữa bệnh"
+    RELIEF = "relief", "Cứu trợ"
+    BANK_FEE = "bank_fee", "Phí ngân hàng"
+    OTHER = "other", "Chi khác"
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", "Cá nhân"
+    ORGANISATION = "organisation", "Tổ chức"
+    UNKNOWN = "unknown", "Không rõ"
+
+
+class Channel(models.TextChoices):
+    BANK = "bank", "Chuyển khoản"
+    CASH = "cash", "Tiền mặt"
+    OTHER = "other", "Khác"
+
+
+class VoucherSeries(models.TextChoices):
+    RECEIPT = "PT", "Phiếu thu"
+    PAYMENT = "PC", "Phiếu chi"
+
+
+class LedgerEntry(models.Model):
+    """One immutable movement of money in a fund."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name="quỹ", on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.ForeignKey(
+        FundAccount,
+        verbose_name="tài khoản",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
+    kind = models.CharField("loại", max_length=20, choices=EntryKind.choices)
+    sign = models.SmallIntegerField("chiều", editable=False)  # +1 in, -1 out
+    amount = models.BigIntegerField("số tiền (đồng)")
+    booked_on = models.DateField("ngày ghi sổ")
+    party_name = models.CharField("người nộp / người nhận", max_length=200, blank=True)
+    party_kind = models.CharField(
+        "cá nhân / tổ chức", max_length=20, choices=PartyKind.choices, default=PartyKind.UNKNOWN
+    )
+    channel = models.CharField(
+        "hình thức", max_length=10, choices=Channel.choices, default=Channel.BANK
+    )
+    reference = models.CharField("số tham chiếu", max_length=100, blank=True)
+    memo = models.TextField("nội dung", blank=True)
+    # fold(party name + masked memo + reference): what the public lookup searches.
+    search_key = models.TextField(editable=False, blank=True)
+    party_key = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
+    purpose = models.CharField("mục đích chi", max_length=20, choices=Purpose.choices, blank=True)
+    beneficiaries = models.TextField("người / hộ được hỗ trợ", blank=True)
+    quantity = models.PositiveIntegerField("số lượng (suất, nhà, …)", null=True, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name="đảo bút toán",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+    )
+    transfer = models.ForeignKey(
+        "Transfer",
+        verbose_name="điều chuyển",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
+    statement_line = models.OneToOneField(
+        "StatementLine",
+        verbose_name="dòng sao kê",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entry",
+    )
+    voucher_series = models.CharField(
+        "loại chứng từ", max_length=2, choices=VoucherSeries.choices, blank=True
+    )
+    voucher_year = models.PositiveSmallIntegerField("năm chứng từ", null=True, blank=True)
+    voucher_number = models.PositiveIntegerField("số chứng từ", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("thời điểm ghi", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bút toán quỹ"
+        verbose_name_plural = "sổ quỹ"
+        ordering = ["booked_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive"),
+            models.CheckConstraint(condition=Q(sign__in=[1, -1]), name="ledger_sign_valid"),
+            models.CheckConstraint(
+                condition=Q(kind="reversal", reverses__isnull=False)
+                | (~Q(kind="reversal") & Q(reverses__isnull=True)),
+                name="ledger_reversal_names_entry",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["receipt", "transfer_in"], sign=1)
+                    | Q(kind__in=["disbursement", "transfer_out"], sign=-1)
+                    | Q(kind="reversal")
+                ),
+                name="ledger_sign_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="disbursement") | Q(purpose=""),
+                name="ledger_purpose_only_on_disbursement",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="disbursement") | ~Q(purpose=""),
+                name="ledger_disbursement_has_purpose",
+            ),
+            models.UniqueConstraint(
+                fields=["fund", "voucher_series", "voucher_year", "voucher_number"],
+                condition=Q(voucher_number__isnull=False),
+                name="ledger_voucher_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fund", "booked_on"], name="ledger_fund_day"),
+            models.Index(fields=["booked_on"], name="ledger_day"),
+            models.Index(fields=["amount"], name="ledger_amount"),
+            models.Index(fields=["reference"], name="ledger_reference"),
+        ]
+
+    def __str__(self) -> str:
+        label = self.voucher_code or f"#{self.pk}"
+        return f"{label} {self.get_kind_display()} {self.amount:,} đ".replace(",", ".")
+
+    @property
+    def voucher_code(self) -> str:
+        """ "PT-2023-0001" / "PC-2023-0012", or "" for entries without a voucher."""
+        if not self.voucher_number:
+            return ""
+        return f"{self.voucher_series}-{self.voucher_year}-{self.voucher_number:04d}"
+
+    @property
+    def signed_amount(self) -> int:
+        return self.sign * self.amount
+
+
+class VoucherCounter(models.Model):
+    """The last voucher number used per fund, series and year (locked to allocate)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=2, choices=VoucherSeries.choices)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "series", "year"], name="voucher_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}-{self.year}: {self.last_number}"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "Chờ bên nhận xác nhận"
+    CONFIRMED = "confirmed", "Đã nhận"
+
+
+class Transfer(models.Model):
+    """Money sent from one unit's fund to another's; the receiving unit confirms it.
+
+    Sending books a transfer_out in the sender's fund at once; confirming books
+    the transfer_in in the receiver's fund. Until then the receiver's balance
+    does not include it.
+    """
+
+    from_fund = models.ForeignKey(
+        Fund, verbose_name="quỹ chuyển", on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    to_fund = models.ForeignKey(
+        Fund, verbose_name="quỹ nhận", on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    amount = models.BigIntegerField("số tiền (đồng)")
+    sent_on = models.DateField("ngày chuyển")
+    purpose_text = models.CharField("nội dung", max_length=300)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    received_on = models.DateField("ngày nhận", null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "điều chuyển quỹ"
+        verbose_name_plural = "điều chuyển quỹ"
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(from_fund=models.F("to_fund")), name="transfer_not_same_fund"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Điều chuyển {self.amount:,} đ".replace(",", ".")
+
+
+# --------------------------------------------------------------------- statements
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", "Đang nhập"
+    DONE = "done", "Hoàn thành"
+    FAILED = "failed", "Lỗi, không ghi dữ liệu"
+
+
+class StatementImport(models.Model):
+    """One statement file imported into a fund's bank account, with its reconciliation."""
+
+    account = models.ForeignKey(
+        FundAccount, verbose_name="tài khoản", on_delete=models.PROTECT, related_name="imports"
+    )
+    layout = models.CharField("mẫu sao kê", max_length=40)
+    mapping = models.JSONField("ánh xạ cột", null=True, blank=True)
+    file_name = models.CharField("tệp", max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    stored_path = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    rows_read = models.PositiveIntegerField("số dòng đọc", default=0)
+    lines_created = models.PositiveIntegerField("dòng mới", default=0)
+    duplicates_skipped = models.PositiveIntegerField("dòng trùng bỏ qua", default=0)
+    receipts_created = models.PositiveIntegerField("khoản thu đã ghi", default=0)
+    receipts_amount = models.BigIntegerField("tổng thu đã ghi", default=0)
+    queued = models.PositiveIntegerField("chờ xác định người ủng hộ", default=0)
+    queued_amount = models.BigIntegerField(default=0)
+    debits = models.PositiveIntegerField("dòng ghi nợ", default=0)
+    debits_amount = models.BigIntegerField(default=0)
+    reconciliation = models.JSONField("đối chiếu số dư", default=list)
+    error = models.TextField("lỗi", blank=True)
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lần nhập sao kê"
+        verbose_name_plural = "nhập sao kê"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%d/%m/%Y})"
+
+    def reconciliation_counts(self) -> dict[str, int]:
+        counts = {"reconciled": 0, "gap": 0, "unverifiable": 0}
+        for day in self.reconciliation or []:
+            counts[day["status"]] = counts.get(day["status"], 0) + 1
+        return counts
+
+
+class LineStatus(models.TextChoices):
+    RECEIPT = "receipt", "Đã ghi thu"
+    QUEUED = "queued", "Chờ xác định người ủng hộ"
+    DEBIT = "debit", "Ghi nợ (không phải tiền ủng hộ)"
+    BOOKED_DEBIT = "booked_debit", "Ghi nợ đã ghi chi"
+
+
+class StatementLine(models.Model):
+    """A bank statement row, kept once per account (dedup by fingerprint + occurrence)."""
+
+    # no index of its own: the (account, ...) indexes below start with it
+    account = models.ForeignKey(
+        FundAccount, on_delete=models.PROTECT, related_name="statement_lines", db_index=False
+    )
+    statement_import = models.ForeignKey(
+        StatementImport, on_delete=models.PROTECT, related_name="lines"
+    )
+    fingerprint = models.CharField(max_length=80)
+    row_number = models.PositiveIntegerField("dòng trong tệp")
+    booked_on = models.DateField("ngày giao dịch")
+    booked_at = models.TimeField("giờ", null=True, blank=True)
+    doc_no = models.CharField("số chứng từ", max_length=100, blank=True)
+    reference = models.CharField("số tham chiếu", max_length=100, blank=True)
+    debit = models.BigIntegerField("ghi nợ", default=0)
+    credit = models.BigIntegerField("ghi có", default=0)
+    balance = models.BigIntegerField("số dư", null=True, blank=True)
+    memo = models.TextField("nội dung")
+    counterparty = models.CharField("đối ứng", max_length=300, blank=True)
+    donor_guess = models.CharField("tên người chuyển (đọc từ nội dung)", max_length=200, blank=True)
+    status = models.CharField("xử lý", max_length=20, choices=LineStatus.choices)
+
+    class Meta:
+        verbose_name = "dòng sao kê"
+        verbose_name_plural = "dòng sao kê"
+        ordering = ["booked_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "fingerprint"], name="statement_line_unique_fingerprint"
+            ),
+            models.CheckConstraint(
+                condition=Q(debit__gte=0, credit__gte=0), name="statement_line_amounts_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "status"], name="statement_line_status"),
+            # the days an account has lines on (the import looks for duplicates on those only)
+            models.Index(fields=["account", "booked_on"], name="statement_line_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booked_on:%d/%m/%Y} dòng {self.row_number}"

@@ -1,0 +1,311 @@
+"""Reads of funds and the ledger, always starting from what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.http import Http404
+
+from mattran.access.policy import Perm, policy_for
+from mattran.core.periods import Period
+from mattran.units.models import Unit
+
+from .models import (
+    EntryKind,
+    Fund,
+    FundKind,
+    LedgerEntry,
+    LineStatus,
+    Purpose,
+    StatementImport,
+    StatementLine,
+    Transfer,
+    TransferStatus,
+)
+
+SIGNED = F("amount") * F("sign")
+
+
+# ------------------------------------------------------------------------ funds
+
+
+def fund_list_visible(*, user, unit: Unit | None = None, subtree: bool = True) -> QuerySet[Fund]:
+    qs = Fund.objects.filter(policy_for(user).unit_q(Perm.VIEW, prefix="unit__"))
+    if unit is not None:
+        qs = qs.filter(Unit.subtree_q(unit.path, "unit__") if subtree else Q(unit=unit))
+    return qs.select_related("unit", "unit__version").order_by("unit__path", "kind", "name")
+
+
+def fund_list_with_balances(*, user, unit: Unit | None = None) -> list[Fund]:
+    """Visible funds, each with `.balance` (one grouped query)."""
+    funds = fund_list_visible(user=user, unit=unit).annotate(
+        balance=Sum(F("entries__amount") * F("entries__sign"), default=0)
+    )
+    return list(funds)
+
+
+def fund_get_visible(*, user, pk: int, perm: str = Perm.VIEW) -> Fund:
+    fund = (
+        Fund.objects.filter(policy_for(user).unit_q(perm, prefix="unit__"), pk=pk)
+        .select_related("unit", "unit__version")
+        .first()
+    )
+    if fund is None:
+        raise Http404("Không tìm thấy quỹ")
+    return fund
+
+
+def fund_balance(*, fund: Fund, on: dt.date | None = None) -> int:
+    """Balance at the end of `on` (default: everything booked), one aggregate query."""
+    qs = LedgerEntry.objects.filter(fund=fund)
+    if on is not None:
+        qs = qs.filter(booked_on__lte=on)
+    return qs.aggregate(s=Sum(SIGNED))["s"] or 0
+
+
+def entry_get_visible(*, user, pk: int, perm: str = Perm.VIEW) -> LedgerEntry:
+    entry = (
+        LedgerEntry.objects.filter(policy_for(user).unit_q(perm, prefix="fund__unit__"), pk=pk)
+        .select_related("fund", "fund__unit", "account", "reverses", "created_by", "transfer")
+        .first()
+    )
+    if entry is None:
+        raise Http404("Không tìm thấy bút toán")
+    return entry
+
+
+@dataclass
+class FundBook:
+    """Sổ quỹ for a period: opening balance, entries with running balance, closing balance."""
+
+    fund: Fund
+    period: Period
+    opening: int
+    total_in: int
+    total_out: int
+    entries: QuerySet[LedgerEntry]  # annotated with `running` (balance after the entry)
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.total_in - self.total_out
+
+
+def fund_book(*, fund: Fund, period: Period) -> FundBook:
+    """The fund book for a period; `entries` is lazy (paginate it), running balance by window."""
+    opening = fund_balance(fund=fund, on=period.start - dt.timedelta(days=1))
+    in_period = LedgerEntry.objects.filter(
+        fund=fund, booked_on__gte=period.start, booked_on__lte=period.end
+    )
+    totals = in_period.aggregate(
+        total_in=Sum("amount", filter=Q(sign=1), default=0),
+        total_out=Sum("amount", filter=Q(sign=-1), default=0),
+    )
+    entries = (
+        in_period.annotate(
+            running=Window(Sum(SIGNED), order_by=[F("booked_on").asc(), F("id").asc()]) + opening
+        )
+        .select_related("reverses", "transfer", "account")
+        .order_by("booked_on", "id")
+    )
+    return FundBook(
+        fund=fund,
+        period=period,
+        opening=opening,
+        total_in=totals["total_in"],
+        total_out=totals["total_out"],
+        entries=entries,
+    )
+
+
+# -------------------------------------------------------------------- transfers
+
+
+def transfer_list_visible(*, user, unit: Unit | None = None) -> QuerySet[Transfer]:
+    """Transfers the user may see from either side (sender's or receiver's unit)."""
+    policy = policy_for(user)
+    qs = Transfer.objects.filter(
+        policy.unit_q(Perm.VIEW, prefix="from_fund__unit__")
+        | policy.unit_q(Perm.VIEW, prefix="to_fund__unit__")
+    )
+    if unit is not None:
+        qs = qs.filter(
+            Unit.subtree_q(unit.path, "from_fund__unit__")
+            | Unit.subtree_q(unit.path, "to_fund__unit__")
+        )
+    return qs.select_related("from_fund__unit", "to_fund__unit").order_by("-sent_on", "-id")
+
+
+def transfer_get_visible(*, user, pk: int) -> Transfer:
+    transfer = transfer_list_visible(user=user).filter(pk=pk).first()
+    if transfer is None:
+        raise Http404("Không tìm thấy khoản điều chuyển")
+    return transfer
+
+
+# --------------------------------------------------------------- statement import
+
+
+def statement_import_get_visible(*, user, pk: int) -> StatementImport:
+    found = (
+        StatementImport.objects.filter(
+            policy_for(user).unit_q(Perm.VIEW, prefix="account__fund__unit__"), pk=pk
+        )
+        .select_related("account__fund__unit", "job")
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy lần nhập sao kê")
+    return found
+
+
+def match_queue_visible(*, user, fund: Fund | None = None) -> QuerySet[StatementLine]:
+    """Credit lines waiting for a person to name the donor."""
+    qs = StatementLine.objects.filter(
+        policy_for(user).unit_q(Perm.VIEW, prefix="account__fund__unit__"),
+        status=LineStatus.QUEUED,
+    )
+    if fund is not None:
+        qs = qs.filter(account__fund=fund)
+    return qs.select_related("account__fund").order_by("booked_on", "id")
+
+
+# --------------------------------------------------------- figures for reports
+
+
+def fund_figures(*, user=None, unit: Unit, period: Period, subtree: bool = True) -> dict[str, Any]:
+    """The funds section of a period report for a unit (and its subtree), in two queries.
+
+    `user=None` is for trusted callers that already checked access (the report
+    engine, the public disclosure page); with a user, a unit they may not see
+    raises Http404. Reversals are netted against the entry they reverse (its
+    kind, purpose and quantity). Returns::
+
+        {
+          "unit": Unit, "period": Period, "subtree": bool,
+          "mobilised": {fund_kind: đồng},              # receipts, net of reversals
+          "mobilised_total": đồng,
+          "disbursed": {fund_kind: {"total": đồng,
+                        "by_purpose": {purpose: {"amount": đồng, "quantity": int, "count": int}}}},
+          "disbursed_total": đồng,
+          "transfers_out": [{"from_unit", "to_unit", "from_fund", "to_fund", "fund_kind",
+                             "amount", "sent_on", "status", "purpose_text", "internal"}],
+          "transfers_in":  [... same keys ...],
+          "transfers_out_total": đồng,   # to units outside the subtree
+          "transfers_in_total": đồng,    # confirmed, from units outside the subtree
+          "labels": {"fund_kind": {...}, "purpose": {...}},
+        }
+    """
+    if user is not None and not policy_for(user).can(Perm.VIEW, unit):
+        raise Http404("Không tìm thấy đơn vị")
+    scope = Unit.subtree_q(unit.path, "fund__unit__") if subtree else Q(fund__unit=unit)
+    rows = (
+        LedgerEntry.objects.filter(
+            scope,
+            booked_on__gte=period.start,
+            booked_on__lte=period.end,
+            kind__in=[EntryKind.RECEIPT, EntryKind.DISBURSEMENT, EntryKind.REVERSAL],
+        )
+        .values("fund__kind", "kind", "purpose", "reverses__kind", "reverses__purpose")
+        .annotate(
+            amount=Sum("amount"),
+            quantity=Sum("quantity"),
+            reversed_quantity=Sum("reverses__quantity"),
+            n=Count("id"),
+        )
+        .order_by()
+    )
+    mobilised: dict[str, int] = defaultdict(int)
+    disbursed: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        kind, fund_kind = row["kind"], row["fund__kind"]
+        factor, quantity, count = 1, row["quantity"] or 0, row["n"]
+        if kind == EntryKind.REVERSAL:
+            kind, factor = row["reverses__kind"], -1
+            quantity, count = row["reversed_quantity"] or 0, -row["n"]
+            purpose = row["reverses__purpose"]
+        else:
+            purpose = row["purpose"]
+        if kind == EntryKind.RECEIPT:
+            mobilised[fund_kind] += factor * row["amount"]
+        elif kind == EntryKind.DISBURSEMENT:
+            bucket = disbursed.setdefault(fund_kind, {"total": 0, "by_purpose": {}})
+            bucket["total"] += factor * row["amount"]
+            item = bucket["by_purpose"].setdefault(
+                purpose, {"amount": 0, "quantity": 0, "count": 0}
+            )
+            item["amount"] += factor * row["amount"]
+            item["quantity"] += factor * quantity
+            item["count"] += count
+    # transfers, both directions, one query
+    out_scope = (
+        Unit.subtree_q(unit.path, "from_fund__unit__") if subtree else Q(from_fund__unit=unit)
+    )
+    in_scope = Unit.subtree_q(unit.path, "to_fund__unit__") if subtree else Q(to_fund__unit=unit)
+    transfers = (
+        Transfer.objects.filter(out_scope | in_scope)
+        .filter(
+            Q(sent_on__gte=period.start, sent_on__lte=period.end)
+            | Q(received_on__gte=period.start, received_on__lte=period.end)
+        )
+        .values(
+            "pk",
+            "amount",
+            "sent_on",
+            "received_on",
+            "status",
+            "purpose_text",
+            "from_fund__name",
+            "from_fund__kind",
+            "from_fund__unit__name",
+            "from_fund__unit__path",
+            "to_fund__name",
+            "to_fund__unit__name",
+            "to_fund__unit__path",
+        )
+        .order_by("sent_on", "pk")
+    )
+
+    def inside(path: str) -> bool:
+        return path.startswith(unit.path) if subtree else path == unit.path
+
+    transfers_out, transfers_in = [], []
+    for t in transfers:
+        item = {
+            "from_unit": t["from_fund__unit__name"],
+            "to_unit": t["to_fund__unit__name"],
+            "from_fund": t["from_fund__name"],
+            "to_fund": t["to_fund__name"],
+            "fund_kind": t["from_fund__kind"],
+            "amount": t["amount"],
+            "sent_on": t["sent_on"],
+            "received_on": t["received_on"],
+            "status": t["status"],
+            "purpose_text": t["purpose_text"],
+            "internal": inside(t["from_fund__unit__path"]) and inside(t["to_fund__unit__path"]),
+        }
+        if inside(t["from_fund__unit__path"]) and period.contains(t["sent_on"]):
+            transfers_out.append(item)
+        if (
+            inside(t["to_fund__unit__path"])
+            and t["status"] == TransferStatus.CONFIRMED
+            and period.contains(t["received_on"])
+        ):
+            transfers_in.append(item)
+    return {
+        "unit": unit,
+        "period": period,
+        "subtree": subtree,
+        "mobilised": dict(mobilised),
+        "mobilised_total": sum(mobilised.values()),
+        "disbursed": disbursed,
+        "disbursed_total": sum(b["total"] for b in disbursed.values()),
+        "transfers_out": transfers_out,
+        "transfers_in": transfers_in,
+        "transfers_out_total": sum(t["amount"] for t in transfers_out if not t["internal"]),
+        "transfers_in_total": sum(t["amount"] for t in transfers_in if not t["internal"]),
+        "labels": {"fund_kind": dict(FundKind.choices), "purpose": dict(Purpose.choices)},
+    }

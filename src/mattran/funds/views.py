@@ -1,0 +1,396 @@
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mattran.access.policy import Perm, policy_for
+from mattran.access.selectors import unit_get_visible
+from mattran.core.errors import UserFacingError
+from mattran.core.jobs import job_progress, job_start
+from mattran.core.models import Job
+from mattran.core.periods import Period
+
+from . import importing, selectors, services
+from .forms import (
+    ConfirmForm,
+    DisbursementForm,
+    FundForm,
+    MatchForm,
+    ReceiptForm,
+    ReverseForm,
+    StatementUploadForm,
+    TransferForm,
+)
+from .jobs import STATEMENT_IMPORT
+from .models import AccountKind, LedgerEntry, StatementImport, StatementLine, TransferStatus
+from .vouchers import voucher_context, voucher_docx
+
+
+def _period(request, default: Period) -> Period:
+    code = request.GET.get("ky", "").strip()
+    if not code:
+        return default
+    try:
+        return Period.parse(code)
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+        return default
+
+
+@login_required
+def fund_list(request):
+    funds = selectors.fund_list_with_balances(user=request.user)
+    pending = selectors.transfer_list_visible(user=request.user).filter(
+        status=TransferStatus.PENDING
+    )
+    return render(
+        request, "funds/list.html", {"funds": funds, "pending_transfers": list(pending[:20])}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fund_create(request, unit_pk: int):
+    unit = unit_get_visible(user=request.user, pk=unit_pk, perm=Perm.EDIT)
+    form = FundForm(request.POST or None, initial={"opened_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                fund = services.fund_create(
+                    actor=request.user,
+                    unit=unit,
+                    name=data["name"],
+                    kind=data["kind"],
+                    opened_on=data["opened_on"],
+                    description=data["description"],
+                )
+                if data["account_number"].strip():
+                    services.fund_account_create(
+                        actor=request.user,
+                        fund=fund,
+                        kind=AccountKind.BANK,
+                        bank_name=data["bank_name"],
+                        account_number=data["account_number"],
+                    )
+                if data["cash"]:
+                    services.fund_account_create(
+                        actor=request.user, fund=fund, kind=AccountKind.CASH
+                    )
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã mở {fund.name}.")
+            return redirect("funds:detail", pk=fund.pk)
+    return render(request, "units/form.html", {"unit": unit, "form": form, "title": "Mở quỹ mới"})
+
+
+@login_required
+def fund_detail(request, pk: int):
+    fund = selectors.fund_get_visible(user=request.user, pk=pk)
+    today = timezone.localdate()
+    period = _period(request, Period.year(today.year))
+    book = selectors.fund_book(fund=fund, period=period)
+    page = Paginator(book.entries, 100).get_page(request.GET.get("trang"))
+    policy = policy_for(request.user)
+    context = {
+        "fund": fund,
+        "book": book,
+        "page": page,
+        "period": period,
+        "balance": selectors.fund_balance(fund=fund),
+        "accounts": list(fund.accounts.all()),
+        "imports": list(
+            StatementImport.objects.filter(account__fund=fund).select_related("account")[:10]
+        ),
+        "queued": selectors.match_queue_visible(user=request.user, fund=fund).count(),
+        "can_edit": policy.can(Perm.EDIT, fund.unit),
+        "can_approve": policy.can(Perm.APPROVE, fund.unit),
+    }
+    return render(request, "funds/detail.html", context)
+
+
+def _entry_form_view(request, pk, form_class, title, create):
+    fund = selectors.fund_get_visible(user=request.user, pk=pk, perm=Perm.EDIT)
+    form = form_class(request.POST or None, fund=fund, initial={"booked_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = create(fund, form.cleaned_data)
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã ghi {entry.voucher_code}.")
+            return redirect("funds:entry", pk=entry.pk)
+    return render(
+        request,
+        "units/form.html",
+        {"unit": fund.unit, "form": form, "title": f"{title} – {fund.name}"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receipt_create(request, pk: int):
+    def create(fund, d):
+        return services.receipt_create(
+            actor=request.user,
+            fund=fund,
+            amount=d["amount"],
+            booked_on=d["booked_on"],
+            party_name=d["party_name"],
+            party_kind=d["party_kind"],
+            channel="cash" if d["account"].kind == AccountKind.CASH else "bank",
+            reference=d["reference"],
+            memo=d["memo"],
+            account=d["account"],
+        )
+
+    return _entry_form_view(request, pk, ReceiptForm, "Ghi thu", create)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disbursement_create(request, pk: int):
+    def create(fund, d):
+        return services.disbursement_create(
+            actor=request.user,
+            fund=fund,
+            amount=d["amount"],
+            booked_on=d["booked_on"],
+            purpose=d["purpose"],
+            quantity=d["quantity"],
+            payee_name=d["payee_name"],
+            beneficiaries=d["beneficiaries"],
+            channel="cash" if d["account"].kind == AccountKind.CASH else "bank",
+            reference=d["reference"],
+            memo=d["memo"],
+            account=d["account"],
+        )
+
+    return _entry_form_view(request, pk, DisbursementForm, "Ghi chi", create)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_send(request, pk: int):
+    fund = selectors.fund_get_visible(user=request.user, pk=pk, perm=Perm.EDIT)
+    form = TransferForm(request.POST or None, fund=fund, initial={"sent_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.transfer_send(
+                actor=request.user,
+                from_fund=fund,
+                to_fund=d["to_fund"],
+                amount=d["amount"],
+                sent_on=d["sent_on"],
+                purpose_text=d["purpose_text"],
+            )
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Đã chuyển tiền; chờ đơn vị nhận xác nhận.")
+            return redirect("funds:transfers")
+    return render(
+        request,
+        "units/form.html",
+        {"unit": fund.unit, "form": form, "title": f"Chuyển tiền – {fund.name}"},
+    )
+
+
+@login_required
+def transfer_list(request):
+    transfers = selectors.transfer_list_visible(user=request.user)
+    page = Paginator(transfers, 50).get_page(request.GET.get("trang"))
+    policy = policy_for(request.user)
+    rows = [(t, t.status == "pending" and policy.can(Perm.APPROVE, t.to_fund.unit)) for t in page]
+    return render(
+        request,
+        "funds/transfers.html",
+        {
+            "page": page,
+            "rows": rows,
+            "confirm_form": ConfirmForm(initial={"received_on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def transfer_confirm(request, pk: int):
+    transfer = selectors.transfer_get_visible(user=request.user, pk=pk)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ngày nhận không hợp lệ.")
+    else:
+        try:
+            services.transfer_confirm(
+                actor=request.user, transfer=transfer, received_on=form.cleaned_data["received_on"]
+            )
+        except UserFacingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Đã xác nhận nhận tiền.")
+    return redirect("funds:transfers")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_detail(request, pk: int):
+    entry = selectors.entry_get_visible(user=request.user, pk=pk)
+    can_reverse = policy_for(request.user).can(Perm.APPROVE, entry.fund.unit)
+    form = ReverseForm(request.POST or None, initial={"booked_on": timezone.localdate()})
+    if request.method == "POST":
+        if not can_reverse:
+            raise Http404
+        if form.is_valid():
+            try:
+                reversal = services.entry_reverse(
+                    actor=request.user,
+                    entry=entry,
+                    reason=form.cleaned_data["reason"],
+                    booked_on=form.cleaned_data["booked_on"],
+                )
+            except UserFacingError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Đã lập bút toán đảo.")
+                return redirect("funds:entry", pk=reversal.pk)
+    reversed_by = LedgerEntry.objects.filter(reverses=entry).first()
+    return render(
+        request,
+        "funds/entry.html",
+        {"entry": entry, "form": form, "can_reverse": can_reverse, "reversed_by": reversed_by},
+    )
+
+
+@login_required
+def voucher_print(request, pk: int):
+    entry = selectors.entry_get_visible(user=request.user, pk=pk)
+    if not entry.voucher_code:
+        raise Http404
+    size = "A4" if request.GET.get("kho") == "A4" else "A5"
+    return render(request, "funds/voucher.html", {**voucher_context(entry), "size": size})
+
+
+@login_required
+def voucher_download(request, pk: int):
+    entry = selectors.entry_get_visible(user=request.user, pk=pk)
+    if not entry.voucher_code:
+        raise Http404
+    response = HttpResponse(
+        voucher_docx(entry),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{entry.voucher_code}.docx"'
+    return response
+
+
+# ---------------------------------------------------------------- statements
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_upload(request, pk: int):
+    fund = selectors.fund_get_visible(user=request.user, pk=pk, perm=Perm.EDIT)
+    form = StatementUploadForm(request.POST or None, request.FILES or None, fund=fund)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        upload = d["file"]
+        folder = Path(settings.MEDIA_ROOT) / "statements"
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = Path(upload.name).suffix.lower()
+        path = folder / f"{uuid.uuid4().hex}{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        job = job_start(
+            kind=STATEMENT_IMPORT,
+            actor=request.user,
+            unit=fund.unit,
+            params={
+                "account_id": d["account"].pk,
+                "path": str(path),
+                "file_name": Path(upload.name).name,
+                "layout": d["layout"],
+                "mapping": d["mapping"],
+            },
+            message="Đang chờ nhập sao kê",
+        )
+        return redirect("funds:job", pk=job.pk)
+    return render(request, "funds/upload.html", {"fund": fund, "form": form})
+
+
+def _job_visible(request, pk: int) -> Job:
+    job = Job.objects.filter(pk=pk).select_related("unit").first()
+    if job is None or not (
+        job.created_by_id == request.user.pk
+        or (job.unit and policy_for(request.user).can(Perm.VIEW, job.unit))
+    ):
+        raise Http404
+    return job
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = _job_visible(request, pk)
+    context = {"job": job, "progress": job_progress(job)}
+    imp = None
+    if job.result and job.result.get("import_id"):
+        imp = StatementImport.objects.filter(pk=job.result["import_id"]).first()
+    context["imp"] = imp
+    template = "funds/_job.html" if request.htmx else "funds/job.html"
+    return render(request, template, context)
+
+
+@login_required
+def statement_import_detail(request, pk: int):
+    imp = selectors.statement_import_get_visible(user=request.user, pk=pk)
+    return render(request, "funds/import.html", {"imp": imp, "fund": imp.account.fund})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def match_queue(request, pk: int):
+    fund = selectors.fund_get_visible(user=request.user, pk=pk)
+    can_edit = policy_for(request.user).can(Perm.EDIT, fund.unit)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        try:
+            if request.POST.get("action") == "accept_unnamed":
+                n = 0
+                for account in fund.accounts.filter(kind=AccountKind.BANK):
+                    n += importing.statement_lines_accept_unnamed(
+                        actor=request.user, account=account
+                    )
+                messages.success(request, f"Đã ghi thu {n} khoản không rõ tên người ủng hộ.")
+            else:
+                line = selectors.match_queue_visible(user=request.user, fund=fund).get(
+                    pk=request.POST.get("line")
+                )
+                form = MatchForm(request.POST)
+                if not form.is_valid():
+                    raise UserFacingError("Cần nhập tên người ủng hộ.")
+                entry = importing.statement_line_match(
+                    actor=request.user, line=line, party_name=form.cleaned_data["party_name"]
+                )
+                messages.success(request, f"Đã ghi {entry.voucher_code}.")
+        except StatementLine.DoesNotExist:
+            messages.error(request, "Dòng sao kê không còn trong hàng chờ.")
+        except UserFacingError as exc:
+            messages.error(request, exc.message)
+        return redirect("funds:queue", pk=fund.pk)
+    lines = selectors.match_queue_visible(user=request.user, fund=fund)
+    page = Paginator(lines, 50).get_page(request.GET.get("trang"))
+    return render(request, "funds/queue.html", {"fund": fund, "page": page, "can_edit": can_edit})

@@ -1,0 +1,57 @@
+"""Demo: the Đống Đa 9-month review (seed 003) as a news article drafted from the report.
+
+The report itself is built by `mattran.reports` from the ward records of its
+demo; the article is drafted from that report's narrative (the API other
+modules call) and published as seed 003 was, on 15/09/2023 at 16:36.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from mattran.core.periods import Period
+from mattran.units.models import Unit
+
+from . import services
+from .models import Article, Category
+from .reference import install
+
+SOURCE_LABEL = "Báo cáo 9 tháng đầu năm 2023 – Quận Đống Đa"
+
+
+@transaction.atomic
+def step_report_article(out) -> None:
+    from mattran.reports.selectors import report_build
+
+    install()
+    if Article.objects.filter(source_label=SOURCE_LABEL).exists():
+        return
+    district = Unit.objects.get(version__code="2023", name="Quận Đống Đa", level=2)
+    period = Period.nine_months(2023)
+    report = report_build(user=None, unit=district, period=period)
+    paragraphs = [s.paragraph for s in report.sections if s.paragraph]
+    if not paragraphs:
+        return  # no records: nothing to tell
+    admin = get_user_model().objects.filter(username="quantri").first()
+    article = services.article_draft_from_report(
+        actor=admin,
+        unit=district,
+        period=period,
+        paragraphs=paragraphs,
+        held_on=dt.date(2023, 9, 14),
+        session="afternoon",
+        chair_name="Nguyễn Thị Minh Hiền",
+        chair_title="UVTV, Chủ tịch Ủy ban MTTQ Việt Nam quận",
+        category=Category.objects.get(slug="hoat-dong-mat-tran"),
+        source_label=SOURCE_LABEL,
+    )
+    services.article_publish(
+        actor=admin,
+        article=article,
+        published_at=dt.datetime(2023, 9, 15, 16, 36, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
+    out.write(f"  Tin đã đăng: {article.title}")

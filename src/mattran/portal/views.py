@@ -1,0 +1,173 @@
+"""Public pages (no login): donation lookup, fund disclosure, public ledger CSV.
+
+Rate-limited per client IP (django-ratelimit on the default cache; 429 with a
+Vietnamese message) and cached (lookup results per normalised query, the
+disclosure page per fund and period).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import cache_page
+from django_ratelimit.decorators import ratelimit
+
+from mattran.core.errors import UserFacingError
+from mattran.core.periods import Period
+from mattran.core.vietnamese import mask_personal
+from mattran.funds.models import EntryKind, Fund, Purpose
+
+from . import selectors
+from .forms import LookupForm
+
+CACHE_SECONDS = 60
+
+
+def _rate(group, request) -> str:
+    return settings.MATTRAN_PUBLIC_RATE
+
+
+def _limited(request):
+    return render(
+        request,
+        "portal/limited.html",
+        status=429,
+    )
+
+
+@ratelimit(key="ip", rate=_rate, group="portal", block=False)
+def lookup(request):
+    if getattr(request, "limited", False):
+        return _limited(request)
+    form = LookupForm(request.GET or None)
+    results, searched = [], False
+    if form.is_valid():
+        d = form.cleaned_data
+        query = selectors.DonationQuery(
+            name=d["q"].strip(),
+            amount=d["so_tien"],
+            date_from=d["tu_ngay"],
+            date_to=d["den_ngay"],
+            reference=d["tham_chieu"],
+        )
+        if not query.is_empty:
+            searched = True
+            key = "portal:lookup:" + hashlib.sha256(query.cache_key().encode()).hexdigest()
+            results = cache.get(key)
+            if results is None:
+                results = selectors.donation_search(query=query)
+                cache.set(key, results, CACHE_SECONDS)
+    context = {
+        "form": form,
+        "results": results,
+        "searched": searched,
+        "funds": None if request.htmx else list(selectors.public_funds()),
+        "min_name": selectors.MIN_NAME,
+    }
+    template = "portal/_results.html" if request.htmx else "portal/lookup.html"
+    return render(request, template, context)
+
+
+def _public_fund(pk: int) -> Fund:
+    fund = selectors.public_funds().filter(pk=pk).first()
+    if fund is None:
+        raise Http404("Không tìm thấy quỹ")
+    return fund
+
+
+def _period(request, fund: Fund) -> Period:
+    code = request.GET.get("ky", "").strip()
+    if code:
+        try:
+            return Period.parse(code)
+        except UserFacingError as exc:
+            raise Http404(exc.message) from exc
+    year = fund.closed_on.year if fund.closed_on else timezone.localdate().year
+    return Period.year(max(year, fund.opened_on.year))
+
+
+@ratelimit(key="ip", rate=_rate, group="portal", block=False)
+@cache_page(CACHE_SECONDS)
+def disclosure(request, pk: int):
+    if getattr(request, "limited", False):
+        return _limited(request)
+    fund = _public_fund(pk)
+    data = selectors.fund_disclosure(fund=fund, period=_period(request, fund))
+    return render(request, "portal/disclosure.html", data)
+
+
+SAFE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(SAFE_PREFIXES) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@ratelimit(key="ip", rate=_rate, group="portal", block=False)
+def ledger_csv(request, pk: int):
+    if getattr(request, "limited", False):
+        return _limited(request)
+    fund = _public_fund(pk)
+    period = _period(request, fund)
+    kinds = dict(EntryKind.choices)
+    purposes = dict(Purpose.choices)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"  # Excel opens UTF-8 with a BOM
+        yield writer.writerow(
+            [
+                "Ngày",
+                "Số chứng từ",
+                "Loại",
+                "Người nộp / nhận",
+                "Nội dung",
+                "Mục đích chi",
+                "Số lượng",
+                "Thu (đồng)",
+                "Chi (đồng)",
+            ]
+        )
+        for (
+            day,
+            series,
+            year,
+            number,
+            kind,
+            party,
+            memo,
+            purpose,
+            qty,
+            sign,
+            amount,
+        ) in selectors.public_ledger_rows(fund=fund, period=period):
+            yield writer.writerow(
+                [
+                    day.strftime("%d/%m/%Y"),
+                    f"{series}-{year}-{number:04d}" if number else "",
+                    kinds.get(kind, kind),
+                    csv_safe(party),
+                    csv_safe(mask_personal(memo)),
+                    purposes.get(purpose, ""),
+                    qty if qty is not None else "",
+                    amount if sign > 0 else "",
+                    amount if sign < 0 else "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="so-quy-{fund.pk}-{period.code}.csv"'
+    return response

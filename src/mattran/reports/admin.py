@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from .models import Indicator, ReportItem, ReportSection, ReportTemplate, ValidationRule
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "source", "measure", "value_format", "order", "active"]
+    list_filter = ["source", "active"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["activity_types"]
+    raw_id_fields = ["operand_a", "operand_b"]
+
+
+class ReportItemInline(admin.TabularInline):
+    model = ReportItem
+    extra = 1
+    fields = ["order", "indicator", "sentence"]
+
+
+@admin.register(ReportSection)
+class ReportSectionAdmin(admin.ModelAdmin):
+    list_display = ["heading", "template", "order"]
+    list_filter = ["template"]
+    inlines = [ReportItemInline]
+
+
+class ReportSectionInline(admin.TabularInline):
+    model = ReportSection
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(ReportTemplate)
+class ReportTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_default", "due_days"]
+    filter_horizontal = ["chart_indicators"]
+    inlines = [ReportSectionInline]
+
+
+@admin.register(ValidationRule)
+class ValidationRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "severity", "active"]
+    list_filter = ["kind", "severity", "active"]

@@ -1,0 +1,460 @@
+"""The standard indicators, validation rules and the "Báo cáo sơ kết/tổng kết công tác
+Mặt trận" template, as data. Installed by a data migration (idempotent, by code).
+
+Fund figures come from the funds ledger through external figure providers
+(`mattran.reports.providers`); their indicators are declared here with the
+provider keys the funds app registers. Until it does, the figures print as
+"—" and their sentences are left out of the narrative.
+"""
+
+from __future__ import annotations
+
+# code, name, short name, unit label, source, measure, extra
+INDICATORS: list[tuple[str, str, str, str, str, str, dict]] = [
+    (
+        "tuyen_truyen",
+        "Số cuộc tuyên truyền",
+        "Tuyên truyền",
+        "cuộc",
+        "activity",
+        "count",
+        {"types": ["tuyen_truyen"]},
+    ),
+    (
+        "tuyen_truyen_luot",
+        "Số lượt người tham dự tuyên truyền",
+        "Lượt người dự tuyên truyền",
+        "lượt người",
+        "activity",
+        "attendance",
+        {"types": ["tuyen_truyen"]},
+    ),
+    (
+        "tuyen_truyen_thieu_so_nguoi",
+        "Số cuộc tuyên truyền chưa ghi số người tham dự",
+        "Tuyên truyền thiếu số người",
+        "cuộc",
+        "activity",
+        "missing_attendance",
+        {"types": ["tuyen_truyen"]},
+    ),
+    ("toa_dam", "Số cuộc tọa đàm", "Tọa đàm", "cuộc", "activity", "count", {"types": ["toa_dam"]}),
+    (
+        "hoi_nghi_dbnd",
+        "Số hội nghị đại biểu nhân dân",
+        "Hội nghị ĐBND",
+        "hội nghị",
+        "activity",
+        "count",
+        {"types": ["hoi_nghi_dbnd"]},
+    ),
+    (
+        "ngay_hoi_ddk",
+        "Số Ngày hội Đại đoàn kết toàn dân tộc",
+        "Ngày hội ĐĐK",
+        "ngày hội",
+        "activity",
+        "count",
+        {"types": ["ngay_hoi_ddk"]},
+    ),
+    (
+        "doan_giam_sat",
+        "Số đoàn giám sát trực tiếp",
+        "Đoàn giám sát",
+        "đoàn",
+        "activity",
+        "count",
+        {"types": ["doan_giam_sat"]},
+    ),
+    (
+        "don_vi_duoc_giam_sat",
+        "Số đơn vị được giám sát",
+        "Đơn vị được giám sát",
+        "đơn vị",
+        "activity",
+        "supervised_units",
+        {"types": ["doan_giam_sat"]},
+    ),
+    (
+        "ttnd_giam_sat",
+        "Số cuộc giám sát của Ban Thanh tra nhân dân",
+        "Ban TTND giám sát",
+        "cuộc",
+        "activity",
+        "count",
+        {"types": ["ttnd_giam_sat"]},
+    ),
+    (
+        "gsdtcd_cong_trinh",
+        "Số công trình được Ban Giám sát đầu tư của cộng đồng giám sát",
+        "Công trình GSĐTCCĐ",
+        "công trình",
+        "activity",
+        "count",
+        {"types": ["gsdtcd_cong_trinh"]},
+    ),
+    (
+        "hoa_giai_tiep_nhan",
+        "Số vụ việc hòa giải tiếp nhận",
+        "Hòa giải tiếp nhận",
+        "vụ việc",
+        "mediation",
+        "received",
+        {},
+    ),
+    (
+        "hoa_giai_thanh",
+        "Số vụ việc hòa giải thành",
+        "Hòa giải thành",
+        "vụ việc",
+        "mediation",
+        "resolved",
+        {},
+    ),
+    (
+        "hoa_giai_khong_thanh",
+        "Số vụ việc hòa giải không thành",
+        "Hòa giải không thành",
+        "vụ việc",
+        "mediation",
+        "failed",
+        {},
+    ),
+    (
+        "hoa_giai_dang_giai_quyet",
+        "Số vụ việc đang hòa giải cuối kỳ",
+        "Đang hòa giải",
+        "vụ việc",
+        "mediation",
+        "open",
+        {},
+    ),
+    (
+        "ty_le_hoa_giai_thanh",
+        "Tỷ lệ hòa giải thành",
+        "Tỷ lệ hòa giải thành",
+        "%",
+        "computed",
+        "ratio",
+        {"a": "hoa_giai_thanh", "b": "hoa_giai_tiep_nhan", "format": "percent"},
+    ),
+    (
+        "phan_bien",
+        "Số hội nghị phản biện xã hội",
+        "Phản biện xã hội",
+        "hội nghị",
+        "activity",
+        "count",
+        {"types": ["phan_bien"]},
+    ),
+    (
+        "doi_thoai",
+        "Số cuộc đối thoại định kỳ",
+        "Đối thoại",
+        "cuộc",
+        "activity",
+        "count",
+        {"types": ["doi_thoai"]},
+    ),
+    (
+        "don_thu_tiep_nhan",
+        "Số đơn thư tiếp nhận",
+        "Đơn thư tiếp nhận",
+        "đơn",
+        "aggregate",
+        "value",
+        {"element": "don_thu_tiep_nhan"},
+    ),
+    (
+        "don_thu_da_chuyen",
+        "Số đơn thư đã chuyển cơ quan có thẩm quyền",
+        "Đơn thư đã chuyển",
+        "đơn",
+        "aggregate",
+        "value",
+        {"element": "don_thu_da_chuyen"},
+    ),
+    (
+        "y_kien_cu_tri",
+        "Số ý kiến, kiến nghị của cử tri được tổng hợp",
+        "Ý kiến cử tri",
+        "ý kiến",
+        "aggregate",
+        "value",
+        {"element": "y_kien_cu_tri"},
+    ),
+    # Figures owned by the funds ledger (issue 4), read through providers.
+    (
+        "quy_bien_dao_van_dong",
+        "Vận động Quỹ “Vì biển, đảo Việt Nam”",
+        "Quỹ Vì biển, đảo",
+        "đồng",
+        "external",
+        "provided",
+        {"provider": "funds.vi_bien_dao.mobilised", "format": "money"},
+    ),
+    (
+        "quy_vi_nguoi_ngheo_chi",
+        "Chi từ Quỹ “Vì người nghèo” các cấp",
+        "Chi Quỹ Vì người nghèo",
+        "đồng",
+        "external",
+        "provided",
+        {"provider": "funds.vi_nguoi_ngheo.disbursed", "format": "money"},
+    ),
+    (
+        "quy_vi_nguoi_ngheo_suat_qua",
+        "Số suất quà hỗ trợ từ Quỹ “Vì người nghèo”",
+        "Suất quà",
+        "suất",
+        "external",
+        "provided",
+        {"provider": "funds.vi_nguoi_ngheo.gifts"},
+    ),
+    (
+        "quy_vi_nguoi_ngheo_nha",
+        "Số nhà Nhân ái được sửa chữa",
+        "Nhà Nhân ái sửa",
+        "nhà",
+        "external",
+        "provided",
+        {"provider": "funds.vi_nguoi_ngheo.houses_repaired"},
+    ),
+    (
+        "ung_ho_cap_tren",
+        "Ủng hộ cấp trên",
+        "Ủng hộ cấp trên",
+        "đồng",
+        "external",
+        "provided",
+        {"provider": "funds.transfers_to_parent", "format": "money"},
+    ),
+]
+
+# code, name, kind, severity, extra, message
+RULES: list[tuple[str, str, str, str, dict, str]] = [
+    (
+        "hoa_giai_thanh_khong_qua_tiep_nhan",
+        "Hòa giải thành không vượt số tiếp nhận",
+        "compare",
+        "error",
+        {"left": "hoa_giai_thanh", "op": "le", "right": "hoa_giai_tiep_nhan"},
+        "{unit}: số vụ hòa giải thành ({left_value}) lớn hơn số vụ tiếp nhận ({right_value}).",
+    ),
+    (
+        "don_thu_chuyen_khong_qua_tiep_nhan",
+        "Đơn thư đã chuyển không vượt số tiếp nhận",
+        "compare",
+        "error",
+        {"left": "don_thu_da_chuyen", "op": "le", "right": "don_thu_tiep_nhan"},
+        "{unit}: số đơn thư đã chuyển ({left_value}) lớn hơn số đơn thư tiếp nhận ({right_value}).",
+    ),
+    (
+        "tuyen_truyen_ghi_so_nguoi",
+        "Cuộc tuyên truyền phải ghi số người tham dự",
+        "required_field",
+        "error",
+        {"type": "tuyen_truyen", "field": "attendance"},
+        "Cuộc tuyên truyền phải ghi số người tham dự.",
+    ),
+    (
+        "phan_bien_ghi_de_an",
+        "Hội nghị phản biện xã hội phải ghi đề án được phản biện",
+        "required_field",
+        "error",
+        {"type": "phan_bien", "field": "subject"},
+        "Hội nghị phản biện xã hội phải ghi tên đề án, dự thảo được phản biện.",
+    ),
+    (
+        "doan_giam_sat_ghi_don_vi",
+        "Đoàn giám sát phải ghi đơn vị được giám sát",
+        "required_field",
+        "error",
+        {"type": "doan_giam_sat", "field": "supervised_units"},
+        "Đoàn giám sát phải ghi ít nhất một đơn vị được giám sát.",
+    ),
+    (
+        "so_lieu_khong_am",
+        "Số liệu không được âm",
+        "non_negative",
+        "error",
+        {},
+        "{left} không được là số âm.",
+    ),
+]
+
+TEMPLATE = {
+    "code": "so_ket_tong_ket",
+    "name": "Báo cáo sơ kết/tổng kết công tác Mặt trận",
+    "title_template": "{review} công tác Mặt trận {period}",
+    "number_suffix": "BC-MTTQ-BTT",
+    "signer_title": "TM. BAN THƯỜNG TRỰC\nCHỦ TỊCH",
+    "recipients": (
+        "Ban Thường trực Ủy ban MTTQ Việt Nam {parent};\n"
+        "Thường trực {unit_kind} ủy;\n"
+        "Các đồng chí Ủy viên Ủy ban;\n"
+        "Lưu VT."
+    ),
+    "due_days": 5,
+    "chart": ["tuyen_truyen", "ttnd_giam_sat", "gsdtcd_cong_trinh", "hoa_giai_thanh"],
+}
+
+# heading, [(indicator code or None, sentence)]
+SECTIONS: list[tuple[str, list[tuple[str | None, str]]]] = [
+    (
+        "Công tác tuyên truyền, vận động",
+        [
+            (
+                "tuyen_truyen",
+                "[[Phối hợp tổ chức {tuyen_truyen} cuộc tuyên truyền với {tuyen_truyen_luot} lượt "
+                "người tham dự]][[, phối hợp tổ chức {toa_dam} cuộc tọa đàm]].",
+            ),
+            ("tuyen_truyen_luot", ""),
+            ("toa_dam", ""),
+            (
+                "hoi_nghi_dbnd",
+                "[[Tổ chức {hoi_nghi_dbnd} Hội nghị đại biểu nhân dân]][[; tổ chức {ngay_hoi_ddk} "
+                "Ngày hội Đại đoàn kết toàn dân tộc ở khu dân cư]].",
+            ),
+            ("ngay_hoi_ddk", ""),
+        ],
+    ),
+    (
+        "Công tác vận động quỹ và an sinh xã hội",
+        [
+            (
+                "quy_bien_dao_van_dong",
+                "Vận động, ủng hộ Quỹ “Vì Biển, đảo Việt Nam” năm {year} đạt "
+                "{quy_bien_dao_van_dong}đ.",
+            ),
+            (
+                "quy_vi_nguoi_ngheo_chi",
+                "[[Trong {period_short}, đã trích {quy_vi_nguoi_ngheo_chi} đồng từ quỹ “Vì người "
+                "nghèo” các cấp {unit.kind_lower}]][[ hỗ trợ {quy_vi_nguoi_ngheo_suat_qua} suất "
+                "quà]][[, sửa {quy_vi_nguoi_ngheo_nha:02} nhà Nhân ái]][[; ủng hộ {parent.kind} "
+                "{ung_ho_cap_tren} đồng]].",
+            ),
+            ("quy_vi_nguoi_ngheo_suat_qua", ""),
+            ("quy_vi_nguoi_ngheo_nha", ""),
+            ("ung_ho_cap_tren", ""),
+        ],
+    ),
+    (
+        "Công tác giám sát và phản biện xã hội",
+        [
+            (
+                "doan_giam_sat",
+                "[[Tổ chức {doan_giam_sat.self:02} Đoàn giám sát trực tiếp "
+                "{doan_giam_sat.subjects} đối với {don_vi_duoc_giam_sat.self} đơn vị: "
+                "{doan_giam_sat.units}]].",
+            ),
+            ("don_vi_duoc_giam_sat", ""),
+            (
+                "ttnd_giam_sat",
+                "[[Ban Thanh tra nhân dân đã giám sát {ttnd_giam_sat} cuộc]][[; Ban Giám sát "
+                "đầu tư của cộng đồng giám sát {gsdtcd_cong_trinh} công trình]][[; Hòa giải "
+                "{hoa_giai_thanh}/{hoa_giai_tiep_nhan} (đạt {ty_le_hoa_giai_thanh})]];",
+            ),
+            ("gsdtcd_cong_trinh", ""),
+            ("hoa_giai_tiep_nhan", ""),
+            ("hoa_giai_thanh", ""),
+            ("ty_le_hoa_giai_thanh", ""),
+            ("hoa_giai_dang_giai_quyet", ""),
+            (
+                "phan_bien",
+                "[[Tổ chức {phan_bien.self:02} Hội nghị phản biện xã hội cấp {unit.kind} vào "
+                "{phan_bien.subjects}]][[ và Ủy ban MTTQ Việt Nam {child.kind_lower} tổ chức "
+                "{phan_bien.children} Hội nghị phản biện]][[, phối hợp tổ chức {doi_thoai} cuộc "
+                "đối thoại định kỳ]].",
+            ),
+            ("doi_thoai", ""),
+        ],
+    ),
+    (
+        "Công tác nắm tình hình nhân dân",
+        [
+            (
+                "don_thu_tiep_nhan",
+                "[[Tiếp nhận {don_thu_tiep_nhan} đơn thư]][[, đã chuyển {don_thu_da_chuyen} "
+                "đơn thư đến cơ quan có thẩm quyền giải quyết]][[; tổng hợp {y_kien_cu_tri} "
+                "ý kiến, kiến nghị của cử tri]].",
+            ),
+            ("don_thu_da_chuyen", ""),
+            ("y_kien_cu_tri", ""),
+        ],
+    ),
+]
+
+
+def install(apps) -> None:
+    ActivityType = apps.get_model("activities", "ActivityType")
+    DataElement = apps.get_model("activities", "DataElement")
+    Indicator = apps.get_model("reports", "Indicator")
+    ValidationRule = apps.get_model("reports", "ValidationRule")
+    ReportTemplate = apps.get_model("reports", "ReportTemplate")
+    ReportSection = apps.get_model("reports", "ReportSection")
+    ReportItem = apps.get_model("reports", "ReportItem")
+
+    types = {t.code: t for t in ActivityType.objects.all()}
+    indicators = {}
+    for order, (code, name, short, label, source, measure, extra) in enumerate(INDICATORS, 1):
+        ind, created = Indicator.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "short_name": short,
+                "unit_label": label,
+                "source": source,
+                "measure": measure,
+                "value_format": extra.get("format", "number"),
+                "provider_key": extra.get("provider", ""),
+                "data_element": (
+                    DataElement.objects.get(code=extra["element"]) if "element" in extra else None
+                ),
+                "operand_a": indicators.get(extra.get("a")),
+                "operand_b": indicators.get(extra.get("b")),
+                "order": order * 10,
+            },
+        )
+        if created and extra.get("types"):
+            ind.activity_types.set([types[c] for c in extra["types"]])
+        indicators[code] = ind
+
+    for code, name, kind, severity, extra, message in RULES:
+        ValidationRule.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "severity": severity,
+                "left": indicators.get(extra.get("left")),
+                "operator": extra.get("op", ""),
+                "right": indicators.get(extra.get("right")),
+                "activity_type": types.get(extra.get("type")),
+                "field": extra.get("field", ""),
+                "message": message,
+            },
+        )
+
+    if ReportTemplate.objects.filter(code=TEMPLATE["code"]).exists():
+        return
+    template = ReportTemplate.objects.create(
+        code=TEMPLATE["code"],
+        name=TEMPLATE["name"],
+        title_template=TEMPLATE["title_template"],
+        number_suffix=TEMPLATE["number_suffix"],
+        signer_title=TEMPLATE["signer_title"],
+        recipients=TEMPLATE["recipients"],
+        due_days=TEMPLATE["due_days"],
+        is_default=not ReportTemplate.objects.filter(is_default=True).exists(),
+    )
+    template.chart_indicators.set([indicators[c] for c in TEMPLATE["chart"]])
+    for s_order, (heading, items) in enumerate(SECTIONS, start=1):
+        section = ReportSection.objects.create(template=template, order=s_order, heading=heading)
+        for i_order, (code, sentence) in enumerate(items, start=1):
+            ReportItem.objects.create(
+                section=section,
+                order=i_order,
+                indicator=indicators[code] if code else None,
+                sentence=sentence,
+            )

@@ -1,0 +1,48 @@
+"""The figures-by-child-unit chart for documents (matplotlib; the web page uses Chart.js)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers; must precede pyplot
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from ..narrative import strip_kind  # noqa: E402
+from ..selectors import Report  # noqa: E402
+
+COLORS = ["#b3261e", "#1e5bb3", "#2e7d32", "#ef8f00", "#6a1b9a", "#00838f"]
+
+
+def chart_png(report: Report, *, width_in: float = 6.3, dpi: int = 150) -> bytes | None:
+    """Grouped horizontal bars, one group per child unit; None when there is nothing to draw."""
+    rows = report.child_rows
+    figures = [f for f in report.chart_figures if f.available]
+    if not rows or not figures:
+        return None
+    labels = [strip_kind(r.unit.name, r.unit.kind) for r in rows]
+    n = len(figures)
+    bar = 0.8 / n
+    fig, ax = plt.subplots(figsize=(width_in, 3.9), dpi=dpi)
+    try:
+        for i, f in enumerate(figures):
+            values = [f.cell(0, r.bucket) or 0 for r in rows]
+            positions = [x + (i - (n - 1) / 2) * bar for x in range(len(rows))]
+            ax.bar(positions, values, width=bar, label=f.indicator.label, color=COLORS[i % 6])
+        ax.set_xticks(range(len(rows)))
+        ax.set_xticklabels(labels, fontsize=7, rotation=60, ha="right")
+        ax.tick_params(axis="y", labelsize=8)
+        ax.grid(axis="y", linestyle=":", alpha=0.6)
+        ax.set_axisbelow(True)
+        ax.set_title(f"{report.unit_name} – {report.period.label}", fontsize=9)
+        ax.legend(fontsize=7, loc="upper left", ncols=min(n, 4), frameon=False)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(fig)

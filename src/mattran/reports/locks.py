@@ -1,0 +1,95 @@
+"""Approved periods lock the data behind them.
+
+A record of unit U dated D is locked when U or one of its ancestors has an
+approved submission whose period contains D: once a ward's 9-month report is
+approved, its records of January–September cannot change until the approver
+reopens the period with a reason.
+
+Approval and edits in parallel: an edit checks the lock and then writes in one
+transaction, and the approval stores the figures it approved. Without more,
+on PostgreSQL (READ COMMITTED) an edit could check "not locked", the approval
+commit, and the edit commit after it: data changed under an approved report
+that its stored figures do not show. So the check takes a *shared* advisory
+lock on the unit and each ancestor (edits never wait for each other), and an
+approval takes the *exclusive* one on the approved unit (`lock_for_approval`)
+before it computes the figures: an edit in flight finishes first and is in the
+approved figures; an edit that starts later waits, then sees the approval and
+is refused. On SQLite every write transaction is BEGIN IMMEDIATE (one writer
+at a time), which gives the same order without advisory locks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+
+from mattran.core.errors import UserFacingError
+from mattran.core.periods import Period
+from mattran.units.models import Unit
+
+from .models import Submission, SubmissionStatus
+
+# High bits of the advisory lock keys taken here ("MT"), unit ids in the low 40 bits.
+_ADVISORY_NAMESPACE = 0x4D54 << 40
+
+
+def _advisory_key(unit_id: int) -> int:
+    return _ADVISORY_NAMESPACE | (unit_id & ((1 << 40) - 1))
+
+
+def _advisory_locks(unit_ids: list[int], *, shared: bool) -> None:
+    """Transaction-scoped advisory locks on units (PostgreSQL; no-op elsewhere)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    keys = sorted({_advisory_key(u) for u in unit_ids})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {function}(k) FROM unnest(%s::bigint[]) AS k",  # noqa: S608 - fixed names
+            [keys],
+        )
+
+
+def lock_for_approval(unit: Unit) -> None:
+    """Wait for edits of `unit`'s subtree in flight; keep new ones out until commit."""
+    _advisory_locks([unit.pk], shared=False)
+
+
+def lock_find(*, unit: Unit, start: dt.date, end: dt.date | None = None) -> Submission | None:
+    """The approved submission covering any day of [start, end] for `unit` or an ancestor."""
+    end = end or start
+    return (
+        Submission.objects.filter(
+            unit_id__in=[*unit.ancestor_ids, unit.pk],
+            status=SubmissionStatus.APPROVED,
+            period_start__lte=end,
+            period_end__gte=start,
+        )
+        .select_related("unit")
+        .order_by("period_start")
+        .first()
+    )
+
+
+def lock_message(submission: Submission) -> str:
+    try:
+        label = Period.parse(submission.period_code).label
+    except UserFacingError:
+        label = submission.period_code
+    return (
+        f"Số liệu {label} của {submission.unit.name} đã được phê duyệt và khóa, không sửa được. "
+        "Muốn sửa, đề nghị người phê duyệt mở khóa kỳ báo cáo (ghi rõ lý do)."
+    )
+
+
+def ensure_unlocked(*, unit: Unit, start: dt.date, end: dt.date | None = None) -> None:
+    """Raise a Vietnamese UserFacingError if the unit's data for these days is locked.
+
+    Call it inside the transaction that then writes: the shared locks taken
+    here keep an approval of the unit or an ancestor out until it commits.
+    """
+    _advisory_locks([*unit.ancestor_ids, unit.pk], shared=True)
+    submission = lock_find(unit=unit, start=start, end=end)
+    if submission is not None:
+        raise UserFacingError(lock_message(submission))

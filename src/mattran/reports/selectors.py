@@ -1,0 +1,545 @@
+"""Reads for reports: build a report, drill down to records, completeness of submissions.
+
+Everything starts from what the user may see: the report's unit must be
+visible (else 404), and every roll-up and drill-down query carries the
+user's access condition on `unit_path`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from mattran.access.policy import Perm, policy_for
+from mattran.activities.models import ActivityRecord, AggregateEntry, MediationCase
+from mattran.core.errors import UserFacingError
+from mattran.core.periods import Period
+from mattran.core.vietnamese import fold
+from mattran.units.models import Position, Role, StructureVersion, Unit
+
+from .figures import Figure, FigureBuilder
+from .models import (
+    Indicator,
+    Measure,
+    ReportItem,
+    ReportSection,
+    ReportTemplate,
+    Source,
+    Submission,
+    SubmissionStatus,
+)
+from .narrative import NarrativeContext, paragraph_render
+from .rollup import (
+    OTHER,
+    SELF,
+    LineageMap,
+    Scope,
+    lineage_map_build,
+    rollup,
+    rollup_lists,
+    scope_build,
+)
+from .validation import RuleFailure, report_failures, rules_active
+
+
+@dataclass
+class SectionView:
+    heading: str
+    paragraph: str
+    figures: list[Figure]
+
+
+@dataclass
+class Row:
+    bucket: str
+    label: str
+    unit: Unit | None
+    is_child: bool
+
+
+@dataclass
+class SplitNote:
+    unit: Unit
+    successors: list[Unit]
+    activities: int
+    mediation: int
+
+
+@dataclass
+class Report:
+    scope: Scope
+    template: ReportTemplate
+    period: Period
+    previous: Period
+    figures: dict[str, Figure]
+    sections: list[SectionView]
+    rows: list[Row]
+    failures: list[RuleFailure]
+    words: dict[str, str]
+    split_notes: list[SplitNote] = field(default_factory=list)
+    submission: Submission | None = None
+
+    @property
+    def unit(self) -> Unit | None:
+        return self.scope.unit
+
+    @property
+    def version(self) -> StructureVersion:
+        return self.scope.version
+
+    @property
+    def periods(self) -> list[Period]:
+        return [self.period, self.previous]
+
+    @property
+    def unit_name(self) -> str:
+        return self.unit.name if self.unit else "Toàn quốc"
+
+    @property
+    def title(self) -> str:
+        return (
+            self.template.title_template.replace("{review}", self.period.review_word)
+            .replace("{period}", self.period.label)
+            .strip()
+        )
+
+    @property
+    def narrative(self) -> str:
+        return "\n".join(s.paragraph for s in self.sections if s.paragraph)
+
+    @property
+    def table_figures(self) -> list[Figure]:
+        return [f for s in self.sections for f in s.figures]
+
+    @property
+    def chart_figures(self) -> list[Figure]:
+        codes = [i.code for i in self.template.chart_indicators.all()]
+        return [self.figures[c] for c in codes if c in self.figures]
+
+    @property
+    def child_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.is_child]
+
+    @property
+    def errors(self) -> list[RuleFailure]:
+        return [f for f in self.failures if f.is_error]
+
+    def as_dict(self) -> dict:
+        """JSON-safe figures (stored on a submission, printed by `mattran report --format json`)."""
+
+        def plain(fig: Figure, value):
+            return None if value is None else (str(value) if not isinstance(value, int) else value)
+
+        return {
+            "unit": self.unit_name,
+            "unit_code": self.unit.code if self.unit else "",
+            "version": self.version.code,
+            "period": self.period.code,
+            "period_label": self.period.label,
+            "previous_period": self.previous.code,
+            "title": self.title,
+            "figures": {
+                f.code: {
+                    "name": f.indicator.name,
+                    "value": plain(f, f.totals.get(0)),
+                    "text": f.total_text,
+                    "previous": plain(f, f.totals.get(1)),
+                    "own": plain(f, f.own.get(0)),
+                    "children": plain(f, f.children.get(0)),
+                    "by_unit": {r.label: plain(f, f.cell(0, r.bucket)) for r in self.rows},
+                    "available": f.available,
+                }
+                for f in self.table_figures
+            },
+            "narrative": [
+                {"heading": s.heading, "text": s.paragraph} for s in self.sections if s.paragraph
+            ],
+            "failures": [f.message for f in self.failures],
+        }
+
+
+# ------------------------------------------------------------------ resolving
+
+
+def version_default(*, period: Period) -> StructureVersion:
+    """The structure version in force at the end of the period (else the newest)."""
+    day = period.end
+    version = (
+        StructureVersion.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .filter(valid_from__lte=day)
+        .order_by("-valid_from")
+        .first()
+    )
+    version = version or StructureVersion.objects.order_by("-valid_from").first()
+    if version is None:
+        raise UserFacingError("Chưa có phiên bản địa giới hành chính nào.")
+    return version
+
+
+def version_get(*, code: str) -> StructureVersion:
+    version = StructureVersion.objects.filter(code=code).first()
+    if version is None:
+        codes = ", ".join(StructureVersion.objects.values_list("code", flat=True))
+        raise UserFacingError(f"Không có phiên bản địa giới “{code}”. Các phiên bản: {codes}.")
+    return version
+
+
+def unit_resolve(*, user, text: str, version: StructureVersion) -> Unit:
+    """A unit of `version` by official code or name; Vietnamese error listing candidates."""
+    text = (text or "").strip()
+    visible = (
+        Unit.objects.filter(policy_for(user).unit_q(Perm.VIEW), version=version)
+        if user
+        else (Unit.objects.filter(version=version))
+    )
+    visible = visible.select_related("parent")
+    by_code = list(visible.filter(code=text)) if text else []
+    if len(by_code) == 1:
+        return by_code[0]
+    key = fold(text)
+    matches = list(visible.filter(search_key=key)[:20])
+    if not matches:
+        matches = list(visible.filter(search_key__contains=key).order_by("level", "name")[:20])
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UserFacingError(
+            f"Không tìm thấy đơn vị “{text}” trong {version.name} (hoặc bạn không có quyền xem)."
+        )
+    listed = "; ".join(
+        f"{u.name}{f' ({u.parent.name})' if u.parent else ''}, mã {u.code or '—'}" for u in matches
+    )
+    raise UserFacingError(
+        f"Có {len(matches)} đơn vị khớp với “{text}”: {listed}. Hãy ghi mã đơn vị."
+    )
+
+
+def template_default() -> ReportTemplate:
+    template = ReportTemplate.objects.filter(is_default=True).first() or (
+        ReportTemplate.objects.order_by("pk").first()
+    )
+    if template is None:
+        raise UserFacingError("Chưa có mẫu báo cáo nào.")
+    return template
+
+
+# ------------------------------------------------------------------- building
+
+
+def _words(scope: Scope, period: Period) -> dict[str, str]:
+    unit = scope.unit
+    kinds = Counter(c.kind for c in scope.children)
+    child_kinds = ", ".join(k.lower() for k, _ in kinds.most_common())
+    parent = unit.parent if unit else None
+    return {
+        "unit.kind": unit.kind if unit else "Trung ương",
+        "unit.kind_lower": unit.kind.lower() if unit else "trung ương",
+        "unit.name": unit.name if unit else "Toàn quốc",
+        "child.kind_lower": child_kinds,
+        "parent.kind": parent.kind if parent else "",
+        "parent.name": parent.name if parent else "",
+        "period": period.label,
+        "period_short": period.short_label,
+        "year": str(period.start.year),
+    }
+
+
+def _rows(scope: Scope, has_other: bool) -> list[Row]:
+    rows = []
+    if scope.unit is not None:
+        rows.append(
+            Row(SELF, f"Cấp {scope.unit.kind.lower()} ({scope.unit.name})", scope.unit, False)
+        )
+    rows += [Row(str(c.pk), c.name, c, True) for c in scope.children]
+    if has_other:
+        rows.append(Row(OTHER, "Đơn vị cũ chia tách, sáp nhập", None, False))
+    return rows
+
+
+def report_build(
+    *,
+    user,
+    unit: Unit | None,
+    period: Period,
+    version: StructureVersion | None = None,
+    template: ReportTemplate | None = None,
+) -> Report:
+    """The report of `unit`'s subtree (or a whole version when unit is None) for `period`.
+
+    `unit` must already be checked as visible. Queries: a handful for the
+    template and definitions, one for lineage, one UNION ALL for every
+    record-based figure, two for the narrative's lists — whatever the number
+    of units, records or indicators.
+    """
+    if unit is not None and version is not None and unit.version_id != version.pk:
+        raise UserFacingError("Đơn vị không thuộc phiên bản địa giới đã chọn.")
+    template = template or template_default()
+    scope = scope_build(unit=unit, version=version)
+    previous = period.previous_year()
+    periods = [period, previous]
+    sections = list(
+        ReportSection.objects.filter(template=template)
+        .order_by("order")
+        .prefetch_related(
+            Prefetch(
+                "items", queryset=ReportItem.objects.order_by("order").select_related("indicator")
+            )
+        )
+    )
+    indicators = list(Indicator.objects.filter(active=True).prefetch_related("activity_types"))
+    types_all = {t.pk: t for i in indicators for t in i.activity_types.all()}
+    supervision_types = [
+        t.pk
+        for i in indicators
+        if i.measure == Measure.SUPERVISED_UNITS
+        for t in i.activity_types.all()
+    ]
+    supervision_types += [pk for pk, t in types_all.items() if t.uses_supervised_units]
+    subject_types = [pk for pk, t in types_all.items() if t.uses_subject]
+
+    lmap: LineageMap = lineage_map_build(scope.version)
+    raw = rollup(user=user, scope=scope, periods=periods, lmap=lmap)
+    lists = rollup_lists(
+        user=user,
+        scope=scope,
+        periods=periods,
+        supervision_type_ids=sorted(set(supervision_types)),
+        subject_type_ids=subject_types,
+    )
+    figures = FigureBuilder(
+        user=user, scope=scope, periods=periods, raw=raw, lists=lists, indicators=indicators
+    ).build()
+    words = _words(scope, period)
+    ctx = NarrativeContext(words=words, figures=figures)
+    section_views = [
+        SectionView(
+            heading=s.heading,
+            paragraph=paragraph_render([i.sentence for i in s.items.all()], ctx),
+            figures=[
+                figures[i.indicator.code]
+                for i in s.items.all()
+                if i.indicator_id and i.indicator.code in figures
+            ],
+        )
+        for s in sections
+    ]
+    has_other = (
+        any(b == OTHER for (_, b, *_) in raw.activity)
+        or any(b == OTHER for (_, b) in raw.mediation)
+        or any(b == OTHER for (_, b, _) in raw.aggregate)
+    )
+    rows = _rows(scope, has_other)
+    failures = report_failures(
+        rules=rules_active(),
+        figures=figures,
+        raw=raw,
+        rows=[(r.bucket, r.unit.name if r.unit else r.label) for r in rows],
+        total_label=scope.unit.name if unit else "Toàn quốc",
+    )
+    split_notes = []
+    if raw.split:
+        paths = list(raw.split)
+        olds = {u.path: u for u in Unit.objects.filter(path__in=paths).select_related("version")}
+        succ_paths = {p: lmap.candidates_of(p) for p in paths}
+        succ = {
+            u.path: u
+            for u in Unit.objects.filter(path__in={x for s in succ_paths.values() for x in s})
+        }
+        for p in paths:
+            if p in olds:
+                split_notes.append(
+                    SplitNote(
+                        unit=olds[p],
+                        successors=sorted(
+                            (succ[x] for x in succ_paths[p] if x in succ), key=lambda u: u.name
+                        ),
+                        activities=raw.split[p][0],
+                        mediation=raw.split[p][1],
+                    )
+                )
+    submission = None
+    if unit is not None:
+        submission = (
+            Submission.objects.filter(unit=unit, period_start=period.start, period_end=period.end)
+            .select_related("submitted_by", "decided_by")
+            .first()
+        )
+    return Report(
+        scope=scope,
+        template=template,
+        period=period,
+        previous=previous,
+        figures=figures,
+        sections=section_views,
+        rows=rows,
+        failures=failures,
+        words=words,
+        split_notes=split_notes,
+        submission=submission,
+    )
+
+
+def signer_name(*, unit: Unit | None) -> str:
+    """The chair of the unit's committee in its latest term (the report's signer)."""
+    if unit is None:
+        return ""
+    position = (
+        Position.objects.filter(unit=unit, role=Role.CHAIR, ended_on__isnull=True)
+        .select_related("person")
+        .order_by("-term__start_year")
+        .first()
+    )
+    return position.person.full_name if position else ""
+
+
+# ------------------------------------------------------------------ drill-down
+
+
+@dataclass
+class DrillDown:
+    kind: str  # "activity", "mediation", "aggregate", "external", "computed"
+    records: QuerySet | None
+    operands: list[Indicator] = field(default_factory=list)
+    external_url: str = ""
+
+
+def drilldown(
+    *, user, report_unit: Unit, indicator: Indicator, period: Period, bucket: str = "total"
+) -> DrillDown:
+    """The records behind one figure of a report, filtered to what `user` may see.
+
+    `bucket`: "total", "self", "other" or a child unit id. Records carried over
+    from other structure versions are included where the roll-up put them.
+    """
+    policy = policy_for(user)
+    scope = scope_build(unit=report_unit)
+    lmap = lineage_map_build(scope.version)
+    if bucket == "total":
+        where = scope.subtree_q()
+    elif bucket == SELF:
+        where = Q(unit_path=report_unit.path)
+    elif bucket == OTHER:
+        where = Q(pk__in=[])
+    else:
+        child = next((c for c in scope.children if str(c.pk) == bucket), None)
+        if child is None:
+            raise Http404("Không có đơn vị này trong báo cáo")
+        where = Unit.subtree_q(child.path, "unit_")
+    if bucket != SELF and lmap:
+        foreign = _foreign_paths(user=user, scope=scope, lmap=lmap, period=period, bucket=bucket)
+        if foreign:
+            where |= Q(unit_path__in=foreign)
+    access = policy.unit_q(Perm.VIEW, prefix="unit_")
+    src = indicator.source
+    if src == Source.ACTIVITY:
+        qs = ActivityRecord.objects.filter(
+            where,
+            access,
+            type__in=indicator.activity_types.all(),
+            date__range=(period.start, period.end),
+        )
+        if indicator.measure == Measure.MISSING_ATTENDANCE:
+            qs = qs.filter(attendance__isnull=True)
+        qs = qs.select_related("unit", "type").order_by("date", "id")
+        return DrillDown("activity", qs)
+    if src == Source.MEDIATION:
+        p = period
+        measure_q = {
+            Measure.RECEIVED: Q(received_on__lte=p.end)
+            & (Q(received_on__gte=p.start) | Q(closed_on__isnull=True) | Q(closed_on__gte=p.start)),
+            Measure.RESOLVED: Q(outcome="resolved", closed_on__range=(p.start, p.end)),
+            Measure.FAILED: Q(outcome="failed", closed_on__range=(p.start, p.end)),
+            Measure.OPEN: Q(received_on__lte=p.end)
+            & (Q(closed_on__isnull=True) | Q(closed_on__gt=p.end)),
+        }[indicator.measure]
+        qs = MediationCase.objects.filter(where, access, measure_q).select_related("unit")
+        return DrillDown("mediation", qs.order_by("received_on", "id"))
+    if src == Source.AGGREGATE:
+        qs = AggregateEntry.objects.filter(
+            where,
+            access,
+            element_id=indicator.data_element_id,
+            period_start__gte=period.start,
+            period_end__lte=period.end,
+        ).select_related("unit", "element")
+        return DrillDown("aggregate", qs.order_by("period_start", "unit__path"))
+    if src == Source.COMPUTED:
+        ops = Indicator.objects.filter(pk__in=[indicator.operand_a_id, indicator.operand_b_id])
+        return DrillDown("computed", None, operands=list(ops))
+    from . import providers
+
+    reg = providers.get(indicator.provider_key)
+    url = ""
+    if reg is not None:
+        result = reg.provider(
+            user=user,
+            unit=report_unit,
+            children=scope.children,
+            version=scope.version,
+            period=period,
+        )
+        url = result.detail_url
+    return DrillDown("external", None, external_url=url)
+
+
+def _foreign_paths(
+    *, user, scope: Scope, lmap: LineageMap, period: Period, bucket: str
+) -> list[str]:
+    raw = rollup(user=user, scope=scope, periods=[period], lmap=lmap)
+    if bucket == "total":
+        return sorted({p for paths in raw.foreign_paths.values() for p in paths})
+    return sorted(raw.foreign_paths.get(bucket, set()))
+
+
+# ---------------------------------------------------------------- completeness
+
+
+@dataclass
+class CompletenessRow:
+    unit: Unit
+    submission: Submission | None
+    due: dt.date
+    today: dt.date
+
+    @property
+    def status_label(self) -> str:
+        return self.submission.get_status_display() if self.submission else "Chưa nộp"
+
+    @property
+    def submitted_on(self) -> dt.date | None:
+        s = self.submission
+        return timezone.localdate(s.submitted_at) if s and s.submitted_at else None
+
+    @property
+    def is_late(self) -> bool:
+        s = self.submission
+        if s is None or s.status in (SubmissionStatus.RETURNED, SubmissionStatus.REOPENED):
+            return self.today > self.due
+        return bool(self.submitted_on and self.submitted_on > self.due)
+
+    @property
+    def is_done(self) -> bool:
+        return bool(self.submission and self.submission.status == SubmissionStatus.APPROVED)
+
+
+def completeness(*, user, parent: Unit, period: Period, today: dt.date | None = None):
+    """Child units of `parent` (visible to `user`) and their submission for `period`."""
+    template = template_default()
+    due = period.end + dt.timedelta(days=template.due_days)
+    today = today or timezone.localdate()
+    children = list(
+        Unit.objects.filter(policy_for(user).unit_q(Perm.VIEW), parent=parent).order_by("path")
+    )
+    subs = {
+        s.unit_id: s
+        for s in Submission.objects.filter(
+            unit__in=children, period_start=period.start, period_end=period.end
+        ).select_related("submitted_by", "decided_by")
+    }
+    rows = [CompletenessRow(c, subs.get(c.pk), due, today) for c in children]
+    return rows, due

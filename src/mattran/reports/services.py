@@ -1,0 +1,175 @@
+"""Submission and approval of a unit's period report.
+
+    (none) ──submit──▶ submitted ──approve──▶ approved (locked) ──reopen──▶ reopened
+                           │                                                 │
+                           └──return (comment)──▶ returned ◀── … ──submit ◀──┘
+
+A unit's editor submits; an approver of the unit's parent (the district for a
+ward) approves or returns it with a comment; approved data is locked
+(`locks.py`); the approver reopens it with a reason. Every step is audited.
+
+`Submission.figures` holds the figures as submitted and, once approved, the
+figures that were approved: the approval recomputes them under the lock that
+waits for edits in flight (`locks.lock_for_approval`), so an edit either is in
+the approved figures or is refused, never lands unseen after the approval.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from mattran.access.policy import Perm, policy_for
+from mattran.core.audit import audit_record, snapshot
+from mattran.core.errors import UserFacingError
+from mattran.core.periods import Period
+from mattran.core.vietnamese import nfc
+from mattran.units.models import Unit
+
+from .models import Submission, SubmissionStatus
+
+FIELDS = ["status", "submitted_by", "submitted_at", "decided_by", "decided_at", "comment"]
+
+
+def can_approve(user, unit: Unit) -> bool:
+    """Approvers of the parent unit decide on a unit's report (superusers for a root)."""
+    policy = policy_for(user)
+    if unit.parent_id is None:
+        return policy.is_superuser
+    return policy.can(Perm.APPROVE, unit.parent)
+
+
+def _locked_row(unit: Unit, period: Period) -> Submission | None:
+    return (
+        Submission.objects.select_for_update()
+        .filter(unit=unit, period_start=period.start, period_end=period.end)
+        .first()
+    )
+
+
+def _status_error(sub: Submission | None, action: str) -> UserFacingError:
+    state = sub.get_status_display().lower() if sub else "chưa nộp"
+    return UserFacingError(f"Không thể {action}: báo cáo đang ở trạng thái “{state}”.")
+
+
+@transaction.atomic
+def submission_submit(*, actor, unit: Unit, period: Period) -> Submission:
+    """Submit the unit's report; refused while the report has errors (rules of severity error)."""
+    from .selectors import report_build
+
+    if not policy_for(actor).can(Perm.EDIT, unit):
+        raise UserFacingError(f"Bạn không có quyền nộp báo cáo của {unit.name}.")
+    sub = _locked_row(unit, period)
+    if sub is not None and sub.status not in (SubmissionStatus.RETURNED, SubmissionStatus.REOPENED):
+        raise _status_error(sub, "nộp")
+    report = report_build(user=actor, unit=unit, period=period)
+    if report.errors:
+        raise UserFacingError(
+            "Chưa nộp được, báo cáo còn lỗi: " + " ".join(f.message for f in report.errors)
+        )
+    before = snapshot(sub, FIELDS)
+    if sub is None:
+        sub = Submission(
+            unit=unit, period_code=period.code, period_start=period.start, period_end=period.end
+        )
+    sub.status = SubmissionStatus.SUBMITTED
+    sub.submitted_by = actor
+    sub.submitted_at = timezone.now()
+    sub.decided_by = None
+    sub.decided_at = None
+    sub.figures = report.as_dict()
+    sub.save()
+    audit_record(
+        actor=actor,
+        action="submission.submit",
+        obj=sub,
+        unit=unit,
+        before=before,
+        after=snapshot(sub, FIELDS),
+    )
+    return sub
+
+
+def _decide(
+    *,
+    actor,
+    submission: Submission,
+    expect: str,
+    to: str,
+    action: str,
+    verb: str,
+    comment: str = "",
+    need_comment: bool = False,
+) -> Submission:
+    sub = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
+    if not can_approve(actor, sub.unit):
+        raise UserFacingError(f"Bạn không có quyền {verb} báo cáo của {sub.unit.name}.")
+    if sub.status != expect:
+        raise _status_error(sub, verb)
+    comment = nfc(comment)
+    if need_comment and not comment:
+        raise UserFacingError(f"Cần ghi ý kiến hoặc lý do khi {verb} báo cáo.")
+    before = snapshot(sub, FIELDS)
+    if to == SubmissionStatus.APPROVED:
+        from .locks import lock_for_approval
+        from .selectors import report_build
+
+        lock_for_approval(sub.unit)
+        period = Period.parse(sub.period_code)
+        sub.figures = report_build(user=actor, unit=sub.unit, period=period).as_dict()
+    sub.status = to
+    sub.decided_by = actor
+    sub.decided_at = timezone.now()
+    sub.comment = comment
+    sub.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=sub,
+        unit=sub.unit,
+        before=before,
+        after=snapshot(sub, FIELDS),
+        note=comment,
+    )
+    return sub
+
+
+@transaction.atomic
+def submission_approve(*, actor, submission: Submission, comment: str = "") -> Submission:
+    return _decide(
+        actor=actor,
+        submission=submission,
+        expect=SubmissionStatus.SUBMITTED,
+        to=SubmissionStatus.APPROVED,
+        action="submission.approve",
+        verb="duyệt",
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def submission_return(*, actor, submission: Submission, comment: str) -> Submission:
+    return _decide(
+        actor=actor,
+        submission=submission,
+        expect=SubmissionStatus.SUBMITTED,
+        to=SubmissionStatus.RETURNED,
+        action="submission.return",
+        verb="trả lại",
+        comment=comment,
+        need_comment=True,
+    )
+
+
+@transaction.atomic
+def submission_reopen(*, actor, submission: Submission, reason: str) -> Submission:
+    return _decide(
+        actor=actor,
+        submission=submission,
+        expect=SubmissionStatus.APPROVED,
+        to=SubmissionStatus.REOPENED,
+        action="submission.reopen",
+        verb="mở khóa",
+        comment=reason,
+        need_comment=True,
+    )

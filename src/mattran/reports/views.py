@@ -1,0 +1,340 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mattran.access.policy import Perm, policy_for
+from mattran.access.selectors import unit_get_visible
+from mattran.activities.models import ActivityRecord
+from mattran.core.errors import UserFacingError
+from mattran.core.periods import Period
+from mattran.units.models import Unit
+
+from . import selectors, services
+from .models import Indicator, SubmissionStatus
+from .rollup import OTHER, SELF
+
+
+def _period_or_404(code: str) -> Period:
+    try:
+        return Period.parse(code)
+    except UserFacingError as exc:
+        raise Http404(exc.message) from exc
+
+
+def _default_period(unit: Unit) -> Period:
+    """9 months (or the year) of the latest year with records in the unit's subtree."""
+    latest = ActivityRecord.objects.filter(Unit.subtree_q(unit.path, "unit_")).aggregate(
+        d=Max("date")
+    )["d"]
+    day = latest or timezone.localdate()
+    return Period.nine_months(day.year) if day.month <= 9 else Period.year(day.year)
+
+
+@login_required
+def index(request):
+    policy = policy_for(request.user)
+    code = request.GET.get("ky", "").strip()
+    units = list(policy.top_units(Perm.VIEW).order_by("version", "path")[:50])
+    if code and request.GET.get("don-vi"):
+        unit = unit_get_visible(user=request.user, pk=int(request.GET["don-vi"]))
+        try:
+            Period.parse(code)
+        except UserFacingError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("reports:report", unit_pk=unit.pk, code=code)
+    return render(request, "reports/index.html", {"units": units, "code": code})
+
+
+@login_required
+def unit_default(request, unit_pk: int):
+    unit = unit_get_visible(user=request.user, pk=unit_pk)
+    return redirect("reports:report", unit_pk=unit.pk, code=_default_period(unit).code)
+
+
+def _actions(user, unit: Unit, submission) -> dict[str, bool]:
+    status = submission.status if submission else None
+    policy = policy_for(user)
+    approver = services.can_approve(user, unit)
+    return {
+        "submit": policy.can(Perm.EDIT, unit)
+        and status in (None, SubmissionStatus.RETURNED, SubmissionStatus.REOPENED),
+        "approve": approver and status == SubmissionStatus.SUBMITTED,
+        "return": approver and status == SubmissionStatus.SUBMITTED,
+        "reopen": approver and status == SubmissionStatus.APPROVED,
+    }
+
+
+def _quick_periods(period: Period) -> list[tuple[str, str]]:
+    y = period.start.year
+    out = [(f"{y}-9M", "9 tháng"), (f"{y}-H1", "6 tháng"), (str(y), "Cả năm")]
+    out += [(f"{y}-Q{q}", f"Quý {q}") for q in range(1, 5)]
+    out += [(f"{y - 1}-9M", f"9 tháng {y - 1}"), (f"{y + 1}-9M", f"9 tháng {y + 1}")]
+    return out
+
+
+@login_required
+def report(request, unit_pk: int, code: str):
+    unit = unit_get_visible(user=request.user, pk=unit_pk)
+    period = _period_or_404(code)
+    rep = selectors.report_build(user=request.user, unit=unit, period=period)
+    chart = {
+        "labels": [r.unit.name for r in rep.child_rows],
+        "datasets": [
+            {"label": f.indicator.label, "data": [f.cell(0, r.bucket) or 0 for r in rep.child_rows]}
+            for f in rep.chart_figures
+        ],
+    }
+    table = [
+        {
+            "heading": sec.heading,
+            "rows": [
+                {
+                    "fig": f,
+                    "cur": f.total_text,
+                    "prev": f.previous_text,
+                    "own": f.text(f.own.get(0)),
+                    "children": f.text(f.children.get(0)),
+                }
+                for f in sec.figures
+            ],
+        }
+        for sec in rep.sections
+        if sec.figures
+    ]
+    columns = [f for f in rep.table_figures if f.available]
+    links = {
+        f.code: reverse("reports:drilldown", args=[unit.pk, period.code, f.code]) for f in columns
+    }
+    breakdown = [
+        {
+            "row": r,
+            "label": r.label,
+            "is_total": False,
+            "cells": [
+                {"text": f.text(f.cell(0, r.bucket)), "link": f"{links[f.code]}?o={r.bucket}"}
+                for f in columns
+            ],
+        }
+        for r in rep.rows
+    ]
+    breakdown.append(
+        {
+            "row": None,
+            "label": "Tổng cộng",
+            "is_total": True,
+            "cells": [{"text": f.total_text, "link": links[f.code]} for f in columns],
+        }
+    )
+    context = {
+        "unit": unit,
+        "report": rep,
+        "period": period,
+        "chart": chart,
+        "table": table,
+        "breakdown": breakdown,
+        "breakdown_figures": columns,
+        "actions": _actions(request.user, unit, rep.submission),
+        "quick": _quick_periods(period),
+        "can_approve_children": policy_for(request.user).can(Perm.APPROVE, unit),
+        "SELF": SELF,
+        "OTHER": OTHER,
+    }
+    return render(request, "reports/report.html", context)
+
+
+@login_required
+def drilldown(request, unit_pk: int, code: str, indicator: str):
+    unit = unit_get_visible(user=request.user, pk=unit_pk)
+    period = _period_or_404(code)
+    ind = get_object_or_404(Indicator, code=indicator, active=True)
+    which = request.GET.get("ky", "0")
+    shown = period.previous_year() if which == "1" else period
+    bucket = request.GET.get("o", "total")
+    if bucket not in ("total", SELF, OTHER) and not bucket.isdigit():
+        raise Http404
+    detail = selectors.drilldown(
+        user=request.user, report_unit=unit, indicator=ind, period=shown, bucket=bucket
+    )
+    if detail.kind == "external" and detail.external_url:
+        return redirect(detail.external_url)
+    page = (
+        Paginator(detail.records, 100).get_page(request.GET.get("trang"))
+        if (detail.records is not None)
+        else None
+    )
+    where = unit.name
+    if bucket == SELF:
+        where = f"cấp {unit.kind.lower()} ({unit.name})"
+    elif bucket.isdigit():
+        child = Unit.objects.filter(pk=int(bucket), parent=unit).first()
+        if child is None:
+            raise Http404
+        where = child.name
+    elif bucket == OTHER:
+        where = "đơn vị cũ chia tách, sáp nhập"
+    return render(
+        request,
+        "reports/drilldown.html",
+        {
+            "unit": unit,
+            "period": period,
+            "shown": shown,
+            "indicator": ind,
+            "detail": detail,
+            "page": page,
+            "where": where,
+            "code": code,
+        },
+    )
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filename(unit: Unit, period: Period, ext: str) -> str:
+    return f"bao-cao-{unit.code or unit.pk}-{period.code}.{ext}".replace("..", "_")
+
+
+@login_required
+def export_docx(request, unit_pk: int, code: str):
+    from .exports.docx import report_docx
+
+    unit = unit_get_visible(user=request.user, pk=unit_pk)
+    period = _period_or_404(code)
+    rep = selectors.report_build(user=request.user, unit=unit, period=period)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("ngay", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return _download(
+        report_docx(rep, document_date=day, signer_name=selectors.signer_name(unit=unit)),
+        _filename(unit, period, "docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@login_required
+def export_xlsx(request, unit_pk: int, code: str):
+    from .exports.xlsx import report_xlsx
+
+    unit = unit_get_visible(user=request.user, pk=unit_pk)
+    period = _period_or_404(code)
+    rep = selectors.report_build(user=request.user, unit=unit, period=period)
+    return _download(
+        report_xlsx(rep),
+        _filename(unit, period, "xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# ------------------------------------------------------------- submission flow
+
+
+def _submission(unit: Unit, period: Period):
+    return unit.submissions.filter(period_start=period.start, period_end=period.end).first()
+
+
+def _after(request, unit: Unit, code: str):
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect("reports:report", unit_pk=unit.pk, code=code)
+
+
+@login_required
+@require_POST
+def submit(request, unit_pk: int, code: str):
+    unit = unit_get_visible(user=request.user, pk=unit_pk)
+    period = _period_or_404(code)
+    try:
+        services.submission_submit(actor=request.user, unit=unit, period=period)
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã nộp báo cáo {period.label} của {unit.name}.")
+    return _after(request, unit, code)
+
+
+def _decision(request, unit_pk: int, code: str, action: str):
+    unit = unit_get_visible(user=request.user, pk=unit_pk)
+    period = _period_or_404(code)
+    sub = _submission(unit, period)
+    if sub is None:
+        messages.error(request, f"{unit.name} chưa nộp báo cáo {period.label}.")
+        return _after(request, unit, code)
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "approve":
+            services.submission_approve(actor=request.user, submission=sub, comment=comment)
+            messages.success(request, f"Đã duyệt báo cáo của {unit.name}; số liệu đã khóa.")
+        elif action == "return":
+            services.submission_return(actor=request.user, submission=sub, comment=comment)
+            messages.success(request, f"Đã trả lại báo cáo của {unit.name}.")
+        else:
+            services.submission_reopen(actor=request.user, submission=sub, reason=comment)
+            messages.success(request, f"Đã mở khóa số liệu {period.label} của {unit.name}.")
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    return _after(request, unit, code)
+
+
+@login_required
+@require_POST
+def approve(request, unit_pk: int, code: str):
+    return _decision(request, unit_pk, code, "approve")
+
+
+@login_required
+@require_POST
+def return_(request, unit_pk: int, code: str):
+    return _decision(request, unit_pk, code, "return")
+
+
+@login_required
+@require_POST
+def reopen(request, unit_pk: int, code: str):
+    return _decision(request, unit_pk, code, "reopen")
+
+
+@login_required
+def completeness(request, unit_pk: int, code: str):
+    unit = unit_get_visible(user=request.user, pk=unit_pk)
+    period = _period_or_404(code)
+    rows, due = selectors.completeness(user=request.user, parent=unit, period=period)
+    summary = {
+        "total": len(rows),
+        "approved": sum(1 for r in rows if r.is_done),
+        "waiting": sum(
+            1 for r in rows if r.submission and r.submission.status == SubmissionStatus.SUBMITTED
+        ),
+        "late": sum(1 for r in rows if r.is_late),
+        "missing": sum(1 for r in rows if r.submission is None),
+    }
+    return render(
+        request,
+        "reports/completeness.html",
+        {
+            "unit": unit,
+            "period": period,
+            "rows": rows,
+            "due": due,
+            "summary": summary,
+            "code": code,
+            "can_approve": policy_for(request.user).can(Perm.APPROVE, unit),
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,361 @@
+"""Settings, read from environment variables (12-factor).
+
+MATTRAN_DATABASE_URL   database URL; default: SQLite file in MATTRAN_DATA_DIR
+MATTRAN_DATA_DIR       where the SQLite file and uploads live (default: ./var)
+MATTRAN_SECRET_KEY     required when MATTRAN_DEBUG is off
+MATTRAN_DEBUG          "1" for development (default on, so `make demo` just works)
+MATTRAN_ALLOWED_HOSTS  comma-separated
+MATTRAN_REDIS_URL      Redis for cache and the production job worker (optional)
+
+Production (MATTRAN_DEBUG=0) adds, all documented in docs/production.md:
+MATTRAN_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://mattran.example.vn
+MATTRAN_PROXY_SSL_HEADER      "1" when a TLS-terminating proxy sets X-Forwarded-Proto
+MATTRAN_SSL_REDIRECT          default on; MATTRAN_HSTS_SECONDS (default one year),
+                              MATTRAN_HSTS_INCLUDE_SUBDOMAINS (on), MATTRAN_HSTS_PRELOAD (off)
+MATTRAN_TASK_BACKEND          "db" (default), "rq" (needs MATTRAN_REDIS_URL) or a dotted path
+MATTRAN_REPLICA_DATABASE_URL  a read replica; report reads go there (core/db_routers.py)
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent.parent
+DATA_DIR = Path(os.environ.get("MATTRAN_DATA_DIR") or REPO_DIR / "var")
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file, uploads, job files live here
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("MATTRAN_DEBUG", True)
+SECRET_KEY = os.environ.get("MATTRAN_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("MATTRAN_SECRET_KEY must be set when MATTRAN_DEBUG is off")
+    SECRET_KEY = "dev-only-insecure-key-not-for-production"  # noqa: S105
+
+if not DEBUG and not env_list("MATTRAN_ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("MATTRAN_ALLOWED_HOSTS must be set when MATTRAN_DEBUG is off")
+ALLOWED_HOSTS = env_list("MATTRAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("MATTRAN_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "mattran.core",
+    "mattran.units",
+    "mattran.access",
+    "mattran.activities",
+    "mattran.reports",
+    "mattran.funds",
+    "mattran.emulation",
+    "mattran.portal",
+    "mattran.news",
+    "mattran.demo",
+    "mattran.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "mattran.access.middleware.TwoFactorMiddleware",
+    # django-axes must come last.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "mattran.urls"
+WSGI_APPLICATION = "mattran.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "mattran.access.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("MATTRAN_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'mattran.sqlite3'}",
+        conn_max_age=int(os.environ.get("MATTRAN_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while a writer commits; IMMEDIATE avoids
+    # "database is locked" upgrades in write transactions.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # Tests use a file like production, not a shared-cache memory database, whose
+    # table locks fail at once instead of waiting (the concurrency tests need this).
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_mattran.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's rules with Vietnamese messages and Vietnamese common passwords.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "mattran.access.passwords.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "mattran.access.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("MATTRAN_PASSWORD_MIN_LENGTH", "10"))},
+    },
+    {"NAME": "mattran.access.passwords.CommonPasswordValidator"},
+    {"NAME": "mattran.access.passwords.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt")]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = DEBUG
+# Front-end packages are installed from the npm registry into node_modules
+# (see package.json); Django serves them from there.
+STATICFILES_DIRS = [
+    ("vendor/bootstrap", REPO_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/chartjs", REPO_DIR / "node_modules" / "chart.js" / "dist"),
+]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MATTRAN_MAX_UPLOAD_BYTES = int(os.environ.get("MATTRAN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+# Signed documents and evidence (PDF, DOCX, images); news photos.
+MATTRAN_MAX_DOCUMENT_BYTES = int(os.environ.get("MATTRAN_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
+MATTRAN_MAX_IMAGE_BYTES = int(os.environ.get("MATTRAN_MAX_IMAGE_BYTES", 5 * 1024 * 1024))
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "units:tree"
+LOGOUT_REDIRECT_URL = "login"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env_bool("MATTRAN_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+REDIS_URL = os.environ.get("MATTRAN_REDIS_URL", "")
+if REDIS_URL and env_bool("MATTRAN_USE_REDIS_CACHE", not DEBUG):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live progress of background jobs must cross processes (web <-> db_worker):
+# Redis when configured, else a file cache in the data directory.
+CACHES["jobs"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "jobs"),
+    }
+)
+# Public pages are rate-limited per client IP with django-ratelimit on the default
+# cache (Redis in production; the per-process memory cache in development).
+RATELIMIT_USE_CACHE = "default"
+# Per real client behind MATTRAN_TRUSTED_PROXIES (else every visitor is the proxy).
+RATELIMIT_IP_META_KEY = "mattran.access.auth.rate_limit_ip"
+MATTRAN_PUBLIC_RATE = os.environ.get("MATTRAN_PUBLIC_RATE", "60/m")
+
+# A running job refreshes a heartbeat in the "jobs" cache; one silent for this many
+# seconds counts as interrupted (its worker died) and is re-queued (core/jobs.py).
+MATTRAN_JOB_HEARTBEAT_SECONDS = float(os.environ.get("MATTRAN_JOB_HEARTBEAT_SECONDS", "30"))
+
+# One queue API (django-tasks, the backport of Django 6's tasks) for imports,
+# exports and report rendering; database-backed by default.
+# MATTRAN_TASK_BACKEND=rq selects the Redis-backed worker for production
+# (django-tasks-rq, by the author of django-tasks: the same task API on RQ).
+TASK_BACKEND_ALIASES = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("MATTRAN_TASK_BACKEND") or "db"
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKEND_ALIASES.get(_task_backend, _task_backend),
+    }
+}
+if TASKS["default"]["BACKEND"] == TASK_BACKEND_ALIASES["rq"]:
+    if not REDIS_URL:
+        raise ImproperlyConfigured("MATTRAN_TASK_BACKEND=rq needs MATTRAN_REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = env_list("MATTRAN_TASK_QUEUES", "default")
+    RQ_QUEUES = {
+        name: {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": int(os.environ.get("MATTRAN_TASK_TIMEOUT", "3600")),
+        }
+        for name in TASKS["default"]["QUEUES"]
+    }
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("MATTRAN_LOG_LEVEL", "WARNING").upper(),
+    },
+}
+
+# --- Production hardening: only from the environment (docs/production.md). ---
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "mattran.core.views.csrf_failure"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if env_bool("MATTRAN_PROXY_SSL_HEADER", False):
+    # Only behind a proxy that always sets (and never forwards a client's) X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("MATTRAN_SSL_REDIRECT", True)
+    # Load balancers probe the health endpoint over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^suc-khoe/$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("MATTRAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MATTRAN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("MATTRAN_HSTS_PRELOAD", False)
+    # Hashed, pre-compressed static files served by WhiteNoise from STATIC_ROOT
+    # (filled by `mattran collectstatic`); far-future cache headers are safe.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# A PostgreSQL read replica for report reads (see core/db_routers.py).
+if os.environ.get("MATTRAN_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["MATTRAN_REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("MATTRAN_DB_CONN_MAX_AGE", "0")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["mattran.core.db_routers.ReplicaRouter"]
+
+# --- Login throttling (django-axes), two-factor authentication, CSP. ---
+AUTHENTICATION_BACKENDS = [
+    "mattran.access.auth.WebLoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After MATTRAN_LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked out for MATTRAN_LOGIN_COOLOFF_MINUTES (a typing
+# colleague behind the same office router is not locked out with it).
+AXES_FAILURE_LIMIT = int(os.environ.get("MATTRAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MATTRAN_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mattran.access.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "mattran.access.auth.client_ip"
+AXES_VERBOSE = False
+# Number of reverse proxies in front of gunicorn that append to X-Forwarded-For.
+MATTRAN_TRUSTED_PROXIES = int(os.environ.get("MATTRAN_TRUSTED_PROXIES", "0"))
+
+# TOTP second factor for superusers, approvers and administrators.
+MATTRAN_REQUIRE_2FA = env_bool("MATTRAN_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("MATTRAN_OTP_ISSUER", "MTTQ mattran")
+
+# Content-Security-Policy (django-csp): scripts and styles only from this site;
+# an inline <script> needs nonce="{{ request.csp_nonce }}". Inline style
+# attributes (progress bar widths) stay allowed; <style> elements do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        # Bootstrap draws icons (select arrows, the menu button) as data: SVG.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env_bool("MATTRAN_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY
+    CONTENT_SECURITY_POLICY = None
+
+# --- The JSON API for other systems (mattran.api, docs/api.md). ---
+# Hashed, expiring, revocable tokens (django-rest-knox), issued with
+# `mattran api_token USERNAME`; no session or password login on the API.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "mattran.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("MATTRAN_API_TOKEN_DAYS", "365"))),
+    "AUTO_REFRESH": False,
+    "TOKEN_PREFIX": "mt_",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "mattran API",
+    "DESCRIPTION": "API JSON của hệ thống quản lý công tác Mặt trận (xem docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}

@@ -1,0 +1,40 @@
+from django import forms
+
+from mattran.core.forms import StyledFormMixin
+
+from .models import Role, Term
+from .services import RESIDENTIAL_KINDS
+
+
+class ResidentialAreaForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="Tên", max_length=200)
+    kind = forms.ChoiceField(label="Loại", choices=[(k, k) for k in RESIDENTIAL_KINDS])
+    board_head = forms.CharField(
+        label="Trưởng ban công tác Mặt trận", max_length=120, required=False
+    )
+
+
+class MemberOrganisationForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="Tên tổ chức", max_length=200)
+    short_name = forms.CharField(label="Tên viết tắt", max_length=40, required=False)
+    head_name = forms.CharField(label="Người đứng đầu", max_length=120, required=False)
+    head_title = forms.CharField(label="Chức danh", max_length=120, required=False)
+    order = forms.IntegerField(label="Thứ tự", min_value=0, initial=0, required=False)
+
+
+class PositionForm(StyledFormMixin, forms.Form):
+    term = forms.ModelChoiceField(label="Nhiệm kỳ", queryset=Term.objects.all())
+    full_name = forms.CharField(label="Họ và tên", max_length=120)
+    role = forms.ChoiceField(label="Chức vụ", choices=Role.choices)
+    title = forms.CharField(label="Chức danh khác", max_length=200, required=False)
+
+
+class AuditFilterForm(StyledFormMixin, forms.Form):
+    action = forms.CharField(label="Hành động", required=False)
+    actor = forms.CharField(label="Người thực hiện", required=False)
+    date_from = forms.DateField(
+        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,175 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mattran.access.policy import Perm, policy_for
+from mattran.access.selectors import unit_get_visible
+from mattran.core.errors import UserFacingError
+
+from . import selectors, services
+from .forms import AuditFilterForm, MemberOrganisationForm, PositionForm, ResidentialAreaForm
+from .models import Level, Term
+
+
+@login_required
+def tree(request):
+    versions = selectors.version_list_visible(user=request.user)
+    code = request.GET.get("phien-ban")
+    version = next((v for v in versions if v.code == code), versions[0] if versions else None)
+    query = request.GET.get("q", "").strip()
+    context = {
+        "versions": versions,
+        "version": version,
+        "query": query,
+        "roots": selectors.unit_roots_visible(user=request.user, version=version),
+        "results": (
+            selectors.unit_search_visible(user=request.user, query=query, version=version)
+            if query
+            else None
+        ),
+    }
+    return render(request, "units/tree.html", context)
+
+
+@login_required
+def children(request, pk: int):
+    unit = unit_get_visible(user=request.user, pk=pk)
+    kids = selectors.unit_children_visible(user=request.user, unit=unit)
+    return render(request, "units/_children.html", {"unit": unit, "children": kids})
+
+
+@login_required
+def detail(request, pk: int):
+    unit = unit_get_visible(user=request.user, pk=pk)
+    policy = policy_for(request.user)
+    terms = list(Term.objects.all())
+    term_id = request.GET.get("nhiem-ky")
+    term = next((t for t in terms if str(t.pk) == term_id), None) or selectors.term_default(
+        unit=unit
+    )
+    context = {
+        "unit": unit,
+        "ancestors": selectors.unit_ancestors_visible(user=request.user, unit=unit),
+        "children": selectors.unit_children_visible(user=request.user, unit=unit),
+        "member_organisations": selectors.member_organisations_of(unit=unit),
+        "terms": terms,
+        "term": term,
+        "committee": selectors.committee_for(unit=unit, term=term),
+        "lineage": selectors.lineage_of(user=request.user, unit=unit),
+        "subtree_summary": [
+            (f"Số đơn vị {Level(level).label.lower()} trực thuộc", n)
+            for level, n in sorted(selectors.unit_subtree_count(unit=unit).items())
+        ],
+        "can_edit": policy.can(Perm.EDIT, unit),
+        "can_administer": policy.can(Perm.ADMINISTER, unit),
+        "can_add_area": policy.can(Perm.EDIT, unit) and unit.level == Level.COMMUNE,
+    }
+    return render(request, "units/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def residential_area_create(request, pk: int):
+    unit = unit_get_visible(user=request.user, pk=pk, perm=Perm.EDIT)
+    if unit.level != Level.COMMUNE:
+        raise Http404
+    form = ResidentialAreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            area = services.residential_area_create(
+                actor=request.user,
+                commune=unit,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                board_head_name=form.cleaned_data["board_head"],
+                term=selectors.term_default(unit=unit),
+            )
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã thêm {area.name}.")
+            return redirect("units:detail", pk=area.pk)
+    return render(
+        request,
+        "units/form.html",
+        {"unit": unit, "form": form, "title": "Thêm khu dân cư / tổ dân phố"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_organisation_create(request, pk: int):
+    unit = unit_get_visible(user=request.user, pk=pk, perm=Perm.ADMINISTER)
+    form = MemberOrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            head = (
+                services.person_create(actor=request.user, full_name=data["head_name"])
+                if data["head_name"].strip()
+                else None
+            )
+            services.member_organisation_create(
+                actor=request.user,
+                unit=unit,
+                name=data["name"],
+                short_name=data["short_name"],
+                head=head,
+                head_title=data["head_title"],
+                order=data["order"] or 0,
+            )
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Đã thêm tổ chức thành viên.")
+            return redirect("units:detail", pk=unit.pk)
+    return render(
+        request, "units/form.html", {"unit": unit, "form": form, "title": "Thêm tổ chức thành viên"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_create(request, pk: int):
+    unit = unit_get_visible(user=request.user, pk=pk, perm=Perm.ADMINISTER)
+    form = PositionForm(request.POST or None, initial={"term": selectors.term_default(unit=unit)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_create(actor=request.user, full_name=data["full_name"])
+            services.position_create(
+                actor=request.user,
+                unit=unit,
+                term=data["term"],
+                person=person,
+                role=data["role"],
+                title=data["title"],
+            )
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Đã thêm ủy viên.")
+            return redirect("units:detail", pk=unit.pk)
+    return render(
+        request, "units/form.html", {"unit": unit, "form": form, "title": "Thêm ủy viên ủy ban"}
+    )
+
+
+@login_required
+def audit(request, pk: int):
+    unit = unit_get_visible(user=request.user, pk=pk)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_events_for_subtree(
+        user=request.user,
+        unit=unit,
+        action=filters.get("action") or "",
+        actor=filters.get("actor") or "",
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("trang"))
+    return render(request, "units/audit.html", {"unit": unit, "form": form, "page": page})

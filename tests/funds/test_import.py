@@ -1,0 +1,381 @@
+"""Statement import into a fund: VCB/Agribank/VietinBank samples, dedup, reconciliation, queue."""
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from mattran.core.errors import UserFacingError
+from mattran.core.jobs import job_progress, job_start
+from mattran.core.models import JobStatus
+from mattran.funds import importing, selectors, services
+from mattran.funds.jobs import STATEMENT_IMPORT
+from mattran.funds.models import (
+    AccountKind,
+    EntryKind,
+    FundKind,
+    LedgerEntry,
+    LineStatus,
+    StatementLine,
+)
+from tests.paths import STATEMENTS_DIR
+
+STATEMENTS = STATEMENTS_DIR
+VCB_FILE = STATEMENTS / "vcb-0011001932418-2024-09-01_part00.csv"
+AGRIBANK_FILE = STATEMENTS / "agribank-1500201113838-2024-09-12_part005.csv"
+VIETINBANK_FILE = STATEMENTS / "vietinbank-111602391111-2024-09-12_part006.csv"
+
+
+@pytest.fixture
+def relief(tree, editor):
+    fund = services.fund_create(
+        actor=editor,
+        unit=tree["district_a"],
+        name="Quỹ cứu trợ bão Yagi 2024",
+        kind=FundKind.RELIEF,
+        opened_on=dt.date(2024, 9, 1),
+    )
+    return fund
+
+
+def _account(fund, editor, bank, number):
+    return services.fund_account_create(
+        actor=editor, fund=fund, kind=AccountKind.BANK, bank_name=bank, account_number=number
+    )
+
+
+def _import(editor, account, path, layout, name=None):
+    return importing.statement_import_run(
+        actor=editor,
+        account=account,
+        path=path,
+        file_name=name or Path(path).name,
+        layout_code=layout,
+    )
+
+
+def test_vcb_sample_imports_with_8_reconciled_days_and_reimport_adds_nothing(relief, editor):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    imp = _import(editor, account, VCB_FILE, "vcb")
+    assert imp.rows_read == 8008
+    assert imp.lines_created == 8008 and imp.duplicates_skipped == 0
+    counts = imp.reconciliation_counts()
+    assert counts == {"reconciled": 8, "gap": 0, "unverifiable": 2}
+    reconciled = [d["day"] for d in imp.reconciliation if d["status"] == "reconciled"]
+    assert reconciled == [f"2024-09-{d:02d}" for d in range(2, 10)]
+    # credits: receipts now or queued; the one debit (a fee) is never a donation
+    assert imp.debits == 1 and imp.debits_amount == 55_000
+    assert imp.receipts_created + imp.queued == 8007
+    assert imp.receipts_amount + imp.queued_amount == 9_783_779_052
+    assert imp.receipts_created > 3000  # most VCB memos name the sender clearly
+    receipts = LedgerEntry.objects.filter(fund=relief, kind=EntryKind.RECEIPT)
+    assert receipts.count() == imp.receipts_created
+    assert selectors.fund_balance(fund=relief) == imp.receipts_amount
+    numbers = list(receipts.order_by("voucher_number").values_list("voucher_number", flat=True))
+    assert numbers == list(range(1, imp.receipts_created + 1))
+    assert not receipts.filter(statement_line__debit__gt=0).exists()
+
+    again = _import(editor, account, VCB_FILE, "vcb", name="lan-2.csv")
+    assert again.lines_created == 0 and again.receipts_created == 0
+    assert again.duplicates_skipped == 8008
+    assert LedgerEntry.objects.filter(fund=relief).count() == imp.receipts_created
+
+
+def test_overlapping_file_and_genuine_identical_transfers(relief, editor, tmp_path):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    header = "TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
+    rows = [
+        "01/09/2024,1,,100.000,,NGUYEN VAN AN chuyen tien ung ho\n",
+        "01/09/2024,2,,50.000,,ung ho dong bao\n",
+        "01/09/2024,2,,50.000,,ung ho dong bao\n",  # a genuine second identical transfer
+    ]
+    first = tmp_path / "a.csv"
+    first.write_text(header + "".join(rows[:2]), encoding="utf-8")
+    both = tmp_path / "b.csv"
+    both.write_text(header + "".join(rows), encoding="utf-8")
+    a = _import(editor, account, first, "vcb")
+    assert (a.lines_created, a.receipts_created, a.queued) == (2, 1, 1)
+    b = _import(editor, account, both, "vcb")
+    assert (b.lines_created, b.duplicates_skipped) == (1, 2)
+    assert StatementLine.objects.filter(account=account, credit=50_000).count() == 2
+
+
+def test_agribank_and_vietinbank_samples(relief, editor):
+    agri = _import(
+        editor, _account(relief, editor, "Agribank", "1500201113838"), AGRIBANK_FILE, "agribank"
+    )
+    assert agri.rows_read == 2493 and agri.lines_created == 2493
+    (day,) = agri.reconciliation
+    assert day["status"] == "reconciled" and day["checked_balances"] == 2492
+    vtb = _import(
+        editor,
+        _account(relief, editor, "VietinBank", "111602391111"),
+        VIETINBANK_FILE,
+        "vietinbank",
+    )
+    assert vtb.rows_read == 6474
+    assert [d["status"] for d in vtb.reconciliation] == ["unverifiable"] * len(vtb.reconciliation)
+    assert "không ghi số dư" in vtb.reconciliation[0]["message"]
+    assert vtb.receipts_amount + vtb.queued_amount == 2_754_947_882
+
+
+def test_bad_file_writes_nothing(relief, editor, tmp_path):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    path = tmp_path / "bad.csv"
+    text = VCB_FILE.read_text(encoding="utf-8-sig").splitlines()
+    assert text[5000][2] == "/"
+    text[5000] = "99" + text[5000][2:]
+    path.write_text("\n".join(text), encoding="utf-8")
+    with pytest.raises(UserFacingError) as caught:
+        _import(editor, account, path, "vcb")
+    assert caught.value.message == (
+        "Dòng 5000, cột 'TNXDate': ngày '99/09/2024' không đúng định dạng dd/mm/yyyy"
+    )
+    assert not StatementLine.objects.exists()
+    assert not LedgerEntry.objects.exists()
+
+
+def test_gap_reported_where_rows_are_missing(relief, editor, tmp_path):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    path = tmp_path / "gap.csv"
+    with VCB_FILE.open(encoding="utf-8-sig", newline="") as src, path.open("w", newline="") as dst:
+        reader, writer = csv.reader(src), csv.writer(dst)
+        writer.writerow(next(reader))
+        for number, row in enumerate(reader, start=1):
+            if number != 20:  # drop one credit of 3 September
+                writer.writerow(row)
+    imp = _import(editor, account, path, "vcb")
+    gaps = [d for d in imp.reconciliation if d["status"] == "gap"]
+    assert len(gaps) == 1 and gaps[0]["day"] == "2024-09-03"
+    assert "lệch" in gaps[0]["message"]
+
+
+def test_custom_mapping_for_another_bank(relief, editor, tmp_path):
+    account = _account(relief, editor, "ACB", "123456789")
+    path = tmp_path / "acb.csv"
+    path.write_text(
+        "Ngày;Số tiền;Nội dung;Số dư\n"
+        "02/09/2024;1 000 000;TRAN THI BINH chuyen tien ung ho;1 000 000\n"
+        "02/09/2024;-20 000;Phi dich vu;980 000\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "date": "Ngày",
+        "amount": "Số tiền",
+        "memo": "Nội dung",
+        "balance": "Số dư",
+        "thousands_sep": " ",
+        "delimiter": ";",
+    }
+    imp = importing.statement_import_run(
+        actor=editor,
+        account=account,
+        path=path,
+        file_name="acb.csv",
+        layout_code="mapping",
+        mapping=mapping,
+    )
+    assert (imp.receipts_created, imp.debits) == (1, 1)
+    assert imp.reconciliation[0]["status"] == "reconciled"
+    entry = LedgerEntry.objects.get(fund=relief)
+    assert entry.party_name == "TRAN THI BINH" and entry.amount == 1_000_000
+
+
+def test_matching_queue_and_debits(relief, editor, tmp_path):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
+        "01/09/2024,1,,200.000,,ung ho dong bao lu lut\n"
+        "01/09/2024,2,,300.000,,ung ho mien bac\n"
+        "01/09/2024,3,5.500,,,Phi dich vu SMS\n",
+        encoding="utf-8",
+    )
+    imp = _import(editor, account, path, "vcb")
+    assert (imp.queued, imp.receipts_created, imp.debits) == (2, 0, 1)
+    queue = list(selectors.match_queue_visible(user=editor, fund=relief))
+    assert len(queue) == 2
+    entry = importing.statement_line_match(actor=editor, line=queue[0], party_name="Lê Thị Hoà")
+    assert entry.party_name == "Lê Thị Hoà" and entry.statement_line_id == queue[0].pk
+    with pytest.raises(UserFacingError, match="đã được xử lý"):
+        importing.statement_line_match(actor=editor, line=queue[0], party_name="X")
+    assert importing.statement_lines_accept_unnamed(actor=editor, account=account) == 1
+    assert selectors.fund_balance(fund=relief) == 500_000
+    fee = StatementLine.objects.get(status=LineStatus.DEBIT)
+    paid = importing.statement_line_book_debit(actor=editor, line=fee)
+    assert paid.purpose == "bank_fee" and paid.voucher_code == "PC-2024-0001"
+    assert selectors.fund_balance(fund=relief) == 494_500
+
+
+def test_import_runs_as_a_job_with_progress(relief, editor):
+    account = _account(relief, editor, "Agribank", "1500201113838")
+    job = job_start(
+        kind=STATEMENT_IMPORT,
+        actor=editor,
+        unit=relief.unit,
+        params={
+            "account_id": account.pk,
+            "path": str(AGRIBANK_FILE),
+            "file_name": AGRIBANK_FILE.name,
+            "layout": "agribank",
+        },
+    )
+    assert job.status == JobStatus.DONE, job.message
+    assert job.result["rows_read"] == 2493 and job.result["reconciled_days"] == 1
+    progress = job_progress(job)
+    assert progress["percent"] == 100 and progress["done"] == 2493
+    assert "Đã nhập 2493 dòng" in progress["message"]
+    failed = job_start(
+        kind=STATEMENT_IMPORT,
+        actor=editor,
+        unit=relief.unit,
+        params={
+            "account_id": account.pk,
+            "path": str(VCB_FILE),
+            "file_name": "x.csv",
+            "layout": "agribank",
+        },
+    )
+    assert failed.status == JobStatus.FAILED
+    assert "Thiếu cột" in failed.message
+
+
+def test_statement_import_needs_edit_permission(relief, tree):
+    from mattran.access.models import Role
+    from tests.factories import UserFactory, grant
+
+    viewer = UserFactory()
+    grant(viewer, tree["district_a"], Role.VIEWER)
+    account = _account(relief, None, "Vietcombank", "0011001932418")
+    with pytest.raises(UserFacingError, match="không có quyền"):
+        _import(viewer, account, VCB_FILE, "vcb")
+
+
+# ------------------------------------------------------------ streaming and COPY
+
+
+def _vcb_copy(tmp_path, name, rows, *, copies=1, year=2024):
+    """A VCB-layout file of the sample's first `rows` rows, `copies` times with memo suffixes."""
+    text = VCB_FILE.read_text(encoding="utf-8-sig").splitlines()
+    body = [
+        line.replace("/2024,", f"/{year},", 1) + (f" #{c}" if c else "")
+        for c in range(copies)
+        for line in text[1 : rows + 1]
+    ]
+    path = tmp_path / name
+    path.write_text("\n".join([text[0], *body]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 50 lines and ids 120 at a time: many COPY switches and id blocks."""
+    monkeypatch.setattr(importing, "CHUNK", 50)
+    monkeypatch.setattr(importing, "ENTRY_FLUSH", 30)
+    monkeypatch.setattr(importing, "ID_BLOCK", 120)
+
+
+def test_error_after_rows_were_streamed_writes_nothing(relief, editor, tmp_path, small_chunks):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    path = _vcb_copy(tmp_path, "late-error.csv", 600)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[550] = lines[550].replace(",,", ",12a,", 1)  # a bad debit cell on row 550
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UserFacingError, match="^Dòng 550, cột 'Debit'"):
+        _import(editor, account, path, "vcb")
+    assert not StatementLine.objects.exists()
+    assert not LedgerEntry.objects.exists()
+    # the connection is usable again and a good file imports in full
+    good = _import(editor, account, _vcb_copy(tmp_path, "good.csv", 600), "vcb")
+    assert good.lines_created == 600
+
+
+def test_small_chunks_give_the_same_import(relief, editor, tmp_path, small_chunks, monkeypatch):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    imp = _import(editor, account, VCB_FILE, "vcb")
+    assert (imp.rows_read, imp.lines_created, imp.debits) == (8008, 8008, 1)
+    assert imp.reconciliation_counts() == {"reconciled": 8, "gap": 0, "unverifiable": 2}
+    numbers = list(
+        LedgerEntry.objects.filter(fund=relief)
+        .order_by("statement_line__row_number")
+        .values_list("voucher_number", flat=True)
+    )
+    assert numbers == list(range(1, imp.receipts_created + 1))  # in file order
+    ids = list(StatementLine.objects.order_by("row_number").values_list("id", flat=True))
+    assert ids == sorted(ids) and len(set(ids)) == 8008
+    again = _import(editor, account, VCB_FILE, "vcb")
+    assert (again.lines_created, again.duplicates_skipped) == (0, 8008)
+
+
+def test_vouchers_continue_the_fund_series_per_year(relief, editor, tmp_path):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    services.receipt_create(
+        actor=editor, fund=relief, amount=100_000, booked_on=dt.date(2024, 9, 1), party_name="A"
+    )
+    text = _vcb_copy(tmp_path, "a.csv", 30).read_text(encoding="utf-8").splitlines()
+    later = _vcb_copy(tmp_path, "b.csv", 30, year=2025).read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "two-years.csv"
+    path.write_text("\n".join(text + later[1:] + text[1:4]) + "\n", encoding="utf-8")
+    imp = _import(editor, account, path, "vcb")
+    assert imp.duplicates_skipped == 0  # rows 1-3 again: identical lines, numbered ":2"
+    rows = list(
+        LedgerEntry.objects.filter(fund=relief, statement_line__isnull=False)
+        .order_by("statement_line__row_number")
+        .values_list("voucher_year", "voucher_number")
+    )
+    per_year = {2024: [n for y, n in rows if y == 2024], 2025: [n for y, n in rows if y == 2025]}
+    assert per_year[2024] == list(range(2, 2 + len(per_year[2024])))  # after PT-2024-0001
+    assert per_year[2025] == list(range(1, 1 + len(per_year[2025])))
+    entry = services.receipt_create(
+        actor=editor, fund=relief, amount=1_000, booked_on=dt.date(2025, 1, 2), party_name="B"
+    )
+    assert entry.voucher_number == len(per_year[2025]) + 1  # the counter moved on
+
+
+def test_overlapping_files_with_small_chunks(relief, editor, tmp_path, small_chunks):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    text = VCB_FILE.read_text(encoding="utf-8-sig").splitlines()
+    first = tmp_path / "first.csv"
+    first.write_text("\n".join(text[:400]) + "\n", encoding="utf-8")
+    second = tmp_path / "second.csv"
+    second.write_text("\n".join([text[0], *text[300:700]]) + "\n", encoding="utf-8")
+    a = _import(editor, account, first, "vcb")
+    b = _import(editor, account, second, "vcb")
+    assert (a.lines_created, b.lines_created, b.duplicates_skipped) == (399, 300, 100)
+    whole = _import(editor, account, VCB_FILE, "vcb")
+    assert (whole.lines_created, whole.duplicates_skipped) == (8008 - 699, 699)
+    assert StatementLine.objects.filter(account=account).count() == 8008
+
+
+def test_search_terms_written_by_copy_and_by_the_trigger(relief, editor):
+    """PostgreSQL: the import's terms equal the SQL function's; other inserts get them too."""
+    from django.db import connection
+
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    _import(editor, account, VCB_FILE, "vcb")
+    services.receipt_create(
+        actor=editor, fund=relief, amount=1_000, booked_on=dt.date(2024, 9, 2), party_name="Lê Hoà"
+    )
+    columns = [
+        c.name
+        for c in connection.introspection.get_table_description(
+            connection.cursor(), "funds_ledgerentry"
+        )
+    ]
+    if connection.vendor != "postgresql":
+        assert "search_terms" not in columns  # SQLite searches the key with LIKE only
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER ("
+            "  WHERE search_terms IS DISTINCT FROM funds_search_terms(search_key)) "
+            "FROM funds_ledgerentry"
+        )
+        total, different = cursor.fetchone()
+        cursor.execute(
+            "SELECT search_terms::text FROM funds_ledgerentry WHERE party_name = 'Lê Hoà'"
+        )
+        (terms,) = cursor.fetchone()
+    assert total == LedgerEntry.objects.count() > 3000 and different == 0
+    assert terms == "'hoa' 'le_hoa'"

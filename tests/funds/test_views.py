@@ -1,0 +1,143 @@
+"""Fund pages: book, entry forms, vouchers (HTML, DOCX), statement upload with progress."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+
+from mattran.access.models import Role
+from mattran.funds import services
+from mattran.funds.models import LedgerEntry, StatementImport
+from tests.factories import UserFactory, grant
+from tests.paths import STATEMENTS_DIR
+
+VCB_FILE = STATEMENTS_DIR / "vcb-0011001932418-2024-09-01_part00.csv"
+PASSWORD = "Mat-khau-thu-nghiem-1"
+
+
+@pytest.fixture
+def client_editor(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_receipt_form_voucher_print_and_docx(client_editor, fund, bank_account):
+    url = f"/quy/{fund.pk}/thu/"
+    response = client_editor.post(
+        url,
+        {
+            "booked_on": "2023-03-01",
+            "amount": "1.005.000",
+            "party_name": "Nguyễn Văn An",
+            "party_kind": "person",
+            "account": bank_account.pk,
+            "reference": "",
+            "memo": "Ủng hộ",
+        },
+    )
+    entry = LedgerEntry.objects.get()
+    assert response.status_code == 302 and response.url == f"/quy/but-toan/{entry.pk}/"
+    page = client_editor.get(f"/quy/but-toan/{entry.pk}/phieu/").content.decode()
+    assert "PHIẾU THU" in page and "PT-2023-0001" in page
+    assert "Một triệu không trăm linh năm nghìn đồng" in page
+    assert "1.005.000 đ" in page and "size: A5 landscape" in page
+    docx = client_editor.get(f"/quy/but-toan/{entry.pk}/phieu.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "PHIẾU THU" in text and "Một triệu không trăm linh năm nghìn đồng" in text
+    assert "Ngày 01 tháng 3 năm 2023" in text
+
+
+def test_disbursement_form_refuses_overdraft_in_vietnamese(client_editor, fund, bank_account):
+    response = client_editor.post(
+        f"/quy/{fund.pk}/chi/",
+        {
+            "booked_on": "2023-03-01",
+            "amount": "500000",
+            "purpose": "gifts",
+            "quantity": "2",
+            "account": bank_account.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "Không đủ số dư" in response.content.decode()
+    assert not LedgerEntry.objects.exists()
+
+
+def test_fund_page_and_404_outside_visible_units(
+    client, tree, fund, editor, django_assert_max_num_queries
+):
+    for i in range(30):
+        services.receipt_create(
+            actor=editor,
+            fund=fund,
+            amount=1_000 + i,
+            booked_on=dt.date(2023, 3, 1),
+            party_name=f"Người {i}",
+        )
+    client.force_login(editor)
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/quy/{fund.pk}/?ky=2023")
+    assert response.status_code == 200
+    assert "Sổ quỹ năm 2023" in response.content.decode()
+    stranger = UserFactory()
+    grant(stranger, tree["district_b"], Role.EDITOR)
+    client.force_login(stranger)
+    assert client.get(f"/quy/{fund.pk}/").status_code == 404
+    entry = LedgerEntry.objects.first()
+    assert client.get(f"/quy/but-toan/{entry.pk}/phieu/").status_code == 404
+
+
+def test_statement_upload_runs_a_job_and_shows_reconciliation(
+    client_editor, fund, editor, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    relief = services.fund_create(
+        actor=editor,
+        unit=fund.unit,
+        name="Quỹ cứu trợ Yagi",
+        kind="relief",
+        opened_on=dt.date(2024, 9, 1),
+    )
+    account = services.fund_account_create(
+        actor=editor,
+        fund=relief,
+        kind="bank",
+        bank_name="Vietcombank",
+        account_number="0011001932418",
+    )
+    upload = SimpleUploadedFile(VCB_FILE.name, VCB_FILE.read_bytes(), content_type="text/csv")
+    response = client_editor.post(
+        f"/quy/{relief.pk}/nhap-sao-ke/", {"account": account.pk, "layout": "vcb", "file": upload}
+    )
+    assert response.status_code == 302 and "/quy/cong-viec/" in response.url
+    page = client_editor.get(response.url).content.decode()
+    assert 'data-testid="progress-bar"' in page and "Hoàn thành" in page
+    assert '<span data-testid="reconciled-count">8</span>' in page
+    imp = StatementImport.objects.get()
+    assert imp.rows_read == 8008
+    partial = client_editor.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    assert partial.startswith('<div id="job-') and "hx-get" not in partial.split(">")[0]
+    assert client_editor.get(f"/quy/{relief.pk}/hang-cho/").status_code == 200
+
+
+def test_transfer_confirm_page(client, tree, fund, editor, approver):
+    city = services.fund_create(
+        actor=None, unit=tree["city"], name="Quỹ TP", kind="poor", opened_on=dt.date(2023, 1, 1)
+    )
+    services.receipt_create(actor=editor, fund=fund, amount=5_000, booked_on=dt.date(2023, 2, 1))
+    t = services.transfer_send(
+        actor=editor,
+        from_fund=fund,
+        to_fund=city,
+        amount=5_000,
+        sent_on=dt.date(2023, 2, 2),
+        purpose_text="Ủng hộ",
+    )
+    client.force_login(approver)
+    page = client.get("/quy/dieu-chuyen/").content.decode()
+    assert "Xác nhận đã nhận" in page
+    client.post(f"/quy/dieu-chuyen/{t.pk}/xac-nhan/", {"received_on": "2023-02-03"})
+    t.refresh_from_db()
+    assert t.status == "confirmed"

@@ -1,0 +1,1 @@
+from tests.funds.conftest import editor  # noqa: F401 - shared fixture

@@ -1,0 +1,122 @@
+"""Public pages: donation lookup, masking, disclosure, CSV, rate limit."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.cache import cache
+
+from mattran.funds import services
+from mattran.funds.models import FundKind, Purpose
+from mattran.portal.selectors import DonationQuery, donation_search
+from mattran.portal.views import csv_safe
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def ledger(tree, editor):
+    fund = services.fund_create(
+        actor=editor,
+        unit=tree["district_a"],
+        name="Quỹ cứu trợ",
+        kind=FundKind.RELIEF,
+        opened_on=dt.date(2024, 1, 1),
+    )
+    add = lambda amount, name, memo, day=dt.date(2024, 9, 3): services.receipt_create(  # noqa: E731
+        actor=editor, fund=fund, amount=amount, booked_on=day, party_name=name, memo=memo
+    )
+    add(500_000, "Nguyễn Thị Hoà", "ung ho bao Yagi, sdt 0912 345 678")
+    add(200_000, "", "TRAN VAN KHOA chuyen tien tu TK 0011001932418")
+    add(300_000, '=HYPERLINK("x")', "-2+3 @cmd")
+    add(1_000_000, "Lê Văn Nguyên", "ủng hộ", dt.date(2024, 9, 5))
+    services.disbursement_create(
+        actor=editor,
+        fund=fund,
+        amount=400_000,
+        booked_on=dt.date(2024, 9, 6),
+        purpose=Purpose.RELIEF,
+        quantity=4,
+    )
+    return fund
+
+
+def _names(rows):
+    return [r["donor"] or r["memo"] for r in rows]
+
+
+def test_lookup_without_diacritics_and_either_tone_mark(ledger):
+    assert _names(donation_search(query=DonationQuery(name="nguyen thi hoa"))) == ["Nguyễn Thị Hoà"]
+    assert _names(donation_search(query=DonationQuery(name="Hòa"))) == ["Nguyễn Thị Hoà"]
+    found = _names(donation_search(query=DonationQuery(name="nguyen")))
+    assert found == ["Lê Văn Nguyên", "Nguyễn Thị Hoà"]  # newest first
+    # word starts only: "hoa" does not find "KHOA"
+    assert "KHOA" not in " ".join(_names(donation_search(query=DonationQuery(name="hoa"))))
+    assert len(donation_search(query=DonationQuery(name="tran van khoa"))) == 1
+    assert donation_search(query=DonationQuery(name="ng")) == []
+
+
+def test_lookup_by_amount_date_and_reference_never_shows_numbers(ledger):
+    (row,) = donation_search(query=DonationQuery(amount=500_000))
+    assert row["memo"] == "ung ho bao Yagi, sdt **** *** 678"
+    (row,) = donation_search(query=DonationQuery(name="khoa"))
+    assert "0011001932418" not in row["memo"] and row["memo"].endswith("**********418")
+    # a phone or account number cannot be searched for: the key holds the masked text
+    assert donation_search(query=DonationQuery(name="0912345678")) == []
+    rows = donation_search(
+        query=DonationQuery(
+            amount=1_000_000, date_from=dt.date(2024, 9, 4), date_to=dt.date(2024, 9, 30)
+        )
+    )
+    assert len(rows) == 1
+
+
+def test_lookup_page_and_htmx_partial(client, ledger, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        page = client.get("/cong-khai/?q=nguyen+thi+hoa").content.decode()
+    assert "Nguyễn Thị Hoà" in page and "500.000 đ" in page and "678" in page
+    assert "0912 345 678" not in page
+    partial = client.get("/cong-khai/?q=Hòa", HTTP_HX_REQUEST="true").content.decode()
+    assert "Nguyễn Thị Hoà" in partial and "<html" not in partial
+
+
+def test_disclosure_page_figures(client, ledger, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        response = client.get(f"/cong-khai/quy/{ledger.pk}/?ky=2024")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="money-in">2.000.000 đ' in page
+    assert 'data-testid="money-out">400.000 đ' in page
+    assert 'data-testid="closing">1.600.000 đ' in page
+    assert "chart.umd.js" in page and "Cứu trợ" in page
+
+
+def test_public_csv_is_formula_safe_and_masked(client, ledger):
+    response = client.get(f"/cong-khai/quy/{ledger.pk}/so-quy.csv?ky=2024")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "Ngày" and len(rows) == 6
+    evil = next(r for r in rows if "HYPERLINK" in r[3])
+    assert evil[3].startswith("'=") and evil[4].startswith("'-")
+    assert "0912 345 678" not in text and "0011001932418" not in text
+    for value in ("=1", "+1", "-1", "@x", "\tx"):
+        assert csv_safe(value).startswith("'")
+    assert csv_safe("Nguyễn") == "Nguyễn"
+
+
+def test_private_fund_is_not_public(client, ledger):
+    ledger.is_public = False
+    ledger.save()
+    assert donation_search(query=DonationQuery(amount=500_000)) == []
+    assert client.get(f"/cong-khai/quy/{ledger.pk}/").status_code == 404
+
+
+def test_rate_limited_with_429(client, ledger, settings):
+    settings.MATTRAN_PUBLIC_RATE = "3/m"
+    codes = [client.get("/cong-khai/?q=nguyen").status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    assert "Quá nhiều yêu cầu" in client.get("/cong-khai/").content.decode()
