@@ -45,11 +45,15 @@ def real_queue(settings):
 
 
 def _worker(settings, *args: str) -> subprocess.Popen:
+    # The worker must share this process's "jobs" cache (progress and heartbeat):
+    # the same data directory for the file cache, the same Redis when there is one.
+    shared_cache = {"MATTRAN_REDIS_URL": settings.REDIS_URL} if settings.REDIS_URL else {}
     env = base_env(
-        settings.DATA_DIR,  # same data directory: the job progress cache is shared
+        settings.DATA_DIR,
         MATTRAN_DATABASE_URL=database_url(),
         MATTRAN_TASK_BACKEND="db",
         MATTRAN_JOB_HEARTBEAT_SECONDS=str(HEARTBEAT),
+        **shared_cache,
     )
     return subprocess.Popen(
         [sys.executable, "-m", "mattran.cli", "worker", *args],
