@@ -141,6 +141,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# PBKDF2 on the NFC form of the password (access/hashers.py), then Django's own
+# hashers so that hashes made by them still verify.
+PASSWORD_HASHERS = [
+    "mattran.access.hashers.NFCPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 # Django's rules with Vietnamese messages and Vietnamese common passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "mattran.access.passwords.UserAttributeSimilarityValidator"},
