@@ -5,14 +5,16 @@ from django.db import transaction
 
 from mattran.core.audit import audit_record, snapshot
 from mattran.core.errors import UserFacingError
-from mattran.units.models import MemberOrganisation, Unit
+from mattran.units.models import MemberOrganisation, StructureVersion, Unit
 
 from .models import Grant, Role
 from .policy import Perm, forget_policy, policy_for
+from .selectors import GrantCarryOver, grant_carry_over_plan
 
 
 def _require_admin_of(actor, unit: Unit) -> None:
-    if not policy_for(actor).can(Perm.ADMINISTER, unit):
+    """actor=None is the operator at the console (`mattran` commands)."""
+    if actor is not None and not policy_for(actor).can(Perm.ADMINISTER, unit):
         raise UserFacingError(f"Bạn không có quyền quản trị đơn vị {unit.name}.")
 
 
@@ -24,6 +26,7 @@ def grant_create(
     unit: Unit,
     role: str,
     member_organisation: MemberOrganisation | None = None,
+    note: str = "",
 ) -> Grant:
     """Give `user` the `role` on `unit` and its subtree."""
     _require_admin_of(actor, unit)
@@ -44,7 +47,9 @@ def grant_create(
     grant = Grant(user=user, unit=unit, role=role, member_organisation=member_organisation)
     grant.full_clean()
     grant.save()
-    audit_record(actor=actor, action="grant.create", obj=grant, unit=unit, after=snapshot(grant))
+    audit_record(
+        actor=actor, action="grant.create", obj=grant, unit=unit, after=snapshot(grant), note=note
+    )
     forget_policy(user)
     return grant
 
@@ -56,3 +61,36 @@ def grant_revoke(*, actor, grant: Grant) -> None:
     audit_record(actor=actor, action="grant.revoke", obj=grant, unit=grant.unit, before=before)
     grant.delete()
     forget_policy(grant.user)
+
+
+@transaction.atomic
+def grants_carry_over(
+    *, actor, source: StructureVersion, target: StructureVersion
+) -> tuple[list[Grant], list[GrantCarryOver]]:
+    """Give every grant of `source` to the successor units in `target`
+    (selectors.grant_carry_over_plan). The old grants stay: the old structure's
+    records and reports still need their readers. Grants that cannot be carried
+    (no successor; a member organisation missing in the new unit) are returned
+    for an administrator to settle by hand. All or nothing; each new grant is
+    audited with the grant it came from."""
+    if source.pk == target.pk:
+        raise UserFacingError("Phiên bản nguồn và phiên bản đích phải khác nhau.")
+    plan = grant_carry_over_plan(source=source, target=target)
+    created: list[Grant] = []
+    for item in plan:
+        if item.problem:
+            continue
+        for unit in item.new_units:
+            if unit in item.existing:
+                continue
+            created.append(
+                grant_create(
+                    actor=actor,
+                    user=item.grant.user,
+                    unit=unit,
+                    role=item.grant.role,
+                    member_organisation=item.member_organisation,
+                    note=f"Chuyển theo kế thừa từ quyền #{item.grant.pk} tại {item.grant.unit}",
+                )
+            )
+    return created, [item for item in plan if item.problem]
