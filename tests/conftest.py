@@ -8,6 +8,9 @@ from tests.factories import make_unit
 def _immediate_tasks(settings):
     """Background jobs run synchronously in tests (django-tasks' immediate backend)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The API's per-user rate limit is tested on its own (tests/api/test_idempotency_and_rate.py);
+    # elsewhere thousands of calls from one token (fuzzing, the access matrix) must not hit it.
+    settings.MATTRAN_API_RATE = ""
 
 
 @pytest.fixture

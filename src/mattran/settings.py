@@ -354,8 +354,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mattran.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["mattran.api.throttling.TokenRateThrottle"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Calls per user through the API (all of the user's tokens together); "" = no limit.
+MATTRAN_API_RATE = os.environ.get("MATTRAN_API_RATE", "600/minute")
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("MATTRAN_API_TOKEN_DAYS", "365"))),
     "AUTO_REFRESH": False,

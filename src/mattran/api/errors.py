@@ -30,6 +30,8 @@ from rest_framework.views import set_rollback
 from mattran.activities.services import FieldErrors
 from mattran.core.errors import UserFacingError
 
+from .idempotency import KeyReused
+
 logger = logging.getLogger(__name__)
 
 # DRF error codes -> Vietnamese, with DRF's own placeholders.
@@ -134,6 +136,7 @@ STATUS_MESSAGES = {
     405: "Phương thức không được hỗ trợ.",
     406: "Không trả lời được theo định dạng yêu cầu (chỉ có application/json).",
     415: "Định dạng nội dung không được hỗ trợ; hãy gửi application/json.",
+    422: "Khóa Idempotency-Key này đã dùng cho một yêu cầu khác (địa chỉ hoặc nội dung khác).",
     429: "Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau ít phút.",
     500: "Lỗi hệ thống; chưa ghi dữ liệu nào. Vui lòng báo quản trị.",
 }
@@ -152,6 +155,7 @@ CODE_BY_CLASS: list[tuple[type, str, str | None]] = [
     (exceptions.NotAcceptable, "not_acceptable", None),
     (exceptions.UnsupportedMediaType, "unsupported_media_type", None),
     (exceptions.Throttled, "throttled", None),
+    (KeyReused, "idempotency_key_reused", None),
 ]
 
 

@@ -29,6 +29,7 @@ from mattran.portal import selectors as portal_selectors
 from mattran.reports import selectors as report_selectors
 from mattran.units.models import MemberOrganisation, Unit
 
+from . import idempotency
 from . import serializers as s
 from .pagination import ApiPagination
 from .selectors import report_payload, unit_list_visible
@@ -43,6 +44,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         401: "Thiếu mã truy cập hoặc mã sai, hết hạn, đã thu hồi",
         403: "Được xem nhưng không có quyền ghi",
         404: "Không có, hoặc ngoài phạm vi được xem",
+        422: "Khóa Idempotency-Key đã dùng cho một yêu cầu khác",
         429: "Quá nhiều yêu cầu",
     }
     return {c: OpenApiResponse(s.ErrorSerializer, description=descriptions[c]) for c in codes}
@@ -179,7 +181,8 @@ class UnitActivities(generics.GenericAPIView):
 
     @extend_schema(
         request=s.ActivityCreateSerializer,
-        responses={201: s.ActivitySerializer, **errors(400, 401, 403, 404)},
+        parameters=[idempotency.PARAMETER],
+        responses={201: s.ActivitySerializer, **errors(400, 401, 403, 404, 422)},
         examples=[
             OpenApiExample(
                 "Tuyên truyền",
@@ -194,6 +197,7 @@ class UnitActivities(generics.GenericAPIView):
             )
         ],
     )
+    @idempotency.idempotent
     def post(self, request, pk: int):
         """Ghi một hoạt động (như trang “Ghi hoạt động”; không kèm tệp)."""
         unit = unit_get_visible(user=request.user, pk=pk)
@@ -292,7 +296,8 @@ class FundList(generics.GenericAPIView):
 class FundReceipts(APIView):
     @extend_schema(
         request=s.ReceiptCreateSerializer,
-        responses={201: s.LedgerEntrySerializer, **errors(400, 401, 403, 404)},
+        parameters=[idempotency.PARAMETER],
+        responses={201: s.LedgerEntrySerializer, **errors(400, 401, 403, 404, 422)},
         examples=[
             OpenApiExample(
                 "Ủng hộ chuyển khoản",
@@ -309,6 +314,7 @@ class FundReceipts(APIView):
             )
         ],
     )
+    @idempotency.idempotent
     def post(self, request, pk: int):
         """Ghi một khoản thu (phiếu thu đánh số theo quỹ và năm), như trang “Ghi thu”."""
         fund = fund_selectors.fund_get_visible(user=request.user, pk=pk)
