@@ -211,3 +211,37 @@ def test_libreoffice_converts_the_exports_to_pdf(tmp_path, records):
     assert "ỦY BAN MTTQ VIỆT NAM" in texts["doc.docx"]
     assert "150 lượt người tham dự" in texts["doc.docx"]
     assert "Phường A1" in texts["sheet.xlsx"] and "Tổng cộng" in texts["sheet.xlsx"]
+
+
+def test_an_approved_report_says_which_figures_changed_after_the_approval(client, records, people):
+    """Approval locks records, not the ledger: a receipt booked afterwards with a date
+    in the period changes the live figure, and the page says so beside the approved one."""
+    from mattran.funds import services as funds
+    from mattran.funds.models import FundKind
+
+    ward = records["ward_a1"]
+    base = f"/bao-cao/{ward.pk}/2023-9M/"
+    fund = funds.fund_create(
+        actor=None,
+        unit=ward,
+        name="Quỹ Vì biển, đảo phường A1",
+        kind=FundKind.SEA_ISLANDS,
+        opened_on=dt.date(2023, 1, 1),
+    )
+    funds.receipt_create(
+        actor=None, fund=fund, amount=5_000_000, booked_on=dt.date(2023, 3, 1), party_name="Ông A"
+    )
+    client.force_login(people["editor_a1"])
+    client.post(base + "nop/")
+    client.force_login(people["approver_a"])
+    client.post(base + "duyet/")
+    page = client.get(base).content.decode()
+    assert "Đã duyệt (khóa số liệu)" in page
+    assert 'data-testid="changes-since-approval"' not in page
+
+    funds.receipt_create(
+        actor=None, fund=fund, amount=1_250_000, booked_on=dt.date(2023, 5, 10), party_name="Bà B"
+    )
+    page = client.get(base).content.decode()
+    assert 'data-testid="changes-since-approval"' in page
+    assert "đã duyệt 5.000.000" in page and "hiện nay 6.250.000" in page

@@ -162,6 +162,33 @@ class Report:
             "failures": [f.message for f in self.failures],
         }
 
+    def changes_since_approval(self) -> list[FigureChange]:
+        """Figures that differ from those stored when the period was approved.
+
+        Approval locks the records of the unit and its subtree, not the funds'
+        ledger: a receipt booked later with a date in the period (a bank
+        statement imported after the approval, a correcting reversal) changes
+        the live figure. The approved figures stay as they were; this says which
+        differ, so nobody reads the live page as the approved report.
+        """
+        sub = self.submission
+        if sub is None or sub.status != SubmissionStatus.APPROVED or not sub.figures:
+            return []
+        approved = sub.figures.get("figures", {})
+        live = self.as_dict()["figures"]
+        return [
+            FigureChange(name=fig["name"], approved=approved[code]["text"], live=fig["text"])
+            for code, fig in live.items()
+            if code in approved and approved[code]["value"] != fig["value"]
+        ]
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    name: str
+    approved: str
+    live: str
+
 
 # ------------------------------------------------------------------ resolving
 

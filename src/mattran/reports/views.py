@@ -145,6 +145,7 @@ def report(request, unit_pk: int, code: str):
         "breakdown": breakdown,
         "breakdown_figures": columns,
         "actions": _actions(request.user, unit, rep.submission),
+        "changes": rep.changes_since_approval(),
         "quick": _quick_periods(period),
         "can_approve_children": policy_for(request.user).can(Perm.APPROVE, unit),
         "SELF": SELF,
