@@ -14,6 +14,7 @@ MATTRAN_SSL_REDIRECT          default on; MATTRAN_HSTS_SECONDS (default one year
                               MATTRAN_HSTS_INCLUDE_SUBDOMAINS (on), MATTRAN_HSTS_PRELOAD (off)
 MATTRAN_TASK_BACKEND          "db" (default), "rq" (needs MATTRAN_REDIS_URL) or a dotted path
 MATTRAN_REPLICA_DATABASE_URL  a read replica; report reads go there (core/db_routers.py)
+MATTRAN_SQLITE_TIMEOUT        seconds a SQLite writer waits for the lock (default 20)
 """
 
 import os
@@ -133,7 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a writer waits for the write lock before "database is locked".
+        "timeout": int(os.environ.get("MATTRAN_SQLITE_TIMEOUT", "20")),
     }
     # Tests use a file like production, not a shared-cache memory database, whose
     # table locks fail at once instead of waiting (the concurrency tests need this).

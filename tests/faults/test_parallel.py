@@ -185,7 +185,12 @@ def test_random_money_operations_from_processes(two_funds, settings):
     """Six separate Python processes (own interpreter, own connection) race on
     the same two funds."""
     processes, n = 6, 40
-    env = base_env(settings.DATA_DIR, MATTRAN_DATABASE_URL=database_url())
+    # SQLite serialises the six writers on one file lock; on a loaded machine a writer
+    # can wait longer than the default 20 s for its turn. The test is about the books,
+    # not about SQLite's lock wait, so the processes wait as long as it takes.
+    env = base_env(
+        settings.DATA_DIR, MATTRAN_DATABASE_URL=database_url(), MATTRAN_SQLITE_TIMEOUT="300"
+    )
     start = time.time() + 4  # all processes start their operations at this moment
     fund_ids = [str(f.pk) for f in two_funds]
     procs = [
