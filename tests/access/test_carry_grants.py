@@ -166,3 +166,10 @@ def test_real_hanoi_lineage_lang_thuong_editor_goes_to_phuong_lang(db):
     new_names = {u.name for u in plan["pheduyet"].new_units}
     assert {"Phường Láng", "Phường Đống Đa", "Phường Kim Liên"} <= new_names
     assert all(u.version.code == "2025-07" for u in plan["pheduyet"].new_units)
+
+
+def test_command_names_an_unknown_version(reorg):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Không có phiên bản địa giới '2030'"):
+        call_command("carry_grants", "--from", "2023", "--to", "2030")

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 
 from mattran.access.policy import Perm, policy_for
+from mattran.core.errors import UserFacingError
 from mattran.core.models import AuditEvent
 from mattran.core.vietnamese import fold
 
@@ -137,3 +138,13 @@ def audit_events_for_subtree(
     if date_to:
         qs = qs.filter(at__date__lte=date_to)
     return qs.order_by("-at", "-id")
+
+
+def versions_by_code(*codes: str) -> list[StructureVersion]:
+    """The structure versions with these codes, in the order given; a Vietnamese
+    error naming the first code that does not exist."""
+    found = {v.code: v for v in StructureVersion.objects.filter(code__in=codes)}
+    for code in codes:
+        if code not in found:
+            raise UserFacingError(f"Không có phiên bản địa giới '{code}'.")
+    return [found[code] for code in codes]

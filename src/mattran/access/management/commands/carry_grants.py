@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mattran.access.selectors import grant_carry_over_plan
 from mattran.access.services import grants_carry_over
 from mattran.core.errors import UserFacingError
-from mattran.units.models import StructureVersion
+from mattran.units.selectors import versions_by_code
 
 
 def _names(units) -> str:
@@ -22,13 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="cấp quyền (ghi nhật ký)")
 
     def handle(self, *args, from_code: str, to_code: str, apply: bool, **options):
-        versions = {
-            v.code: v for v in StructureVersion.objects.filter(code__in=[from_code, to_code])
-        }
-        for code in (from_code, to_code):
-            if code not in versions:
-                raise CommandError(f"Không có phiên bản địa giới '{code}'.")
-        source, target = versions[from_code], versions[to_code]
+        try:
+            source, target = versions_by_code(from_code, to_code)
+        except UserFacingError as exc:
+            raise CommandError(exc.message) from None
         plan = grant_carry_over_plan(source=source, target=target)
         if not plan:
             self.stdout.write(f"Không có quyền nào trên đơn vị của phiên bản {source}.")

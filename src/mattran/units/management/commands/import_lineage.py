@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mattran.core.errors import UserFacingError
 from mattran.units.importers import LINEAGE_COLUMNS, import_lineage_csv
-from mattran.units.models import StructureVersion
+from mattran.units.selectors import versions_by_code
 
 
 class Command(BaseCommand):
@@ -20,12 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="to_code", required=True, help="phiên bản mới")
 
     def handle(self, *args, file: Path, from_code: str, to_code: str, **options):
-        versions = {
-            v.code: v for v in StructureVersion.objects.filter(code__in=[from_code, to_code])
-        }
-        for code in (from_code, to_code):
-            if code not in versions:
-                raise CommandError(f"Không có phiên bản địa giới '{code}'.")
+        try:
+            source, target = versions_by_code(from_code, to_code)
+        except UserFacingError as exc:
+            raise CommandError(exc.message) from None
         if not file.is_file():
             raise CommandError(f"Không tìm thấy tệp {file}")
         try:
@@ -33,8 +31,8 @@ class Command(BaseCommand):
                 n = import_lineage_csv(
                     actor=None,
                     source=fh,
-                    from_version=versions[from_code],
-                    to_version=versions[to_code],
+                    from_version=source,
+                    to_version=target,
                 )
         except UserFacingError as exc:
             raise CommandError(exc.message) from None
