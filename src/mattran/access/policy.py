@@ -14,6 +14,7 @@ from operator import or_
 
 from django.db.models import Q
 
+from mattran.core.errors import UserFacingError
 from mattran.units.models import Unit
 
 from .models import Grant, Role
@@ -121,3 +122,19 @@ def policy_for(user) -> AccessPolicy:
 def forget_policy(user) -> None:
     if hasattr(user, "_mattran_policy"):
         del user._mattran_policy
+
+
+def require_perm(actor, perm: str, unit: Unit, what: str = "thực hiện việc này") -> None:
+    """Refuse (UserFacingError) unless `actor` may `perm` on `unit`.
+
+    actor=None is the system itself (console commands, the demo loader, jobs
+    started by a user who was checked when the job was queued)."""
+    require_any_perm(actor, (perm,), unit, what)
+
+
+def require_any_perm(actor, perms, unit: Unit, what: str = "thực hiện việc này") -> None:
+    if actor is None:
+        return
+    policy = policy_for(actor)
+    if not any(policy.can(p, unit) for p in perms):
+        raise UserFacingError(f"Bạn không có quyền {what} tại {unit.name}.")

@@ -39,3 +39,25 @@ class ImportValidationError(UserFacingError):
         self.total = len(errors)
         head = f"Tệp có {self.total} lỗi, chưa ghi dữ liệu nào"
         super().__init__(head + ":\n" + "\n".join(str(e) for e in self.errors))
+
+
+def full_clean_or_raise(
+    obj, exclude: list[str] | None = None, *, validate_constraints: bool = True
+) -> None:
+    """`obj.full_clean()`, turning Django's ValidationError into one UserFacingError
+    whose message names each field by its Vietnamese label ("Số tiền: …; Ngày: …")."""
+    from django.core.exceptions import FieldDoesNotExist, ValidationError
+
+    try:
+        obj.full_clean(exclude=exclude, validate_constraints=validate_constraints)
+    except ValidationError as exc:
+        messages = []
+        for field, errors in exc.message_dict.items():
+            label = ""
+            if field != "__all__":
+                try:
+                    label = str(obj._meta.get_field(field).verbose_name)
+                except FieldDoesNotExist:
+                    label = field
+            messages.extend(f"{label[:1].upper()}{label[1:]}: {e}" if label else e for e in errors)
+        raise UserFacingError("; ".join(messages)) from exc

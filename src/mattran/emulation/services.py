@@ -20,14 +20,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from mattran.access.policy import Perm, policy_for
+from mattran.access.policy import Perm, require_any_perm, require_perm
 from mattran.core.audit import audit_record
-from mattran.core.errors import UserFacingError
+from mattran.core.errors import UserFacingError, full_clean_or_raise
 from mattran.core.vietnamese import nfc
 from mattran.units.models import MemberOrganisation, Person, Unit
 
@@ -71,35 +70,6 @@ from .wording import committee_name
 # ----------------------------------------------------------------------------- helpers
 
 
-def _require(actor, perm: str, unit: Unit) -> None:
-    if actor is not None and not policy_for(actor).can(perm, unit):
-        raise UserFacingError(f"Bạn không có quyền thực hiện việc này tại {unit.name}.")
-
-
-def _require_any(actor, perms: Iterable[str], unit: Unit) -> None:
-    if actor is None:
-        return
-    policy = policy_for(actor)
-    if not any(policy.can(p, unit) for p in perms):
-        raise UserFacingError(f"Bạn không có quyền thực hiện việc này tại {unit.name}.")
-
-
-def _clean(obj, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        msgs = []
-        for field, errors in exc.message_dict.items():
-            label = ""
-            if field != "__all__":
-                try:
-                    label = str(obj._meta.get_field(field).verbose_name)
-                except Exception:  # noqa: BLE001 - unknown field name: no label
-                    label = field
-            msgs.extend(f"{label.capitalize()}: {e}" if label else e for e in errors)
-        raise UserFacingError("; ".join(msgs)) from exc
-
-
 def _text(value: str | None, label: str, *, required: bool = True) -> str:
     """NFC text keeping paragraph breaks (only whitespace inside a line collapses)."""
     lines = [nfc(line) for line in (value or "").replace("\r\n", "\n").split("\n")]
@@ -132,7 +102,7 @@ def key_task_create(
     note: str = "",
     measures: Sequence[tuple[str, int | None]] = (),
 ) -> KeyTask:
-    _require(actor, Perm.EDIT, unit)
+    require_perm(actor, Perm.EDIT, unit)
     _check_owner(unit, owner_member_organisation)
     last = KeyTask.objects.filter(unit=unit, year=year).aggregate(m=Max("order"))["m"] or 0
     task = KeyTask(
@@ -144,7 +114,7 @@ def key_task_create(
         owner_member_organisation=owner_member_organisation,
         note=nfc(note),
     )
-    _clean(task)
+    full_clean_or_raise(task)
     task.save()
     _key_task_measures_set(task, measures)
     audit_record(
@@ -188,7 +158,7 @@ def key_task_update(
     note: str = "",
     measures: Sequence[tuple[str, int | None]] = (),
 ) -> KeyTask:
-    _require(actor, Perm.EDIT, task.unit)
+    require_perm(actor, Perm.EDIT, task.unit)
     _check_owner(task.unit, owner_member_organisation)
     before = {
         **snapshot(task),
@@ -198,7 +168,7 @@ def key_task_update(
     task.owner_person = owner_person
     task.owner_member_organisation = owner_member_organisation
     task.note = nfc(note)
-    _clean(task)
+    full_clean_or_raise(task)
     # Only the edited fields: `order` on this instance may be stale after a move.
     task.save(update_fields=["text", "owner_person", "owner_member_organisation", "note"])
     _key_task_measures_set(task, measures)
@@ -215,7 +185,7 @@ def key_task_update(
 
 @transaction.atomic
 def key_task_delete(*, actor, task: KeyTask) -> None:
-    _require(actor, Perm.EDIT, task.unit)
+    require_perm(actor, Perm.EDIT, task.unit)
     if task.program_items.exists():
         raise UserFacingError(
             "Nhiệm vụ đã được dẫn chiếu trong chương trình phối hợp, không xóa được."
@@ -232,7 +202,7 @@ def key_task_delete(*, actor, task: KeyTask) -> None:
 @transaction.atomic
 def key_task_move(*, actor, task: KeyTask, step: int) -> KeyTask:
     """Move a task up (step -1) or down (+1) in its year's list."""
-    _require(actor, Perm.EDIT, task.unit)
+    require_perm(actor, Perm.EDIT, task.unit)
     siblings = list(KeyTask.objects.filter(unit=task.unit, year=task.year).order_by("order", "id"))
     index = next(i for i, t in enumerate(siblings) if t.pk == task.pk)
     other = index + step
@@ -267,7 +237,7 @@ def program_create(
     title: str,
     note: str = "",
 ) -> CoordinationProgram:
-    _require(actor, Perm.EDIT, unit)
+    require_perm(actor, Perm.EDIT, unit)
     if member_organisation.unit_id != unit.pk:
         raise UserFacingError(
             f"{member_organisation.name} không phải tổ chức thành viên của {unit.name}."
@@ -285,7 +255,7 @@ def program_create(
         title=_text(title, "Tên chương trình"),
         note=_text(note, "Ghi chú", required=False),
     )
-    _clean(program)
+    full_clean_or_raise(program)
     program.save()
     audit_record(
         actor=actor, action="program.create", obj=program, unit=unit, after=snapshot(program)
@@ -294,7 +264,7 @@ def program_create(
 
 
 def _program_editable(actor, program: CoordinationProgram) -> None:
-    _require(actor, Perm.EDIT, program.unit)
+    require_perm(actor, Perm.EDIT, program.unit)
     if program.status == ProgramStatus.SIGNED:
         raise UserFacingError("Chương trình đã ký kết, không sửa nội dung được nữa.")
 
@@ -321,7 +291,7 @@ def program_item_add(
         timeframe=nfc(timeframe),
         key_task=key_task,
     )
-    _clean(item)
+    full_clean_or_raise(item)
     item.save()
     audit_record(
         actor=actor,
@@ -367,7 +337,7 @@ def program_signatory_add(
         full_name=nfc(full_name) or (person.full_name if person else ""),
         title=_text(title, "Chức danh người ký"),
     )
-    _clean(signatory)
+    full_clean_or_raise(signatory)
     signatory.save()
     audit_record(
         actor=actor,
@@ -410,7 +380,7 @@ def program_sign(*, actor, program: CoordinationProgram, signed_on: dt.date) -> 
     before = snapshot(program)
     program.status = ProgramStatus.SIGNED
     program.signed_on = signed_on
-    _clean(program)
+    full_clean_or_raise(program)
     program.save()
     audit_record(
         actor=actor,
@@ -426,11 +396,11 @@ def program_sign(*, actor, program: CoordinationProgram, signed_on: dt.date) -> 
 @transaction.atomic
 def program_document_attach(*, actor, program: CoordinationProgram, file) -> CoordinationProgram:
     """Attach the signed document (scan or file); allowed before and after signing."""
-    _require(actor, Perm.EDIT, program.unit)
+    require_perm(actor, Perm.EDIT, program.unit)
     before = snapshot(program)
     program.document = file
     program.document_name = nfc(getattr(file, "name", ""))[:255]
-    _clean(program)
+    full_clean_or_raise(program)
     program.save()
     audit_record(
         actor=actor,
@@ -460,7 +430,7 @@ def programs_create_for_all(
     organisations coordinate on the key tasks). Signatories: the committee's
     chair, and the organisation's head where known (else the title alone).
     """
-    _require(actor, Perm.EDIT, unit)
+    require_perm(actor, Perm.EDIT, unit)
     from .selectors import committee_chair
 
     chair = committee_chair(unit=unit, year=year)
@@ -554,10 +524,10 @@ def _check_members(organiser: Unit, members: Sequence[Unit]) -> None:
 def cluster_create(
     *, actor, unit: Unit, name: str, members: Sequence[Unit], note: str = ""
 ) -> EmulationCluster:
-    _require(actor, Perm.EDIT, unit)
+    require_perm(actor, Perm.EDIT, unit)
     _check_members(unit, members)
     cluster = EmulationCluster(unit=unit, name=_text(name, "Tên cụm"), note=nfc(note))
-    _clean(cluster)
+    full_clean_or_raise(cluster)
     cluster.save()
     cluster.members.set(members)
     audit_record(
@@ -583,7 +553,7 @@ def pledge_create(
     note: str = "",
 ) -> Pledge:
     """A pledge of `members` (default: the cluster's members, else the unit's children)."""
-    _require(actor, Perm.EDIT, unit)
+    require_perm(actor, Perm.EDIT, unit)
     if cluster is not None and cluster.unit_id != unit.pk:
         raise UserFacingError("Cụm thi đua không thuộc đơn vị tổ chức.")
     if members is None:
@@ -602,7 +572,7 @@ def pledge_create(
         scale_points=scale_points,
         note=_text(note, "Ghi chú", required=False),
     )
-    _clean(pledge)
+    full_clean_or_raise(pledge)
     pledge.save()
     PledgeMember.objects.bulk_create(
         [PledgeMember(pledge=pledge, unit=m, order=i) for i, m in enumerate(members, start=1)]
@@ -624,7 +594,7 @@ def _lock_pledge(pledge: Pledge) -> Pledge:
 
 def _pledge_in_setup(actor, pledge: Pledge) -> Pledge:
     pledge = _lock_pledge(pledge)
-    _require(actor, Perm.EDIT, pledge.unit)
+    require_perm(actor, Perm.EDIT, pledge.unit)
     if pledge.status != PledgeStatus.DRAFT:
         raise UserFacingError("Giao ước đã ký kết: không thêm, sửa hay xóa tiêu chí được nữa.")
     return pledge
@@ -700,7 +670,7 @@ def criterion_create(*, actor, pledge: Pledge, data: CriterionInput) -> Criterio
     _criterion_apply(criterion, data)
     if pledge.criteria.filter(code=criterion.code).exists():
         raise UserFacingError(f"Đã có tiêu chí ký hiệu {criterion.code}.")
-    _clean(criterion)
+    full_clean_or_raise(criterion)
     criterion.save()
     audit_record(
         actor=actor,
@@ -719,7 +689,7 @@ def criterion_update(*, actor, criterion: Criterion, data: CriterionInput) -> Cr
     _criterion_apply(criterion, data)
     if pledge.criteria.filter(code=criterion.code).exclude(pk=criterion.pk).exists():
         raise UserFacingError(f"Đã có tiêu chí ký hiệu {criterion.code}.")
-    _clean(criterion)
+    full_clean_or_raise(criterion)
     criterion.save()
     audit_record(
         actor=actor,
@@ -759,7 +729,7 @@ def criterion_targets_set(
     the year; every change is audited with the old and new figure).
     """
     pledge = _lock_pledge(criterion.pledge)
-    _require(actor, Perm.EDIT, pledge.unit)
+    require_perm(actor, Perm.EDIT, pledge.unit)
     if pledge.is_locked:
         raise UserFacingError("Kết quả giao ước đã khóa.")
     if not criterion.uses_measure:
@@ -862,7 +832,7 @@ def unit_rating_set(*, actor, unit: Unit, year: int, rating: str, note: str = ""
     """The level above rates a unit's Front work for the year."""
     if unit.parent_id is None:
         raise UserFacingError("Đơn vị cấp cao nhất không có cấp trên để xếp loại.")
-    _require(actor, Perm.APPROVE, unit.parent)
+    require_perm(actor, Perm.APPROVE, unit.parent)
     if rating not in Rating.values:
         raise UserFacingError("Mức xếp loại không hợp lệ.")
     row = UnitRating.objects.filter(unit=unit, year=year).first()
@@ -872,7 +842,7 @@ def unit_rating_set(*, actor, unit: Unit, year: int, rating: str, note: str = ""
     row.rating = rating
     row.note = nfc(note)
     row.rated_by = actor if getattr(actor, "is_authenticated", False) else None
-    _clean(row, exclude=["rated_by"])
+    full_clean_or_raise(row, exclude=["rated_by"])
     row.save()
     audit_record(
         actor=actor,
@@ -892,7 +862,7 @@ def measure_entry_create(
     measure = measure_registry.get(measure_key)
     if measure is None or not measure.is_manual:
         raise UserFacingError("Chỉ số này không nhập tay được: số liệu lấy từ hồ sơ, sổ quỹ.")
-    _require(actor, Perm.EDIT, unit)
+    require_perm(actor, Perm.EDIT, unit)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise UserFacingError("Giá trị phải là số nguyên không âm.")
     entry = MeasureEntry(
@@ -903,7 +873,7 @@ def measure_entry_create(
         note=_text(note, "Nội dung", required=False),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _clean(entry, exclude=["created_by"])
+    full_clean_or_raise(entry, exclude=["created_by"])
     entry.save()
     audit_record(
         actor=actor, action="measure_entry.create", obj=entry, unit=unit, after=snapshot(entry)
@@ -913,7 +883,7 @@ def measure_entry_create(
 
 @transaction.atomic
 def measure_entry_delete(*, actor, entry: MeasureEntry) -> None:
-    _require(actor, Perm.EDIT, entry.unit)
+    require_perm(actor, Perm.EDIT, entry.unit)
     audit_record(
         actor=actor,
         action="measure_entry.delete",
@@ -935,7 +905,7 @@ def _member_check(pledge: Pledge, unit: Unit) -> None:
 @transaction.atomic
 def evidence_add(*, actor, criterion: Criterion, unit: Unit, file=None, note: str = "") -> Evidence:
     pledge = _lock_pledge(criterion.pledge)
-    _require(actor, Perm.EDIT, unit)
+    require_perm(actor, Perm.EDIT, unit)
     _member_check(pledge, unit)
     if pledge.status != PledgeStatus.ACTIVE:
         raise UserFacingError("Chỉ nộp minh chứng khi giao ước đang thực hiện.")
@@ -953,7 +923,7 @@ def evidence_add(*, actor, criterion: Criterion, unit: Unit, file=None, note: st
         note=note,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _clean(evidence, exclude=["uploaded_by"])
+    full_clean_or_raise(evidence, exclude=["uploaded_by"])
     evidence.save()
     audit_record(
         actor=actor, action="evidence.add", obj=evidence, unit=unit, after=snapshot(evidence)
@@ -964,7 +934,7 @@ def evidence_add(*, actor, criterion: Criterion, unit: Unit, file=None, note: st
 @transaction.atomic
 def evidence_delete(*, actor, evidence: Evidence) -> None:
     pledge = _lock_pledge(evidence.criterion.pledge)
-    _require(actor, Perm.EDIT, evidence.unit)
+    require_perm(actor, Perm.EDIT, evidence.unit)
     sheet = ScoreSheet.objects.filter(pledge=pledge, unit=evidence.unit).first()
     if pledge.is_locked or (sheet is not None and sheet.status != SheetStatus.DRAFT):
         raise UserFacingError("Phiếu chấm điểm đã gửi: không xóa minh chứng được.")
@@ -980,7 +950,7 @@ def evidence_delete(*, actor, evidence: Evidence) -> None:
 
 @transaction.atomic
 def score_sheet_ensure(*, actor, pledge: Pledge, unit: Unit) -> ScoreSheet:
-    _require_any(actor, (Perm.EDIT, Perm.APPROVE), unit)
+    require_any_perm(actor, (Perm.EDIT, Perm.APPROVE), unit)
     _member_check(pledge, unit)
     sheet, created = ScoreSheet.objects.get_or_create(pledge=pledge, unit=unit)
     if created:
@@ -1008,7 +978,7 @@ def sheet_self_score(*, actor, sheet: ScoreSheet, entries: Sequence[SelfScore]) 
     """The member unit records its own score for some or all criteria."""
     pledge = _lock_pledge(sheet.pledge)
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
-    _require(actor, Perm.EDIT, sheet.unit)
+    require_perm(actor, Perm.EDIT, sheet.unit)
     if pledge.status != PledgeStatus.ACTIVE:
         raise UserFacingError(
             "Kết quả giao ước đã khóa, không sửa điểm được."
@@ -1071,7 +1041,7 @@ def sheet_self_score(*, actor, sheet: ScoreSheet, entries: Sequence[SelfScore]) 
 def sheet_submit(*, actor, sheet: ScoreSheet) -> ScoreSheet:
     pledge = _lock_pledge(sheet.pledge)
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
-    _require(actor, Perm.EDIT, sheet.unit)
+    require_perm(actor, Perm.EDIT, sheet.unit)
     if pledge.status != PledgeStatus.ACTIVE or sheet.status != SheetStatus.DRAFT:
         raise UserFacingError("Phiếu không ở trạng thái đang tự chấm.")
     scored = set(
@@ -1101,7 +1071,7 @@ def sheet_return(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     """The organiser sends a submitted sheet back to the unit, with a reason."""
     pledge = _lock_pledge(sheet.pledge)
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
-    _require(actor, Perm.APPROVE, pledge.unit)
+    require_perm(actor, Perm.APPROVE, pledge.unit)
     if pledge.is_locked:
         raise UserFacingError("Kết quả giao ước đã khóa.")
     if sheet.status == SheetStatus.DRAFT:
@@ -1137,7 +1107,7 @@ def sheet_verify(*, actor, sheet: ScoreSheet, entries: Sequence[Verification]) -
     """The organiser confirms or changes each score; a change needs a reason."""
     pledge = _lock_pledge(sheet.pledge)
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
-    _require(actor, Perm.APPROVE, pledge.unit)
+    require_perm(actor, Perm.APPROVE, pledge.unit)
     if pledge.is_locked:
         raise UserFacingError("Kết quả giao ước đã khóa, không sửa điểm được.")
     if sheet.status == SheetStatus.DRAFT:
@@ -1203,7 +1173,7 @@ def sheet_verify(*, actor, sheet: ScoreSheet, entries: Sequence[Verification]) -
 def pledge_lock(*, actor, pledge: Pledge) -> Pledge:
     """Fix the verified result: totals and ranks are stored, nothing changes after this."""
     pledge = _lock_pledge(pledge)
-    _require(actor, Perm.APPROVE, pledge.unit)
+    require_perm(actor, Perm.APPROVE, pledge.unit)
     if pledge.status != PledgeStatus.ACTIVE:
         raise UserFacingError("Chỉ khóa được giao ước đang thực hiện.")
     members = list(pledge.members.select_related("unit"))
@@ -1247,7 +1217,7 @@ def pledge_lock(*, actor, pledge: Pledge) -> Pledge:
 @transaction.atomic
 def pledge_reopen(*, actor, pledge: Pledge, reason: str) -> Pledge:
     pledge = _lock_pledge(pledge)
-    _require(actor, Perm.ADMINISTER, pledge.unit)
+    require_perm(actor, Perm.ADMINISTER, pledge.unit)
     if not pledge.is_locked:
         raise UserFacingError("Giao ước chưa khóa.")
     if pledge.proposals.filter(status=ProposalStatus.DECIDED).exists():
@@ -1314,7 +1284,7 @@ def proposal_create(
     recipient: Recipient,
     achievement: str,
 ) -> CommendationProposal:
-    _require_any(actor, (Perm.EDIT, Perm.APPROVE), unit)
+    require_any_perm(actor, (Perm.EDIT, Perm.APPROVE), unit)
     _recipient_check(unit, award_type, recipient)
     proposal = CommendationProposal(
         unit=unit,
@@ -1324,7 +1294,7 @@ def proposal_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _apply_recipient(proposal, recipient)
-    _clean(proposal, exclude=["created_by"])
+    full_clean_or_raise(proposal, exclude=["created_by"])
     proposal.save()
     audit_record(
         actor=actor, action="proposal.create", obj=proposal, unit=unit, after=snapshot(proposal)
@@ -1338,7 +1308,7 @@ def proposals_from_ranking(
 ) -> list[CommendationProposal]:
     """Propose the units ranked 1..`top` (a tie at the boundary brings in every tied unit)."""
     pledge = _lock_pledge(pledge)
-    _require_any(actor, (Perm.EDIT, Perm.APPROVE), pledge.unit)
+    require_any_perm(actor, (Perm.EDIT, Perm.APPROVE), pledge.unit)
     if not pledge.is_locked:
         raise UserFacingError("Chỉ đề nghị khen thưởng theo kết quả đã khóa.")
     if top < 1:
@@ -1371,7 +1341,7 @@ def proposals_from_ranking(
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         _recipient_check(pledge.unit, award_type, Recipient(unit=sheet.unit))
-        _clean(proposal, exclude=["created_by"])
+        full_clean_or_raise(proposal, exclude=["created_by"])
         proposal.save()
         audit_record(
             actor=actor,
@@ -1387,7 +1357,7 @@ def proposals_from_ranking(
 
 @transaction.atomic
 def proposal_reject(*, actor, proposal: CommendationProposal, reason: str) -> CommendationProposal:
-    _require(actor, Perm.APPROVE, proposal.unit)
+    require_perm(actor, Perm.APPROVE, proposal.unit)
     if proposal.status != ProposalStatus.PROPOSED:
         raise UserFacingError("Đề nghị đã được xử lý.")
     reason = _text(reason, "Lý do")
@@ -1422,7 +1392,7 @@ def decision_create(
 ) -> CommendationDecision:
     """Record a decision. Number and date are required unless the source note explains
     why they are unknown (a decision known only from a news report)."""
-    _require_any(actor, (Perm.EDIT, Perm.APPROVE), unit)
+    require_any_perm(actor, (Perm.EDIT, Perm.APPROVE), unit)
     number = nfc(number)
     source_note = _text(source_note, "Nguồn", required=False)
     if (not number or signed_on is None) and not source_note:
@@ -1444,7 +1414,7 @@ def decision_create(
         source_note=source_note,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _clean(decision, exclude=["created_by"])
+    full_clean_or_raise(decision, exclude=["created_by"])
     decision.save()
     audit_record(
         actor=actor, action="decision.create", obj=decision, unit=unit, after=snapshot(decision)
@@ -1463,7 +1433,7 @@ def commendation_add(
     proposal: CommendationProposal | None = None,
 ) -> Commendation:
     """Add one recipient to a decision, directly or by granting a proposal."""
-    _require_any(actor, (Perm.EDIT, Perm.APPROVE), decision.unit)
+    require_any_perm(actor, (Perm.EDIT, Perm.APPROVE), decision.unit)
     if proposal is not None:
         if proposal.status != ProposalStatus.PROPOSED:
             raise UserFacingError("Đề nghị đã được xử lý.")
@@ -1490,7 +1460,7 @@ def commendation_add(
         proposal=proposal,
     )
     _apply_recipient(commendation, recipient)
-    _clean(commendation)
+    full_clean_or_raise(commendation)
     commendation.save()
     if proposal is not None:
         proposal.status = ProposalStatus.DECIDED
@@ -1538,10 +1508,10 @@ def _conference_apply(conference: Conference, data: ConferenceInput) -> None:
 
 @transaction.atomic
 def conference_create(*, actor, unit: Unit, data: ConferenceInput) -> Conference:
-    _require(actor, Perm.EDIT, unit)
+    require_perm(actor, Perm.EDIT, unit)
     conference = Conference(unit=unit)
     _conference_apply(conference, data)
-    _clean(conference)
+    full_clean_or_raise(conference)
     conference.save()
     audit_record(
         actor=actor,
@@ -1555,10 +1525,10 @@ def conference_create(*, actor, unit: Unit, data: ConferenceInput) -> Conference
 
 @transaction.atomic
 def conference_update(*, actor, conference: Conference, data: ConferenceInput) -> Conference:
-    _require(actor, Perm.EDIT, conference.unit)
+    require_perm(actor, Perm.EDIT, conference.unit)
     before = snapshot(conference)
     _conference_apply(conference, data)
-    _clean(conference)
+    full_clean_or_raise(conference)
     conference.save()
     audit_record(
         actor=actor,
@@ -1582,7 +1552,7 @@ def conference_attendee_add(
     headcount: int | None = 1,
     is_guest: bool = False,
 ) -> ConferenceAttendee:
-    _require(actor, Perm.EDIT, conference.unit)
+    require_perm(actor, Perm.EDIT, conference.unit)
     if headcount is not None and headcount < 1:
         raise UserFacingError("Số người phải từ 1 trở lên.")
     last = conference.attendees.aggregate(m=Max("order"))["m"] or 0
@@ -1595,7 +1565,7 @@ def conference_attendee_add(
         headcount=headcount,
         is_guest=is_guest,
     )
-    _clean(attendee)
+    full_clean_or_raise(attendee)
     attendee.save()
     audit_record(
         actor=actor,
@@ -1610,7 +1580,7 @@ def conference_attendee_add(
 @transaction.atomic
 def conference_attendee_delete(*, actor, attendee: ConferenceAttendee) -> None:
     conference = attendee.conference
-    _require(actor, Perm.EDIT, conference.unit)
+    require_perm(actor, Perm.EDIT, conference.unit)
     audit_record(
         actor=actor,
         action="conference.attendee_delete",
@@ -1625,7 +1595,7 @@ def conference_attendee_delete(*, actor, attendee: ConferenceAttendee) -> None:
 def conference_agenda_add(
     *, actor, conference: Conference, content: str, speaker: str = ""
 ) -> AgendaItem:
-    _require(actor, Perm.EDIT, conference.unit)
+    require_perm(actor, Perm.EDIT, conference.unit)
     last = conference.agenda.aggregate(m=Max("order"))["m"] or 0
     item = AgendaItem(
         conference=conference,
@@ -1633,7 +1603,7 @@ def conference_agenda_add(
         content=_text(content, "Nội dung"),
         speaker=nfc(speaker),
     )
-    _clean(item)
+    full_clean_or_raise(item)
     item.save()
     audit_record(
         actor=actor,
@@ -1648,7 +1618,7 @@ def conference_agenda_add(
 @transaction.atomic
 def conference_agenda_delete(*, actor, item: AgendaItem) -> None:
     conference = item.conference
-    _require(actor, Perm.EDIT, conference.unit)
+    require_perm(actor, Perm.EDIT, conference.unit)
     audit_record(
         actor=actor,
         action="conference.agenda_delete",
@@ -1669,7 +1639,7 @@ def conference_links_set(
     decisions: Iterable[CommendationDecision] = (),
 ) -> Conference:
     """What was signed and handed out at the conference."""
-    _require(actor, Perm.EDIT, conference.unit)
+    require_perm(actor, Perm.EDIT, conference.unit)
     pledges, programs, decisions = list(pledges), list(programs), list(decisions)
     for obj in [*pledges, *programs, *decisions]:
         if not _in_subtree(conference.unit, obj.unit):

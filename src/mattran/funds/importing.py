@@ -54,7 +54,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from mattran.access.policy import Perm
+from mattran.access.policy import Perm, require_perm
 from mattran.core.audit import audit_record, snapshot
 from mattran.core.errors import UserFacingError
 from mattran.core.jobs import Progress
@@ -75,7 +75,6 @@ from .models import (
     VoucherSeries,
 )
 from .services import (
-    _require,
     allocate_vouchers,
     disbursement_create,
     lock_fund,
@@ -783,7 +782,7 @@ def statement_import_run(
 ) -> StatementImport:
     """Import a statement file into a bank account of a fund. All-or-nothing; see module doc."""
     fund = account.fund
-    _require(actor, Perm.EDIT, fund.unit, "nhập sao kê vào quỹ")
+    require_perm(actor, Perm.EDIT, fund.unit, "nhập sao kê vào quỹ")
     if account.kind != AccountKind.BANK:
         raise UserFacingError("Chỉ nhập được sao kê vào tài khoản ngân hàng.")
     layout = layout_from(layout_code, mapping)
@@ -944,7 +943,7 @@ def statement_line_match(
     """A person names the donor of a queued credit line: it becomes a receipt."""
     line = _lock_line(line)
     fund = line.account.fund
-    _require(actor, Perm.EDIT, fund.unit, "xác định người ủng hộ")
+    require_perm(actor, Perm.EDIT, fund.unit, "xác định người ủng hộ")
     if line.status != LineStatus.QUEUED:
         raise UserFacingError("Dòng sao kê này đã được xử lý.")
     name = nfc(party_name)
@@ -973,7 +972,7 @@ def statement_lines_accept_unnamed(*, actor, account: FundAccount) -> int:
     fund; the memo (masked) stays searchable by donors.
     """
     fund = account.fund
-    _require(actor, Perm.EDIT, fund.unit, "ghi thu các khoản chưa rõ người ủng hộ")
+    require_perm(actor, Perm.EDIT, fund.unit, "ghi thu các khoản chưa rõ người ủng hộ")
     lock_fund(fund)
     total = 0
     while True:

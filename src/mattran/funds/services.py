@@ -22,14 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from mattran.access.policy import Perm, policy_for
+from mattran.access.policy import Perm, require_perm
 from mattran.core.audit import audit_record, snapshot
-from mattran.core.errors import UserFacingError
+from mattran.core.errors import UserFacingError, full_clean_or_raise
 from mattran.core.vietnamese import fold, format_date, format_money, mask_personal, nfc
 from mattran.units.models import Unit
 
@@ -53,22 +52,6 @@ MAX_AMOUNT = 10**15  # a thousand trillion đồng: anything above is a typing e
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def _require(actor, perm: str, unit: Unit, what: str = "thực hiện việc này") -> None:
-    if actor is not None and not policy_for(actor).can(perm, unit):
-        raise UserFacingError(f"Bạn không có quyền {what} tại {unit.name}.")
-
-
-def _clean(obj, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude, validate_constraints=False)
-    except ValidationError as exc:
-        msgs = []
-        for field, errors in exc.message_dict.items():
-            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
-            msgs.extend(f"{label}: {e}" if label else e for e in errors)
-        raise UserFacingError("; ".join(msgs)) from exc
 
 
 def _check_amount(amount: object) -> int:
@@ -187,7 +170,11 @@ def _create_entry(entry: LedgerEntry, *, actor, action: str, note: str = "") -> 
     entry.search_key = search_key_for(entry.party_name, entry.memo)
     if getattr(actor, "is_authenticated", False):
         entry.created_by = actor
-    _clean(entry, exclude=["reverses", "transfer", "statement_line", "created_by"])
+    full_clean_or_raise(
+        entry,
+        exclude=["reverses", "transfer", "statement_line", "created_by"],
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             entry.save()
@@ -224,7 +211,7 @@ def fund_create(
     description: str = "",
     is_public: bool = True,
 ) -> Fund:
-    _require(actor, Perm.EDIT, unit, "mở quỹ")
+    require_perm(actor, Perm.EDIT, unit, "mở quỹ")
     fund = Fund(
         unit=unit,
         name=nfc(name),
@@ -234,7 +221,7 @@ def fund_create(
         description=description.strip(),
         is_public=is_public,
     )
-    _clean(fund)
+    full_clean_or_raise(fund, validate_constraints=False)
     if Fund.objects.filter(unit=unit, name=fund.name).exists():
         raise UserFacingError(f"{unit.name} đã có quỹ tên “{fund.name}”.")
     fund.save()
@@ -252,7 +239,7 @@ def fund_account_create(
     account_number: str = "",
     account_name: str = "",
 ) -> FundAccount:
-    _require(actor, Perm.EDIT, fund.unit, "thêm tài khoản quỹ")
+    require_perm(actor, Perm.EDIT, fund.unit, "thêm tài khoản quỹ")
     account = FundAccount(
         fund=fund,
         kind=kind,
@@ -272,7 +259,7 @@ def fund_account_create(
         raise UserFacingError(
             f"Tài khoản {account.bank_name} {account.account_number} đã được gắn với một quỹ."
         )
-    _clean(account)
+    full_clean_or_raise(account, validate_constraints=False)
     account.save()
     audit_record(
         actor=actor,
@@ -303,7 +290,7 @@ def receipt_create(
     statement_line: StatementLine | None = None,
 ) -> LedgerEntry:
     """Record money received (phiếu thu numbered in the fund's series for the year)."""
-    _require(actor, Perm.EDIT, fund.unit, "ghi thu")
+    require_perm(actor, Perm.EDIT, fund.unit, "ghi thu")
     _check_amount(amount)
     _check_account(fund, account)
     fund = lock_fund(fund)
@@ -348,7 +335,7 @@ def disbursement_create(
     statement_line: StatementLine | None = None,
 ) -> LedgerEntry:
     """Record money paid out; refused if it would overdraw the fund on any day from booked_on."""
-    _require(actor, Perm.EDIT, fund.unit, "ghi chi")
+    require_perm(actor, Perm.EDIT, fund.unit, "ghi chi")
     _check_amount(amount)
     _check_account(fund, account)
     if purpose not in Purpose.values:
@@ -393,7 +380,7 @@ def transfer_send(
     purpose_text: str,
 ) -> Transfer:
     """Send money to another unit's fund: books the transfer_out now; the receiver confirms."""
-    _require(actor, Perm.EDIT, from_fund.unit, "chuyển tiền từ quỹ")
+    require_perm(actor, Perm.EDIT, from_fund.unit, "chuyển tiền từ quỹ")
     _check_amount(amount)
     if from_fund.pk == to_fund.pk:
         raise UserFacingError("Không chuyển được trong cùng một quỹ.")
@@ -448,7 +435,7 @@ def transfer_confirm(*, actor, transfer: Transfer, received_on: dt.date | None =
         .select_related("to_fund__unit", "from_fund__unit")
         .get(pk=transfer.pk)
     )
-    _require(actor, Perm.APPROVE, transfer.to_fund.unit, "xác nhận nhận tiền")
+    require_perm(actor, Perm.APPROVE, transfer.to_fund.unit, "xác nhận nhận tiền")
     if transfer.status != TransferStatus.PENDING:
         raise UserFacingError("Khoản chuyển này đã được xác nhận.")
     received_on = received_on or timezone.localdate()
@@ -495,7 +482,7 @@ def entry_reverse(
 ) -> LedgerEntry:
     """Correct a mistake with an entry of the opposite sign that names the one it reverses."""
     entry = LedgerEntry.objects.select_related("fund__unit").get(pk=entry.pk)
-    _require(actor, Perm.APPROVE, entry.fund.unit, "đảo bút toán")
+    require_perm(actor, Perm.APPROVE, entry.fund.unit, "đảo bút toán")
     if not reason.strip():
         raise UserFacingError("Cần ghi lý do đảo bút toán.")
     if entry.kind == EntryKind.REVERSAL:

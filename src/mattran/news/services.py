@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from mattran.access.policy import Perm, policy_for
+from mattran.access.policy import Perm, require_perm
 from mattran.core.audit import audit_record
-from mattran.core.errors import UserFacingError
+from mattran.core.errors import UserFacingError, full_clean_or_raise
 from mattran.core.periods import Period
 from mattran.core.vietnamese import fold, nfc
 from mattran.emulation.uploads import file_safe_snapshot as snapshot
@@ -23,18 +22,6 @@ from . import drafting
 from .models import Article, ArticlePhoto, ArticleStatus, Category
 
 MAX_PHOTOS = 20
-
-
-def _require(actor, perm: str, unit: Unit) -> None:
-    if actor is not None and not policy_for(actor).can(perm, unit):
-        raise UserFacingError(f"Bạn không có quyền thực hiện việc này tại {unit.name}.")
-
-
-def _clean(obj, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise UserFacingError("; ".join(exc.messages)) from exc
 
 
 def _body(text: str) -> str:
@@ -75,7 +62,7 @@ def article_create(
     source_conference=None,
     source_label: str = "",
 ) -> Article:
-    _require(actor, Perm.EDIT, unit)
+    require_perm(actor, Perm.EDIT, unit)
     article = Article(
         unit=unit,
         source_conference=source_conference,
@@ -83,7 +70,7 @@ def article_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _fill(article, title=title, lead=lead, body=body, category=category, author_line=author_line)
-    _clean(article, exclude=["created_by"])
+    full_clean_or_raise(article, exclude=["created_by"])
     article.save()
     audit_record(
         actor=actor, action="article.create", obj=article, unit=unit, after=snapshot(article)
@@ -102,10 +89,10 @@ def article_update(
     category: Category | None = None,
     author_line: str = "",
 ) -> Article:
-    _require(actor, Perm.EDIT, article.unit)
+    require_perm(actor, Perm.EDIT, article.unit)
     before = snapshot(article)
     _fill(article, title=title, lead=lead, body=body, category=category, author_line=author_line)
-    _clean(article, exclude=["created_by"])
+    full_clean_or_raise(article, exclude=["created_by"])
     article.save()
     audit_record(
         actor=actor,
@@ -120,12 +107,12 @@ def article_update(
 
 @transaction.atomic
 def article_photo_add(*, actor, article: Article, image, caption: str = "") -> ArticlePhoto:
-    _require(actor, Perm.EDIT, article.unit)
+    require_perm(actor, Perm.EDIT, article.unit)
     if article.photos.count() >= MAX_PHOTOS:
         raise UserFacingError(f"Mỗi bài viết có tối đa {MAX_PHOTOS} ảnh.")
     last = article.photos.order_by("-order").values_list("order", flat=True).first() or 0
     photo = ArticlePhoto(article=article, image=image, caption=nfc(caption), order=last + 1)
-    _clean(photo)
+    full_clean_or_raise(photo)
     photo.save()
     audit_record(
         actor=actor,
@@ -140,7 +127,7 @@ def article_photo_add(*, actor, article: Article, image, caption: str = "") -> A
 @transaction.atomic
 def article_photo_delete(*, actor, photo: ArticlePhoto) -> None:
     article = photo.article
-    _require(actor, Perm.EDIT, article.unit)
+    require_perm(actor, Perm.EDIT, article.unit)
     audit_record(
         actor=actor,
         action="article.photo_delete",
@@ -154,7 +141,7 @@ def article_photo_delete(*, actor, photo: ArticlePhoto) -> None:
 
 @transaction.atomic
 def article_publish(*, actor, article: Article, published_at: dt.datetime | None = None) -> Article:
-    _require(actor, Perm.APPROVE, article.unit)
+    require_perm(actor, Perm.APPROVE, article.unit)
     if article.is_published:
         raise UserFacingError("Bài viết đã được đăng.")
     if article.category_id is None:
@@ -176,7 +163,7 @@ def article_publish(*, actor, article: Article, published_at: dt.datetime | None
 
 @transaction.atomic
 def article_unpublish(*, actor, article: Article, reason: str) -> Article:
-    _require(actor, Perm.APPROVE, article.unit)
+    require_perm(actor, Perm.APPROVE, article.unit)
     if not article.is_published:
         raise UserFacingError("Bài viết chưa được đăng.")
     reason = nfc(reason)

@@ -6,12 +6,11 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from mattran.access.policy import Perm, policy_for
+from mattran.access.policy import Perm, require_perm
 from mattran.core.audit import audit_record, snapshot
-from mattran.core.errors import UserFacingError
+from mattran.core.errors import UserFacingError, full_clean_or_raise
 from mattran.core.vietnamese import fold, nfc
 
 from .models import (
@@ -26,22 +25,6 @@ from .models import (
 )
 
 RESIDENTIAL_KINDS = ["Tổ dân phố", "Khu dân cư", "Thôn", "Xóm", "Ấp", "Bản", "Khu phố"]
-
-
-def _require(actor, perm: str, unit: Unit) -> None:
-    if actor is not None and not policy_for(actor).can(perm, unit):
-        raise UserFacingError(f"Bạn không có quyền thực hiện việc này tại {unit.name}.")
-
-
-def _clean(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        msgs = []
-        for field, errors in exc.message_dict.items():
-            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
-            msgs.extend(f"{label}: {e}" if label else e for e in errors)
-        raise UserFacingError("; ".join(msgs)) from exc
 
 
 def unit_paths_assign(units: list[Unit]) -> None:
@@ -90,7 +73,7 @@ def structure_version_ensure(
     version = StructureVersion(
         code=code, name=nfc(name), valid_from=valid_from, valid_to=valid_to, legal_basis=legal_basis
     )
-    _clean(version)
+    full_clean_or_raise(version)
     version.save()
     audit_record(
         actor=actor, action="structure_version.create", obj=version, after=snapshot(version)
@@ -102,7 +85,7 @@ def structure_version_ensure(
 def unit_create(*, actor, parent: Unit, name: str, kind: str, code: str = "") -> Unit:
     """Add a unit below `parent` (typically a residential area below a ward)."""
     perm = Perm.EDIT if parent.level >= Level.COMMUNE else Perm.ADMINISTER
-    _require(actor, perm, parent)
+    require_perm(actor, perm, parent)
     name = nfc(name)
     kind = nfc(kind)
     if not name:
@@ -131,7 +114,9 @@ def unit_create(*, actor, parent: Unit, name: str, kind: str, code: str = "") ->
 
 @transaction.atomic
 def unit_rename(*, actor, unit: Unit, name: str) -> Unit:
-    _require(actor, Perm.EDIT if unit.level == Level.RESIDENTIAL_AREA else Perm.ADMINISTER, unit)
+    require_perm(
+        actor, Perm.EDIT if unit.level == Level.RESIDENTIAL_AREA else Perm.ADMINISTER, unit
+    )
     name = nfc(name)
     if not name:
         raise UserFacingError("Tên đơn vị không được để trống.")
@@ -167,7 +152,7 @@ def term_ensure(*, actor, start_year: int, end_year: int) -> Term:
     if term:
         return term
     term = Term(name=name, start_year=start_year, end_year=end_year)
-    _clean(term)
+    full_clean_or_raise(term)
     term.save()
     audit_record(actor=actor, action="term.create", obj=term, after=snapshot(term))
     return term
@@ -179,7 +164,7 @@ def person_create(*, actor, full_name: str, note: str = "") -> Person:
     if not full_name:
         raise UserFacingError("Họ và tên không được để trống.")
     person = Person(full_name=full_name, note=nfc(note))
-    _clean(person)
+    full_clean_or_raise(person)
     person.save()
     audit_record(actor=actor, action="person.create", obj=person, after=snapshot(person))
     return person
@@ -196,7 +181,7 @@ def member_organisation_create(
     head_title: str = "",
     order: int = 0,
 ) -> MemberOrganisation:
-    _require(actor, Perm.ADMINISTER, unit)
+    require_perm(actor, Perm.ADMINISTER, unit)
     name = nfc(name)
     if MemberOrganisation.objects.filter(unit=unit, name=name).exists():
         raise UserFacingError(f"{unit.name} đã có tổ chức thành viên '{name}'.")
@@ -208,7 +193,7 @@ def member_organisation_create(
         head_title=nfc(head_title),
         order=order,
     )
-    _clean(org)
+    full_clean_or_raise(org)
     org.save()
     audit_record(
         actor=actor, action="member_organisation.create", obj=org, unit=unit, after=snapshot(org)
@@ -228,13 +213,15 @@ def position_create(
     started_on: dt.date | None = None,
 ) -> Position:
     # Ward editors keep the Front work boards of their residential areas.
-    _require(actor, Perm.EDIT if unit.level == Level.RESIDENTIAL_AREA else Perm.ADMINISTER, unit)
+    require_perm(
+        actor, Perm.EDIT if unit.level == Level.RESIDENTIAL_AREA else Perm.ADMINISTER, unit
+    )
     if Position.objects.filter(unit=unit, term=term, person=person, role=role).exists():
         raise UserFacingError(f"{person} đã giữ chức vụ này trong {term}.")
     position = Position(
         unit=unit, term=term, person=person, role=role, title=nfc(title), started_on=started_on
     )
-    _clean(position)
+    full_clean_or_raise(position)
     position.save()
     audit_record(
         actor=actor, action="position.create", obj=position, unit=unit, after=snapshot(position)
@@ -245,12 +232,12 @@ def position_create(
 @transaction.atomic
 def position_end(*, actor, position: Position, ended_on: dt.date) -> Position:
     level = position.unit.level
-    _require(
+    require_perm(
         actor, Perm.EDIT if level == Level.RESIDENTIAL_AREA else Perm.ADMINISTER, position.unit
     )
     before = snapshot(position)
     position.ended_on = ended_on
-    _clean(position)
+    full_clean_or_raise(position)
     position.save()
     audit_record(
         actor=actor,
