@@ -478,7 +478,9 @@ def pledge_detail(request, pk: int):
         "can_targets": policy_for(request.user).can(Perm.EDIT, pledge.unit),
         "activate_form": forms.ActivateForm(prefix="act"),
         "reopen_form": forms.ReasonForm(prefix="reopen"),
-        "conferences": pledge.conferences.all(),
+        # Only the conferences the user may see: an organiser's conference is not a
+        # member unit's record.
+        "conferences": selectors.conferences_visible(user=request.user).filter(pledges=pledge),
     }
     return render(request, "emulation/pledge.html", context)
 
@@ -1040,9 +1042,8 @@ def ranking(request, pk: int):
             "can_propose": pledge.is_locked
             and (policy.can(Perm.EDIT, pledge.unit) or policy.can(Perm.APPROVE, pledge.unit)),
             "proposal_form": forms.RankingProposalForm(),
-            "proposals": pledge.proposals.select_related(
-                "award_type", "recipient_unit", "decision"
-            ),
+            # Members see the locked ranking, not the organiser's commendation proposals.
+            "proposals": selectors.proposals_visible(user=request.user).filter(pledge=pledge),
         },
     )
 
@@ -1226,7 +1227,9 @@ def decision_detail(request, pk: int):
             "can_edit": can_edit,
             "form": form,
             "has_pending": pending.exists() if can_edit else False,
-            "conferences": decision.conferences.all(),
+            "conferences": selectors.conferences_visible(user=request.user).filter(
+                decisions=decision
+            ),
         },
     )
 
