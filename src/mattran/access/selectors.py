@@ -40,8 +40,8 @@ class GrantCarryOver:
 
     grant: Grant
     new_units: tuple[Unit, ...] = ()
-    # Old units outside the grant's subtree that were merged into `new_units`:
-    # the holder will also see their records (the merged unit's whole history).
+    # Old units outside the grant's subtree that were merged into `new_units`: the
+    # new grant covers territory (and future records) the old one did not.
     widened: tuple[Unit, ...] = ()
     member_organisation: MemberOrganisation | None = None
     problem: str = ""  # why it cannot be carried over ("" when it can)
