@@ -10,8 +10,9 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "mattran"
-    if len(argv) > 1:  # the issue's spelling of the statement command
-        argv[1] = {"import-statement": "import_statement"}.get(argv[1], argv[1])
+    if len(argv) > 1:  # the issues' spellings of the statement and reader commands
+        spelled = {"import-statement": "import_statement", "read-report": "read_report"}
+        argv[1] = spelled.get(argv[1], argv[1])
     execute_from_command_line(argv)
 
 

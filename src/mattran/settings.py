@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "mattran.access",
     "mattran.activities",
     "mattran.reports",
+    "mattran.reading",
     "mattran.funds",
     "mattran.emulation",
     "mattran.portal",
