@@ -34,7 +34,7 @@ OUT="${LOAD_OUT:-$REPO/loadtest/out}"
 PERIOD="${LOAD_PERIOD:-2025-Q4}"
 
 mkdir -p "$OUT"
-rm -f "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access.log
+rm -f "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access.log "$OUT"/profile.jsonl
 export PYTHONPATH="$REPO/src${PYTHONPATH:+:$PYTHONPATH}"
 export DJANGO_SETTINGS_MODULE=mattran.settings
 export MATTRAN_DEBUG=0
@@ -49,6 +49,8 @@ export MATTRAN_REDIS_URL="$REDIS_URL"
 export MATTRAN_TASK_BACKEND=rq
 export MATTRAN_BIND="127.0.0.1:$PORT"
 export MATTRAN_ACCESS_LOG="$OUT/access.log"
+# Where each request's time goes (core/profiling.py); summarised after the run.
+export MATTRAN_PROFILE_FILE="${LOAD_PROFILE:-$OUT/profile.jsonl}"
 export MATTRAN_LOG_LEVEL=warning
 # Loopback only: plain HTTP, cookies without the Secure flag.
 export MATTRAN_SSL_REDIRECT=0 MATTRAN_SECURE_COOKIES=0 MATTRAN_PROXY_SSL_HEADER=0
@@ -102,5 +104,8 @@ wait $GUNICORN 2>/dev/null || true
 trap - EXIT
 echo "== gunicorn: $(grep -c '" 5[0-9][0-9] ' "$OUT/access.log" || true) phản hồi lỗi 5xx trong nhật ký truy cập"
 
+if [ -s "$MATTRAN_PROFILE_FILE" ]; then
+  "$PY" scripts/load_profile.py "$MATTRAN_PROFILE_FILE" --stats "$OUT/stats.json" | tee "$OUT/profile.md"
+fi
 "$PY" loadtest/verify.py --seed "$OUT/seed.json" --driver "$OUT/driver.json" \
   --stats "$OUT/stats.json"

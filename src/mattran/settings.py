@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Off unless MATTRAN_PROFILE_FILE is set (load runs; core/profiling.py).
+    "mattran.core.profiling.RequestProfileMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -103,6 +105,9 @@ MIDDLEWARE = [
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]
+
+# One JSON line per request (time in SQL, CPU, locks) for load runs; empty = off.
+MATTRAN_PROFILE_FILE = os.environ.get("MATTRAN_PROFILE_FILE", "")
 
 ROOT_URLCONF = "mattran.urls"
 WSGI_APPLICATION = "mattran.wsgi.application"
