@@ -21,6 +21,7 @@ from mattran.core.audit import audit_record, snapshot
 from mattran.core.errors import UserFacingError
 from mattran.core.vietnamese import fold, nfc
 from mattran.units.models import MemberOrganisation, Unit
+from mattran.units.selectors import ensure_date_in_version, unit_date_error
 
 from .models import (
     ActivityRecord,
@@ -133,6 +134,8 @@ def _validate_activity(
         errors["title"] = ["Chưa ghi tên hoạt động."]
     if date > _today():
         errors["date"] = ["Ngày hoạt động không được sau ngày hôm nay."]
+    elif version_error := unit_date_error(unit=unit, start=date):
+        errors["date"] = [version_error]
     if not type.active:
         errors["type"] = [f"Loại hoạt động “{type.name}” không còn được dùng."]
     if supervised and not type.uses_supervised_units:
@@ -324,12 +327,16 @@ def activity_record_delete(*, actor, record: ActivityRecord, reason: str = "") -
 # -------------------------------------------------------------------- mediation
 
 
-def _validate_case(received_on: dt.date, outcome: str, closed_on: dt.date | None, title: str):
+def _validate_case(
+    unit: Unit, received_on: dt.date, outcome: str, closed_on: dt.date | None, title: str
+):
     errors: dict[str, list[str]] = {}
     if not title:
         errors["title"] = ["Chưa ghi nội dung vụ việc."]
     if received_on > _today():
         errors["received_on"] = ["Ngày tiếp nhận không được sau ngày hôm nay."]
+    elif version_error := unit_date_error(unit=unit, start=received_on):
+        errors["received_on"] = [version_error]
     if outcome == MediationOutcome.PENDING and closed_on is not None:
         errors["closed_on"] = ["Vụ việc đang hòa giải thì chưa có ngày kết thúc."]
     if outcome != MediationOutcome.PENDING and closed_on is None:
@@ -355,7 +362,7 @@ def mediation_case_create(
 ) -> MediationCase:
     _require_edit(actor, unit)
     title = nfc(title)
-    _validate_case(received_on, outcome, closed_on, title)
+    _validate_case(unit, received_on, outcome, closed_on, title)
     _ensure_unlocked(unit, received_on, closed_on)
     case = MediationCase(
         unit=unit,
@@ -387,7 +394,7 @@ def mediation_case_update(
     case = MediationCase.objects.select_for_update().select_related("unit").get(pk=case.pk)
     _require_edit(actor, case.unit)
     title = nfc(title)
-    _validate_case(received_on, outcome, closed_on, title)
+    _validate_case(case.unit, received_on, outcome, closed_on, title)
     # Closing a case changes the figures of the period it closes in, too.
     _ensure_unlocked(case.unit, case.received_on, case.closed_on)
     _ensure_unlocked(case.unit, received_on, closed_on)
@@ -445,6 +452,7 @@ def aggregate_entries_save(
     _require_edit(actor, unit)
     if period_start > _today():
         raise UserFacingError("Chưa đến kỳ này, chưa nhập được số liệu.")
+    ensure_date_in_version(unit=unit, start=period_start, end=period_end)
     by_code = {e.code: v for e, v in values.items()}
     errors = aggregate_errors(
         rules=_rules(),

@@ -5,6 +5,11 @@ approved submission whose period contains D: once a ward's 9-month report is
 approved, its records of January–September cannot change until the approver
 reopens the period with a reason.
 
+Structure versions: a report asked under another version carries records over
+through lineage (`reports.rollup`), so an approved report of a unit of another
+version locks the record too when the record reaches it (counted, or noted as
+a split unit's): the units of `units.selectors.lineage_footprint_ids`.
+
 Approval and edits in parallel: an edit checks the lock and then writes in one
 transaction, and the approval stores the figures it approved. Without more,
 on PostgreSQL (READ COMMITTED) an edit could check "not locked", the approval
@@ -27,6 +32,7 @@ from django.db import connection
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period
 from mattran.units.models import Unit
+from mattran.units.selectors import lineage_footprint_ids
 
 from .models import Submission, SubmissionStatus
 
@@ -56,29 +62,48 @@ def lock_for_approval(unit: Unit) -> None:
     _advisory_locks([unit.pk], shared=False)
 
 
-def lock_find(*, unit: Unit, start: dt.date, end: dt.date | None = None) -> Submission | None:
-    """The approved submission covering any day of [start, end] for `unit` or an ancestor."""
+def lock_unit_ids(unit: Unit) -> list[int]:
+    """Units whose approved reports show `unit`'s records: itself, its ancestors,
+    and the units of other versions its records are carried to (with theirs)."""
+    return sorted({*unit.ancestor_ids, unit.pk, *lineage_footprint_ids(unit=unit)})
+
+
+def lock_find(
+    *,
+    unit: Unit,
+    start: dt.date,
+    end: dt.date | None = None,
+    unit_ids: list[int] | None = None,
+) -> Submission | None:
+    """The approved submission covering any day of [start, end] whose report shows
+    `unit`'s records: of `unit`, an ancestor, or a unit of another structure
+    version the records are carried to through lineage."""
     end = end or start
     return (
         Submission.objects.filter(
-            unit_id__in=[*unit.ancestor_ids, unit.pk],
+            unit_id__in=unit_ids if unit_ids is not None else lock_unit_ids(unit),
             status=SubmissionStatus.APPROVED,
             period_start__lte=end,
             period_end__gte=start,
         )
-        .select_related("unit")
+        .select_related("unit", "unit__version")
         .order_by("period_start")
         .first()
     )
 
 
-def lock_message(submission: Submission) -> str:
+def lock_message(submission: Submission, *, unit: Unit | None = None) -> str:
+    """The refusal; names the version when the report is of another one than `unit`."""
     try:
         label = Period.parse(submission.period_code).label
     except UserFacingError:
         label = submission.period_code
+    version = ""
+    if unit is not None and submission.unit.version_id != unit.version_id:
+        version = f" ({submission.unit.version.name})"
     return (
-        f"Số liệu {label} của {submission.unit.name} đã được phê duyệt và khóa, không sửa được. "
+        f"Số liệu {label} của {submission.unit.name}{version} đã được phê duyệt và khóa, "
+        "không sửa được. "
         "Muốn sửa, đề nghị người phê duyệt mở khóa kỳ báo cáo (ghi rõ lý do)."
     )
 
@@ -89,7 +114,8 @@ def ensure_unlocked(*, unit: Unit, start: dt.date, end: dt.date | None = None) -
     Call it inside the transaction that then writes: the shared locks taken
     here keep an approval of the unit or an ancestor out until it commits.
     """
-    _advisory_locks([*unit.ancestor_ids, unit.pk], shared=True)
-    submission = lock_find(unit=unit, start=start, end=end)
+    unit_ids = lock_unit_ids(unit)
+    _advisory_locks(unit_ids, shared=True)
+    submission = lock_find(unit=unit, start=start, end=end, unit_ids=unit_ids)
     if submission is not None:
-        raise UserFacingError(lock_message(submission))
+        raise UserFacingError(lock_message(submission, unit=unit))

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from mattran.access.policy import Perm, policy_for
 from mattran.core.errors import UserFacingError
 from mattran.core.models import AuditEvent
-from mattran.core.vietnamese import fold
+from mattran.core.vietnamese import fold, format_date
 
 from .models import ROLE_ORDER, Lineage, MemberOrganisation, Position, StructureVersion, Term, Unit
 
@@ -148,3 +148,117 @@ def versions_by_code(*codes: str) -> list[StructureVersion]:
         if code not in found:
             raise UserFacingError(f"Không có phiên bản địa giới '{code}'.")
     return [found[code] for code in codes]
+
+
+# ----------------------------------------------------- versions by date, lineage
+
+
+def version_valid_on(day: dt.date) -> StructureVersion | None:
+    """The structure version in force on `day` (the latest to start, if several)."""
+    return (
+        StructureVersion.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .filter(valid_from__lte=day)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def version_covers(version: StructureVersion, start: dt.date, end: dt.date | None = None) -> bool:
+    end = end or start
+    return version.valid_from <= start and (version.valid_to is None or end <= version.valid_to)
+
+
+def _lineage_rows(unit_ids: list[int], subtree_path: str | None):
+    """Lineage rows touching these units (and, if given, any unit of that subtree):
+    (from id, from path, from version, to id, to path, to version)."""
+    q = Q(from_unit_id__in=unit_ids) | Q(to_unit_id__in=unit_ids)
+    if subtree_path is not None:
+        q |= Q(from_unit__path__gte=subtree_path, from_unit__path__lt=subtree_path[:-1] + "0")
+        q |= Q(to_unit__path__gte=subtree_path, to_unit__path__lt=subtree_path[:-1] + "0")
+    return Lineage.objects.filter(q).values_list(
+        "from_unit_id",
+        "from_unit__path",
+        "from_unit__version_id",
+        "to_unit_id",
+        "to_unit__path",
+        "to_unit__version_id",
+    )
+
+
+def lineage_footprint_ids(*, unit: Unit) -> set[int]:
+    """Ids of the units of other structure versions whose reports `unit`'s records
+    reach through lineage (counted, or noted as a split unit), with their ancestors.
+
+    A report asked under another version carries a record to the units its own
+    unit (or the nearest ancestor with lineage, or, for an office without
+    lineage of its own, its subtree) became (`reports.rollup`). The union of
+    those, with each one's ancestors, is every other-version unit whose
+    approved report can show the record: one query.
+    """
+    own = [*unit.ancestor_ids, unit.pk]
+    found: set[int] = set()
+    for _f, f_path, f_ver, _t, t_path, t_ver in _lineage_rows(own, unit.path):
+        other_path = t_path if f_ver == unit.version_id else f_path
+        if f_ver == unit.version_id and t_ver == unit.version_id:
+            continue
+        found.update(int(p) for p in other_path.strip("/").split("/") if p.isdigit())
+    return found
+
+
+def unit_counterparts(*, unit: Unit, version: StructureVersion) -> list[Unit]:
+    """The units of `version` that `unit` became or came from (nearest lineage up
+    the tree; else its subtree's), for messages that name the right unit."""
+    own = [*unit.ancestor_ids, unit.pk]
+    depth_of = {uid: i for i, uid in enumerate(own)}
+    best: dict[int, set[int]] = {}
+    subtree: set[int] = set()
+    for f_id, _fp, f_ver, t_id, _tp, t_ver in _lineage_rows(own, unit.path):
+        if f_ver == unit.version_id and t_ver == version.pk:
+            mine, other = f_id, t_id
+        elif t_ver == unit.version_id and f_ver == version.pk:
+            mine, other = t_id, f_id
+        else:
+            continue
+        if mine in depth_of:
+            best.setdefault(depth_of[mine], set()).add(other)
+        else:
+            subtree.add(other)
+    ids = best[max(best)] if best else subtree
+    return list(Unit.objects.filter(pk__in=ids).select_related("parent").order_by("name", "pk"))
+
+
+def unit_date_error(*, unit: Unit, start: dt.date, end: dt.date | None = None) -> str | None:
+    """A Vietnamese message if [start, end] is outside `unit`'s structure version.
+
+    The message names the version in force on that date and the unit of that
+    version the record belongs to (through lineage), so the user knows where
+    to record it instead.
+    """
+    version = unit.version
+    if version_covers(version, start, end):
+        return None
+    end = end or start
+    day = start if start < version.valid_from else end
+    validity = f"từ {format_date(version.valid_from)}" + (
+        f" đến {format_date(version.valid_to)}" if version.valid_to else ""
+    )
+    message = (
+        f"Ngày {format_date(day)} nằm ngoài thời gian hiệu lực của {unit.name} "
+        f"({version.name}: {validity})."
+    )
+    right = version_valid_on(day)
+    if right is None:
+        return message + " Chưa có phiên bản địa giới nào có hiệu lực vào ngày này."
+    others = unit_counterparts(unit=unit, version=right)
+    if not others:
+        return message + f" Vào ngày này áp dụng {right.name}; hãy ghi cho đơn vị của phiên bản đó."
+    names = " hoặc ".join(
+        f"{u.name}{f' ({u.parent.name})' if u.parent else ''}" for u in others[:5]
+    )
+    more = f" (và {len(others) - 5} đơn vị khác)" if len(others) > 5 else ""
+    return message + f" Vào ngày này áp dụng {right.name}: hãy ghi cho {names}{more}."
+
+
+def ensure_date_in_version(*, unit: Unit, start: dt.date, end: dt.date | None = None) -> None:
+    if message := unit_date_error(unit=unit, start=start, end=end):
+        raise UserFacingError(message)
