@@ -154,12 +154,6 @@ def _parts(reading: Reading) -> list[Warning]:
     return out
 
 
-_PER_ITEM = re.compile(
-    r"(?:,\s*|\s)mỗi\s+(?:suất|phần|hộ|người|em|căn|nhà|suất quà|phần quà|suất học bổng)"
-    r"(?:\s+quà)?(?:\s+(?:trị giá|là|được hỗ trợ|hỗ trợ|gồm))?\s*$",
-    re.IGNORECASE,
-)
-_PER_SLASH = re.compile(r"^\s*/\s*(?:suất|phần|hộ|người|căn|nhà)", re.IGNORECASE)
 _TOTAL_WORD = re.compile(
     r"(?:tổng(?: số tiền| trị giá| kinh phí)?|với số tiền|trị giá|số tiền)\s*(?:là\s*)?$",
     re.IGNORECASE,
@@ -174,26 +168,25 @@ def _products(reading: Reading) -> list[Warning]:
     for i, per in enumerate(figs):
         if per.kind != "money":
             continue
-        s_start, _ = reading.sentence_spans[per.sentence_index]
-        before = text[s_start : per.start]
-        after = text[per.end : per.end + 12]
-        if not (_PER_ITEM.search(before) or _PER_SLASH.match(after)):
+        if per.role != "per_item":
             continue
+        s_start, _ = reading.sentence_spans[per.sentence_index]
         items = [
             f for f in figs[:i]
             if f.sentence_index == per.sentence_index and f.kind == "count" and f.role == ""
         ]  # fmt: skip
         if not items:
             continue
+        items_all = [
+            f for f in figs if f.sentence_index == per.sentence_index and f.kind == "count"
+        ]
         n = items[-1]
-        per.role = "per_item"
-        per.key = None
-        per.key_rule = "per_item"
         product = int(n.value) * int(per.value)
         totals = [
             f for f in figs
             if f.sentence_index == per.sentence_index and f.kind == "money" and f is not per
             and f.start > n.start and _TOTAL_WORD.search(text[max(s_start, f.start - 25) : f.start])
+            and not [g for g in items_all if n.start < g.start < f.start]
         ]  # fmt: skip
         if totals:
             t = totals[0]

@@ -9,6 +9,7 @@ each part correctly; plain text is judged as a whole (`legacy.detect`).
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess  # noqa: S404 - LibreOffice is run with a fixed argument list, no shell
 import tempfile
@@ -170,8 +171,11 @@ def from_pdf(data: bytes) -> Extracted:
             "Tệp PDF không có lớp chữ (có thể là bản scan ảnh); hãy tải lên tệp Word "
             "hoặc dán nội dung báo cáo."
         )
-    result = from_text(text, source="pdf")
-    return result
+    converted, d = legacy.convert(text)
+    # A text layer breaks lines inside a paragraph: join a line that does not
+    # end a sentence with the next one, so a figure keeps its sentence.
+    joined = re.sub(r"(?<![.;:!?…])[ \t]*\n(?=[^\n])", " ", converted)
+    return Extracted(joined, "pdf", d.encoding, d.reason)
 
 
 def extract(*, name: str, data: bytes) -> Extracted:

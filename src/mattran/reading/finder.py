@@ -45,7 +45,7 @@ NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3}){2,}|\d+\.\d{1,2}(?![\d.])
 _NUM_RE = re.compile(rf"(?<![\w.,/\-])(?:{NUM})")
 
 SCALES = {"nghìn": 1000, "ngàn": 1000, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
-_SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ)"
+_SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ)(?![\wÀ-ỹ])"
 _CURRENCY = r"(?:đồng|VNĐ|VND|vnđ|Đồng|đ(?![\wÀ-ỹ]))"
 
 
@@ -319,170 +319,90 @@ def _find_lists(text: str) -> list[ListFound]:
 # (the words right after the number), "before" (the clause before it) or
 # "clause" (anywhere in the clause). The first rule that matches wins.
 _R = re.IGNORECASE
+# fmt: off
 KEY_RULES: list[tuple[str, str, set[str], str, str, str]] = [
     ("tuyen_truyen_luot", "tuyen_truyen_luot", {"count"}, r"lượt", r"tuyên truyền", "clause"),
-    (
-        "tuyen_truyen",
-        "tuyen_truyen",
-        {"count"},
-        r"cuộc|buổi",
-        r"^\s*(?:cuộc|buổi)\s+tuyên truyền",
-        "after",
-    ),
+    ("tuyen_truyen", "tuyen_truyen", {"count"}, r"cuộc|buổi", r"^\s*(?:cuộc|buổi)\s+tuyên truyền", "after"),
     ("toa_dam", "toa_dam", {"count"}, r"cuộc|buổi|tọa đàm", r"tọa đàm|toạ đàm", "after"),
-    (
-        "hoi_nghi_dbnd",
-        "hoi_nghi_dbnd",
-        {"count"},
-        r"hội nghị",
-        r"^\s*hội nghị đại biểu nhân dân",
-        "after",
-    ),
+    ("hoi_nghi_dbnd", "hoi_nghi_dbnd", {"count"}, r"hội nghị", r"^\s*hội nghị đại biểu nhân dân", "after"),
     ("ngay_hoi_ddk", "ngay_hoi_ddk", {"count"}, r"ngày hội", r"đại đoàn kết", "after"),
-    (
-        "doan_giam_sat",
-        "doan_giam_sat",
-        {"count"},
-        r"đoàn",
-        r"^\s*đoàn\s+(?:kiểm tra,\s*)?giám sát",
-        "after",
-    ),
+    ("doan_giam_sat", "doan_giam_sat", {"count"}, r"đoàn", r"^\s*đoàn\s+(?:kiểm tra,\s*)?giám sát", "after"),
     ("don_vi_duoc_giam_sat", "don_vi_duoc_giam_sat", {"count"}, r"đơn vị", r"giám sát", "before"),
-    (
-        "ttnd_giam_sat",
-        "ttnd_giam_sat",
-        {"count"},
-        r"cuộc|vụ việc|vụ",
-        r"thanh tra nhân dân|TTND",
-        "before",
-    ),
-    (
-        "gsdtcd_cong_trinh",
-        "gsdtcd_cong_trinh",
-        {"count"},
-        r"công trình|dự án",
-        r"giám sát đầu tư|GSĐTCCĐ",
-        "before",
-    ),
-    (
-        "phan_bien",
-        "phan_bien",
-        {"count"},
-        r"hội nghị|cuộc",
-        r"^\s*(?:hội nghị|cuộc)\s+phản biện",
-        "after",
-    ),
-    (
-        "doi_thoai",
-        "doi_thoai",
-        {"count"},
-        r"cuộc|buổi|hội nghị",
-        r"^\s*(?:cuộc|buổi|hội nghị)\s+đối thoại",
-        "after",
-    ),
-    (
-        "hoa_giai_tiep_nhan",
-        "hoa_giai_tiep_nhan",
-        {"count"},
-        r"vụ việc|vụ|.*",
-        r"tiếp nhận[^,;]{0,20}$|hòa giải\s+\d+\s*$",
-        "before",
-    ),
-    (
-        "hoa_giai_thanh",
-        "hoa_giai_thanh",
-        {"count"},
-        r"vụ việc|vụ|.*",
-        r"hòa giải thành(?: công)?[^,;]{0,10}$|hoà giải thành",
-        "before",
-    ),
-    (
-        "ty_le_hoa_giai_thanh",
-        "ty_le_hoa_giai_thanh",
-        {"rate"},
-        r"%",
-        r"hòa giải|hoà giải",
-        "clause",
-    ),
-    (
-        "don_thu",
-        "don_thu_tiep_nhan",
-        {"count"},
-        r"đơn thư|đơn|lá đơn",
-        r"tiếp nhận|nhận được",
-        "before",
-    ),
+    ("ttnd_giam_sat", "ttnd_giam_sat", {"count"}, r"cuộc|vụ việc|vụ", r"thanh tra nhân dân|TTND", "before"),
+    ("gsdtcd_cong_trinh", "gsdtcd_cong_trinh", {"count"}, r"công trình|dự án", r"giám sát đầu tư|GSĐTCCĐ", "before"),
+    ("phan_bien", "phan_bien", {"count"}, r"hội nghị|cuộc", r"^\s*(?:hội nghị|cuộc)\s+phản biện", "after"),
+    ("doi_thoai", "doi_thoai", {"count"}, r"cuộc|buổi|hội nghị", r"^\s*(?:cuộc|buổi|hội nghị)\s+đối thoại", "after"),
+    ("hoa_giai_tiep_nhan", "hoa_giai_tiep_nhan", {"count"}, r"vụ việc|vụ", r"tiếp nhận[^,;]{0,20}$", "before"),
+    ("hoa_giai_thanh", "hoa_giai_thanh", {"count"}, r"vụ việc|vụ", r"hòa giải thành(?: công)?[^,;]{0,10}$|hoà giải thành[^,;]{0,10}$", "before"),
+    ("ty_le_hoa_giai_thanh", "ty_le_hoa_giai_thanh", {"rate"}, r"%", r"hòa giải|hoà giải", "clause"),
+    ("don_thu", "don_thu_tiep_nhan", {"count"}, r"đơn thư|đơn|lá đơn", r"tiếp nhận|nhận được", "before"),
     ("y_kien_cu_tri", "y_kien_cu_tri", {"count"}, r"ý kiến|kiến nghị", r"cử tri", "clause"),
-    ("quy_bien_dao", "quy_bien_dao_van_dong", {"money"}, r"", r"biển,? đảo", "before"),
-    (
-        "vnn_chi",
-        "quy_vi_nguoi_ngheo_chi",
-        {"money"},
-        r"",
-        r"(?:trích|chi|sử dụng)[^;]{0,60}$",
-        "before",
-    ),
-    (
-        "ung_ho_cap_tren",
-        "ung_ho_cap_tren",
-        {"money"},
-        r"",
-        r"ủng hộ (?:Thành phố|Tỉnh|Trung ương|cấp trên|Quận|Huyện)\s*$",
-        "before",
-    ),
-    ("vnn_van_dong", "quy_vi_nguoi_ngheo_van_dong", {"money"}, r"", r"vì người nghèo", "clause"),
-    ("cuu_tro", "cuu_tro_van_dong", {"money"}, r"", r"cứu trợ|bão lũ|lũ lụt|thiên tai", "clause"),
-    (
-        "suat_qua_gia_tri",
-        "qua_tang_gia_tri",
-        {"money"},
-        r"",
-        r"(?:suất|phần) quà[^;]{0,40}$|quà[^;]{0,15}(?:trị giá|tổng trị giá)\s*$",
-        "before",
-    ),
-    (
-        "suat_qua",
-        "quy_vi_nguoi_ngheo_suat_qua",
-        {"count"},
-        r"suất quà|phần quà|suất|phần",
-        r"^\s*(?:suất|phần)(?: quà| quà Tết)?(?![\wÀ-ỹ]\s*học)",
-        "after",
-    ),
+    ("ung_ho_cap_tren", "ung_ho_cap_tren", {"money"}, r"", r"ủng hộ (?:Thành phố|Tỉnh|Trung ương|cấp trên|Quận|Huyện)\s*$", "before"),
+    ("suat_qua_gia_tri", "qua_tang_gia_tri", {"money"}, r"", r"(?:suất|phần) quà[^;]{0,60}$|quà[^;]{0,15}(?:trị giá|tổng trị giá)\s*$", "before"),
+    ("fund", "", {"money"}, r"", r"", "fund"),
     ("hoc_bong", "hoc_bong", {"count"}, r"suất học bổng|suất|học bổng", r"học bổng", "after"),
+    ("suat_qua", "quy_vi_nguoi_ngheo_suat_qua", {"count"}, r"suất quà|phần quà|suất|phần", r"^\s*(?:suất|phần)(?: quà| quà Tết)?(?!\s*học)", "after"),
     ("nha_sua", "quy_vi_nguoi_ngheo_nha", {"count"}, r"nhà|căn nhà|căn|ngôi nhà", r"sửa", "before"),
-    (
-        "nha_xay",
-        "nha_dai_doan_ket_xay",
-        {"count"},
-        r"nhà|căn nhà|căn|ngôi nhà",
-        r"xây|làm|bàn giao|khởi công",
-        "before",
-    ),
-    (
-        "nha_ddk",
-        "nha_dai_doan_ket_xay",
-        {"count"},
-        r"nhà|căn nhà|căn|ngôi nhà",
-        r"đại đoàn kết|tình thương|nhân ái",
-        "after",
-    ),
-    (
-        "khen_tap_the",
-        "khen_thuong_tap_the",
-        {"count"},
-        r"tập thể",
-        r"khen|biểu dương|tuyên dương|bằng khen|giấy khen",
-        "clause",
-    ),
-    (
-        "khen_ca_nhan",
-        "khen_thuong_ca_nhan",
-        {"count"},
-        r"cá nhân",
-        r"khen|biểu dương|tuyên dương|bằng khen|giấy khen",
-        "clause",
-    ),
+    ("nha_sua_ho", "quy_vi_nguoi_ngheo_nha", {"count"}, r"hộ", r"sửa(?: chữa)? nhà[^,;]{0,12}$", "before"),
+    ("nha_xay", "nha_dai_doan_ket_xay", {"count"}, r"nhà|căn nhà|căn|ngôi nhà", r"xây|làm|bàn giao|khởi công|tặng|trao", "before"),
+    ("nha_ddk", "nha_dai_doan_ket_xay", {"count"}, r"nhà|căn nhà|căn|ngôi nhà", r"đại đoàn kết|tình thương|nhân ái", "after"),
+    ("khen_tap_the", "khen_thuong_tap_the", {"count"}, r"tập thể", r"khen|biểu dương|tuyên dương", "clause"),
+    ("khen_ca_nhan", "khen_thuong_ca_nhan", {"count"}, r"cá nhân|đại biểu|người|đồng chí|hội viên|đoàn viên|gương", r"khen|biểu dương|tuyên dương", "clause"),
 ]
+# fmt: on
+
+# Money of a fund: the fund last named before the amount (within a few
+# sentences, or right after it in the clause) and the last verb before it in
+# the clause: raising (vận động, ủng hộ, tiếp nhận …) or spending (trích, chi …).
+_FUNDS = [
+    (
+        "vnn",
+        re.compile(
+            r"(?<!không qua )(?:Quỹ\s*)?[“\"]?(?:Ngày\s+)?[Vv]ì\s+người\s+nghèo", re.IGNORECASE
+        ),
+    ),
+    ("cuu_tro", re.compile(r"cứu trợ|bão lũ|lũ lụt|mưa lũ|bão lụt|thiên tai", re.IGNORECASE)),
+    ("bien_dao", re.compile(r"biển,?\s*đảo", re.IGNORECASE)),
+]
+_FUND_KEYS = {
+    ("vnn", "raise"): "quy_vi_nguoi_ngheo_van_dong",
+    ("vnn", "spend"): "quy_vi_nguoi_ngheo_chi",
+    ("cuu_tro", "raise"): "cuu_tro_van_dong",
+    ("bien_dao", "raise"): "quy_bien_dao_van_dong",
+}
+_VERBS = re.compile(
+    r"(?<![\wÀ-ỹ])(?:(?P<raise>vận động|ủng hộ|huy động|tiếp nhận|thu được|quyên góp|đóng góp|đạt)"
+    r"|(?P<spend>trích|chi|sử dụng|phân bổ)"
+    r"|(?P<move>chuyển về|chuyển sang|cấp về|phân bổ về))(?![\wÀ-ỹ])",
+    re.IGNORECASE,
+)
+_TARGET = re.compile(r"phấn đấu|chỉ tiêu giao|kế hoạch giao|dự kiến", re.IGNORECASE)
+
+
+def _fund_key(text: str, clause_start: int, start: int, end: int) -> tuple[str | None, str]:
+    after = text[end : end + 40]
+    fund = None
+    for name, regex in _FUNDS:
+        if regex.search(after.split(";")[0]):
+            fund = name
+    if fund is None:
+        window = text[max(0, start - 300) : start]
+        best = -1
+        for name, regex in _FUNDS:
+            for m in regex.finditer(window):
+                if m.start() > best:
+                    best, fund = m.start(), name
+    if fund is None:
+        return None, ""
+    verb = None
+    for m in _VERBS.finditer(text[clause_start:start]):
+        verb = m.lastgroup
+    if verb is None or verb == "move":
+        return None, ""
+    key = _FUND_KEYS.get((fund, verb))
+    return key, f"fund_{fund}_{verb}" if key else ""
+
+
 _KEY_RULES = [
     (
         name,
@@ -700,9 +620,45 @@ def read_text(text: str) -> Reading:
                 Skipped(m.group(0), s_start + a, "no_unit", "không rõ đơn vị tính")
             )
     reading.figures.sort(key=lambda f: (f.start, f.role != "part"))
+    _drop_targets(reading)
     _assign_keys(reading)
+    _mark_per_item(reading)
     _drop_scope_counts(reading)
     return reading
+
+
+PER_ITEM = re.compile(
+    r"(?:,\s*|\s)mỗi\s+(?:suất|phần|hộ|người|em|căn|nhà|suất quà|phần quà|suất học bổng)"
+    r"(?:\s+quà)?(?:\s+(?:trị giá|là|được hỗ trợ|hỗ trợ|gồm))?\s*$",
+    re.IGNORECASE,
+)
+PER_SLASH = re.compile(r"^\s*/\s*(?:suất|phần|hộ|người|căn|nhà)", re.IGNORECASE)
+
+
+def _mark_per_item(reading: Reading) -> None:
+    """'mỗi suất 500 nghìn đồng', '900.000 đồng/suất': a price per item, not a total."""
+    text = reading.text
+    for f in reading.figures:
+        if f.kind != "money":
+            continue
+        s_start, _ = reading.sentence_spans[f.sentence_index]
+        if PER_ITEM.search(text[s_start : f.start]) or PER_SLASH.match(text[f.end : f.end + 12]):
+            f.role, f.key, f.key_rule = "per_item", None, "per_item"
+
+
+def _drop_targets(reading: Reading) -> None:
+    """'phấn đấu vận động … đạt 400 triệu đồng': a target for the future, not a result."""
+    kept = []
+    for f in reading.figures:
+        s_start, _ = reading.sentence_spans[f.sentence_index]
+        clause_start = max(s_start, reading.text.rfind(";", s_start, f.start) + 1)
+        if _TARGET.search(reading.text[clause_start : f.start]):
+            reading.skipped.append(
+                Skipped(f.text, f.start, "target", "chỉ tiêu phấn đấu, chưa phải kết quả")
+            )
+            continue
+        kept.append(f)
+    reading.figures = kept
 
 
 def _assign_keys(reading: Reading) -> None:
@@ -728,13 +684,20 @@ def _assign_keys(reading: Reading) -> None:
             for name, key, kinds, unit_re, phrase, where in _KEY_RULES:
                 if f.kind not in kinds:
                     continue
-                if unit_re is not None and f.kind == "count" and not unit_re.match(label or " "):
-                    continue
                 if f.pattern == "ratio" and name in ("hoa_giai_tiep_nhan", "hoa_giai_thanh"):
                     hay = text[s_start : f.start]
                     if re.search(r"hòa giải|hoà giải", hay[-40:], re.IGNORECASE):
                         f.key = "hoa_giai_thanh" if f.role == "part" else "hoa_giai_tiep_nhan"
                         f.key_rule = "hoa_giai_ratio"
+                        break
+                    continue
+                if unit_re is not None and f.kind == "count" and not unit_re.match(label or " "):
+                    continue
+                if where == "fund":
+                    clause_start = max(s_start, text.rfind(";", s_start, f.start) + 1)
+                    fkey, rule = _fund_key(text, clause_start, f.start, f.end)
+                    if fkey:
+                        f.key, f.key_rule = fkey, rule
                         break
                     continue
                 if where == "after":

@@ -158,5 +158,21 @@ def font_is_capitals(font_name: str | None) -> bool:
 
 
 def convert(text: str) -> tuple[str, Detection]:
-    d = detect(text)
-    return to_unicode(text, d.encoding), d
+    """Convert a whole text; each paragraph is judged on its own when it is long
+    enough (a PDF or a text export of a document that mixes Unicode and legacy
+    fonts), short ones follow the document."""
+    whole = detect(text)
+    lines = text.split("\n")
+    seen: set[str] = set()
+    out = []
+    for line in lines:
+        enc = whole.encoding
+        if sum(ch.isalpha() for ch in line) >= 40:
+            enc = detect(line).encoding
+        if enc != "unicode":
+            seen.add(enc)
+        out.append(to_unicode(line, enc))
+    if len(seen) > 1 or (seen and whole.encoding == "unicode"):
+        names = ", ".join(sorted(e.upper() for e in seen))
+        whole = Detection("mixed", f"các đoạn bảng mã {names} lẫn Unicode; đã chuyển từng đoạn")
+    return "\n".join(out), whole
