@@ -64,22 +64,29 @@ def test_vcb_sample_imports_with_8_reconciled_days_and_reimport_adds_nothing(rel
     assert counts == {"reconciled": 8, "gap": 0, "unverifiable": 2}
     reconciled = [d["day"] for d in imp.reconciliation if d["status"] == "reconciled"]
     assert reconciled == [f"2024-09-{d:02d}" for d in range(2, 10)]
-    # credits: receipts now or queued; the one debit (a fee) is never a donation
+    # every line is booked at once: 8,007 credits as receipts, the one debit (a fee) as a payment
     assert imp.debits == 1 and imp.debits_amount == 55_000
-    assert imp.receipts_created + imp.queued == 8007
-    assert imp.receipts_amount + imp.queued_amount == 9_783_779_052
-    assert imp.receipts_created > 3000  # most VCB memos name the sender clearly
+    assert imp.receipts_created == 8007 and imp.receipts_amount == 9_783_779_052
+    assert 0 < imp.queued < 8007  # receipts booked as "người ủng hộ chưa xác định"
+    assert imp.receipts_created - imp.queued > 3000  # most VCB memos name the sender clearly
     receipts = LedgerEntry.objects.filter(fund=relief, kind=EntryKind.RECEIPT)
-    assert receipts.count() == imp.receipts_created
-    assert selectors.fund_balance(fund=relief) == imp.receipts_amount
+    assert receipts.count() == 8007
+    assert receipts.filter(party_name="").count() == imp.queued
+    assert selectors.fund_balance(fund=relief) == 9_783_779_052 - 55_000
     numbers = list(receipts.order_by("voucher_number").values_list("voucher_number", flat=True))
-    assert numbers == list(range(1, imp.receipts_created + 1))
+    assert numbers == list(range(1, 8008))
     assert not receipts.filter(statement_line__debit__gt=0).exists()
+    fee = LedgerEntry.objects.get(fund=relief, kind=EntryKind.DISBURSEMENT)
+    assert (fee.amount, fee.purpose, fee.voucher_code) == (55_000, "bank_fee", "PC-2024-0001")
+    assert fee.statement_line.debit == 55_000 and "PHI DICH VU SMS" in fee.memo
+    assert not StatementLine.objects.exclude(
+        status__in=[LineStatus.RECEIPT, LineStatus.BOOKED_DEBIT]
+    ).exists()
 
     again = _import(editor, account, VCB_FILE, "vcb", name="lan-2.csv")
     assert again.lines_created == 0 and again.receipts_created == 0
     assert again.duplicates_skipped == 8008
-    assert LedgerEntry.objects.filter(fund=relief).count() == imp.receipts_created
+    assert LedgerEntry.objects.filter(fund=relief).count() == 8008
 
 
 def test_overlapping_file_and_genuine_identical_transfers(relief, editor, tmp_path):
@@ -95,7 +102,7 @@ def test_overlapping_file_and_genuine_identical_transfers(relief, editor, tmp_pa
     both = tmp_path / "b.csv"
     both.write_text(header + "".join(rows), encoding="utf-8")
     a = _import(editor, account, first, "vcb")
-    assert (a.lines_created, a.receipts_created, a.queued) == (2, 1, 1)
+    assert (a.lines_created, a.receipts_created, a.queued) == (2, 2, 1)
     b = _import(editor, account, both, "vcb")
     assert (b.lines_created, b.duplicates_skipped) == (1, 2)
     assert StatementLine.objects.filter(account=account, credit=50_000).count() == 2
@@ -117,7 +124,7 @@ def test_agribank_and_vietinbank_samples(relief, editor):
     assert vtb.rows_read == 6474
     assert [d["status"] for d in vtb.reconciliation] == ["unverifiable"] * len(vtb.reconciliation)
     assert "không ghi số dư" in vtb.reconciliation[0]["message"]
-    assert vtb.receipts_amount + vtb.queued_amount == 2_754_947_882
+    assert vtb.receipts_amount == 2_754_947_882 and vtb.debits == 0
 
 
 def test_bad_file_writes_nothing(relief, editor, tmp_path):
@@ -178,34 +185,85 @@ def test_custom_mapping_for_another_bank(relief, editor, tmp_path):
     )
     assert (imp.receipts_created, imp.debits) == (1, 1)
     assert imp.reconciliation[0]["status"] == "reconciled"
-    entry = LedgerEntry.objects.get(fund=relief)
+    entry = LedgerEntry.objects.get(fund=relief, kind=EntryKind.RECEIPT)
     assert entry.party_name == "TRAN THI BINH" and entry.amount == 1_000_000
+    assert selectors.fund_balance(fund=relief) == 980_000
 
 
-def test_matching_queue_and_debits(relief, editor, tmp_path):
+def test_every_line_booked_and_later_annotated(relief, editor, tmp_path):
     account = _account(relief, editor, "Vietcombank", "0011001932418")
     path = tmp_path / "q.csv"
     path.write_text(
         "TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
         "01/09/2024,1,,200.000,,ung ho dong bao lu lut\n"
         "01/09/2024,2,,300.000,,ung ho mien bac\n"
-        "01/09/2024,3,5.500,,,Phi dich vu SMS\n",
+        "01/09/2024,3,5.500,,,Phi dich vu SMS\n"
+        "01/09/2024,4,100.000,,,Chi ho tro ba con\n",
         encoding="utf-8",
     )
     imp = _import(editor, account, path, "vcb")
-    assert (imp.queued, imp.receipts_created, imp.debits) == (2, 0, 1)
-    queue = list(selectors.match_queue_visible(user=editor, fund=relief))
-    assert len(queue) == 2
-    entry = importing.statement_line_match(actor=editor, line=queue[0], party_name="Lê Thị Hoà")
-    assert entry.party_name == "Lê Thị Hoà" and entry.statement_line_id == queue[0].pk
-    with pytest.raises(UserFacingError, match="đã được xử lý"):
-        importing.statement_line_match(actor=editor, line=queue[0], party_name="X")
-    assert importing.statement_lines_accept_unnamed(actor=editor, account=account) == 1
-    assert selectors.fund_balance(fund=relief) == 500_000
-    fee = StatementLine.objects.get(status=LineStatus.DEBIT)
-    paid = importing.statement_line_book_debit(actor=editor, line=fee)
-    assert paid.purpose == "bank_fee" and paid.voucher_code == "PC-2024-0001"
-    assert selectors.fund_balance(fund=relief) == 494_500
+    assert (imp.receipts_created, imp.queued, imp.debits) == (2, 2, 2)
+    # the fund moved exactly as the bank: +500.000 - 5.500 - 100.000
+    assert selectors.fund_balance(fund=relief) == 394_500
+    work = list(selectors.unidentified_receipts_visible(user=editor, fund=relief))
+    assert [e.amount for e in work] == [200_000, 300_000]
+    assert [
+        e.amount
+        for e in selectors.unidentified_receipts_visible(user=editor, fund=relief, query="Miền Bắc")
+    ] == [300_000]
+    note = services.entry_identify_donor(actor=editor, entry=work[0], donor_name=" Lê  Thị Hoà ")
+    assert note.donor_name == "Lê Thị Hoà" and note.created_by == editor
+    work[0].refresh_from_db()
+    assert work[0].party_name == "" and work[0].amount == 200_000  # the entry is unchanged
+    assert [
+        e.amount for e in selectors.unidentified_receipts_visible(user=editor, fund=relief)
+    ] == [300_000]
+    book = selectors.with_annotations(LedgerEntry.objects.filter(pk=work[0].pk)).get()
+    assert book.donor == "Lê Thị Hoà"
+    # the bulk action needs the confirmation
+    with pytest.raises(UserFacingError, match="xác nhận"):
+        services.entries_identify_donor(
+            actor=editor, fund=relief, entry_ids=[work[1].pk], donor_name="Cửa hàng A"
+        )
+    assert (
+        services.entries_identify_donor(
+            actor=editor,
+            fund=relief,
+            entry_ids=[work[1].pk],
+            donor_name="Cửa hàng A",
+            confirmed=True,
+        )
+        == 1
+    )
+    assert not selectors.unidentified_receipts_visible(user=editor, fund=relief).exists()
+    fee, payout = LedgerEntry.objects.filter(kind=EntryKind.DISBURSEMENT).order_by("id")
+    assert (fee.purpose, payout.purpose) == ("bank_fee", "unclassified")
+    assert list(selectors.unclassified_payments_visible(user=editor, fund=relief)) == [payout]
+    with pytest.raises(UserFacingError, match="mục đích"):
+        services.entry_classify(actor=editor, entry=payout, purpose="unclassified")
+    services.entry_classify(actor=editor, entry=payout, purpose="relief")
+    assert not selectors.unclassified_payments_visible(user=editor, fund=relief).exists()
+    classified = selectors.with_annotations(LedgerEntry.objects.filter(pk=payout.pk)).get()
+    assert classified.effective_purpose == "relief" and classified.purpose == "unclassified"
+    assert selectors.fund_balance(fund=relief) == 394_500  # annotations never move money
+    with pytest.raises(UserFacingError, match="khoản thu"):
+        services.entry_identify_donor(actor=editor, entry=fee, donor_name="X Y")
+
+
+def test_annotations_are_append_only(relief, editor, tmp_path):
+    from django.db import DatabaseError, transaction
+
+    from mattran.funds.models import LedgerAnnotation
+
+    entry = services.receipt_create(
+        actor=editor, fund=relief, amount=1000, booked_on=dt.date(2024, 9, 2)
+    )
+    note = services.entry_identify_donor(actor=editor, entry=entry, donor_name="An Bình")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        LedgerAnnotation.objects.filter(pk=note.pk).update(donor_name="Khác")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        LedgerAnnotation.objects.filter(pk=note.pk).delete()
+    assert LedgerAnnotation.objects.get(pk=note.pk).donor_name == "An Bình"
 
 
 def test_import_runs_as_a_job_with_progress(relief, editor):
@@ -297,11 +355,12 @@ def test_small_chunks_give_the_same_import(relief, editor, tmp_path, small_chunk
     assert (imp.rows_read, imp.lines_created, imp.debits) == (8008, 8008, 1)
     assert imp.reconciliation_counts() == {"reconciled": 8, "gap": 0, "unverifiable": 2}
     numbers = list(
-        LedgerEntry.objects.filter(fund=relief)
+        LedgerEntry.objects.filter(fund=relief, kind=EntryKind.RECEIPT)
         .order_by("statement_line__row_number")
         .values_list("voucher_number", flat=True)
     )
     assert numbers == list(range(1, imp.receipts_created + 1))  # in file order
+    assert LedgerEntry.objects.get(kind=EntryKind.DISBURSEMENT).voucher_code == "PC-2024-0001"
     ids = list(StatementLine.objects.order_by("row_number").values_list("id", flat=True))
     assert ids == sorted(ids) and len(set(ids)) == 8008
     again = _import(editor, account, VCB_FILE, "vcb")
@@ -320,7 +379,7 @@ def test_vouchers_continue_the_fund_series_per_year(relief, editor, tmp_path):
     imp = _import(editor, account, path, "vcb")
     assert imp.duplicates_skipped == 0  # rows 1-3 again: identical lines, numbered ":2"
     rows = list(
-        LedgerEntry.objects.filter(fund=relief, statement_line__isnull=False)
+        LedgerEntry.objects.filter(fund=relief, statement_line__isnull=False, kind="receipt")
         .order_by("statement_line__row_number")
         .values_list("voucher_year", "voucher_number")
     )

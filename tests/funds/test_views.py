@@ -141,3 +141,58 @@ def test_transfer_confirm_page(client, tree, fund, editor, approver):
     client.post(f"/quy/dieu-chuyen/{t.pk}/xac-nhan/", {"received_on": "2023-02-03"})
     t.refresh_from_db()
     assert t.status == "confirmed"
+
+
+def test_work_list_search_identify_and_confirmed_bulk(client_editor, editor, tree, tmp_path):
+    from mattran.funds import importing
+    from mattran.funds.models import LedgerAnnotation
+
+    relief = services.fund_create(
+        actor=editor,
+        unit=tree["district_a"],
+        name="Quỹ cứu trợ",
+        kind="relief",
+        opened_on=dt.date(2024, 9, 1),
+    )
+    account = services.fund_account_create(
+        actor=editor, fund=relief, kind="bank", bank_name="VCB", account_number="123456789"
+    )
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
+        "01/09/2024,1,,200.000,,Tap hoa Minh Chau ung ho dong bao\n"
+        "01/09/2024,2,,300.000,,minh xin gui it tam long\n"
+        "01/09/2024,3,,400.000,,ung ho mien Bac\n",
+        encoding="utf-8",
+    )
+    importing.statement_import_run(
+        actor=editor, account=account, path=path, file_name="s.csv", layout_code="vcb"
+    )
+    url = f"/quy/{relief.pk}/hang-cho/"
+    page = client_editor.get(url).content.decode()
+    assert "Khoản thu chưa xác định người ủng hộ (3)" in page
+    assert '<option value="Tap Hoa Minh Chau">' in page  # a suggestion from the memo
+    found = client_editor.get(url, {"q": "tâm lòng"}).content.decode()
+    assert "Khoản thu chưa xác định người ủng hộ (1)" in found and "300.000" in found
+    entries = {e.amount: e for e in LedgerEntry.objects.filter(fund=relief)}
+    client_editor.post(
+        url,
+        {
+            "action": "identify",
+            "entry": entries[200_000].pk,
+            "donor_name": "Tạp hoá Minh Châu",
+            "donor_kind": "organisation",
+        },
+    )
+    assert LedgerAnnotation.objects.get().donor_name == "Tạp hoá Minh Châu"
+    chosen = {"entry": [entries[300_000].pk, entries[400_000].pk], "donor_name": "Nhóm bạn A"}
+    preview = client_editor.post(url, {**chosen, "action": "bulk_preview", "donor_kind": "person"})
+    text = preview.content.decode()
+    assert preview.status_code == 200 and "cho 2 khoản thu?" in text and "700.000" in text
+    assert LedgerAnnotation.objects.count() == 1  # nothing written before the confirmation
+    client_editor.post(
+        url, {**chosen, "action": "bulk_confirm", "confirmed": "1", "donor_kind": "person"}
+    )
+    assert LedgerAnnotation.objects.filter(donor_name="Nhóm bạn A").count() == 2
+    assert "(0)" in client_editor.get(url).content.decode()
+    assert LedgerEntry.objects.filter(fund=relief, party_name="").count() == 3  # unchanged

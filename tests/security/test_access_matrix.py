@@ -214,6 +214,27 @@ def _transfer_data(w, rel):
     }
 
 
+def _imported_entry(w, rel, **filters):
+    from mattran.funds.models import LedgerEntry
+
+    account = w["statement_import"][rel].account
+    return LedgerEntry.objects.filter(account=account, **filters).order_by("pk").first()
+
+
+def _identify_data(w, rel):
+    entry = _imported_entry(w, rel, kind="receipt", party_name="")
+    return {
+        "action": "identify",
+        "entry": entry.pk,
+        "donor_name": "Lê Văn Ma",
+        "donor_kind": "person",
+    }
+
+
+def _classify_data(w, rel):
+    return {"entry": _imported_entry(w, rel, purpose="unclassified").pk, "purpose": "relief"}
+
+
 def _upload_data(w, rel):
     return {
         "account": w["bank"][rel].pk,
@@ -456,11 +477,9 @@ ACCESS: dict[str, Row] = {
     ),
     "funds:transfer": Row(EDIT, "fund", post=Post(EDIT, "transfer.send", _transfer_data)),
     "funds:upload": Row(EDIT, "fund", post=Post(EDIT, "statement.import", _upload_data)),
-    "funds:queue": Row(
-        EDIT,
-        "fund",
-        view=VIEW,
-        post=Post(EDIT, "statement.accept_unnamed", lambda w, r: {"action": "accept_unnamed"}),
+    "funds:queue": Row(EDIT, "fund", view=VIEW, post=Post(EDIT, "ledger.identify", _identify_data)),
+    "funds:unclassified": Row(
+        EDIT, "fund", view=VIEW, post=Post(EDIT, "ledger.classify", _classify_data)
     ),
     "funds:entry": Row(
         APPROVE,
@@ -932,9 +951,10 @@ OBJECTS = {
 
 
 def _statement_bytes() -> bytes:
-    """The first lines of the real VCB sample: named donors and one unnamed line."""
+    """The first lines of the real VCB sample (named donors and one unnamed line), a payout."""
     with (STATEMENTS_DIR / "vcb-0011001932418-2024-09-01_part00.csv").open("rb") as f:
-        return b"".join(f.readline() for _ in range(9))
+        head = b"".join(f.readline() for _ in range(9))
+    return head + b"01/09/2024,9.1,10.000,,,Chi ho tro ba con\n"
 
 
 def _build_world(media: Path) -> dict:

@@ -319,7 +319,8 @@ def build_yagi_fund(out) -> None:
     counts = imp.reconciliation_counts()
     out.write(
         f"  Quỹ bão Yagi: nhập {imp.rows_read} dòng sao kê Vietcombank, {imp.receipts_created} "
-        f"khoản thu, {imp.queued} chờ xác định người ủng hộ, {counts['reconciled']} ngày khớp số dư"
+        f"khoản thu ({imp.queued} chưa xác định người ủng hộ), {imp.debits} khoản chi, "
+        f"{counts['reconciled']} ngày khớp số dư"
     )
 
 

@@ -101,8 +101,24 @@ class ReverseForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="Lý do", max_length=300)
 
 
-class MatchForm(StyledFormMixin, forms.Form):
-    party_name = forms.CharField(label="Tên người ủng hộ", max_length=200)
+class IdentifyForm(StyledFormMixin, forms.Form):
+    donor_name = forms.CharField(label="Tên người ủng hộ", max_length=200)
+    donor_kind = forms.ChoiceField(
+        label="Cá nhân / tổ chức",
+        choices=[(PartyKind.PERSON, "Cá nhân"), (PartyKind.ORGANISATION, "Tổ chức")],
+        initial=PartyKind.PERSON,
+    )
+
+
+class WorkListSearchForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label="Từ trong nội dung", required=False, max_length=100)
+    so_tien = AmountField(label="Số tiền (đồng)", required=False)
+
+
+class ClassifyForm(StyledFormMixin, forms.Form):
+    purpose = forms.ChoiceField(
+        label="Mục đích chi", choices=[c for c in Purpose.choices if c[0] != Purpose.UNCLASSIFIED]
+    )
 
 
 LAYOUT_CHOICES = [(code, layout.bank_name) for code, layout in LAYOUTS.items()] + [

@@ -8,16 +8,16 @@ One pass over the file inside one transaction, a chunk of lines at a time:
   and ":2" and both stay). Only lines on days for which the account already
   has lines are looked up, a chunk at a time;
 - new lines are stored as StatementLine rows;
-- a credit line whose donor the bank's memo pattern names clearly becomes a
-  receipt (phiếu thu numbered in the fund's series, in file order; the counter
-  row is locked once per year and moved on once at the end) at once; the
-  others wait in the matching queue for a person to name the donor
-  (statement_line_match);
-- a debit line (bank fee, payout) is kept as a statement line with status
-  "debit" and never becomes a receipt or a donation. It is not booked
-  automatically either: the fund's accountant books it as a payment with
-  purpose "bank fee" (statement_line_book_debit) so that each outflow passes
-  the overdraft check and gets its phiếu chi;
+- every new line is booked at once, so the fund moves exactly as the bank
+  account: a credit becomes a receipt (phiếu thu numbered in the fund's series,
+  in file order), with the donor's name when the memo names the sender clearly
+  (donor_name) and otherwise as "người ủng hộ chưa xác định" with the memo
+  kept (searchable); a debit becomes a payment (phiếu chi) with purpose "phí
+  ngân hàng" when its memo says so, otherwise "chưa phân loại". The bank has
+  already paid it, so no overdraft check applies. Each counter row (series,
+  year) is locked once and moved on once at the end. Naming a donor or
+  classifying a payment later is an append-only LedgerAnnotation
+  (services.entry_identify_donor / entry_classify), never a change of the entry;
 - the balances the statement prints are checked day by day (Reconciler) and
   the result is stored with the import, with one audit event for the import.
 Any bad cell aborts the whole import (nothing written) with a message naming
@@ -42,7 +42,6 @@ import os
 import queue
 import re
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import date
@@ -58,7 +57,7 @@ from mattran.access.policy import Perm, require_perm
 from mattran.core.audit import audit_record, snapshot
 from mattran.core.errors import UserFacingError
 from mattran.core.jobs import Progress
-from mattran.core.vietnamese import _MASK_RE, _mask_digits, fold, format_money, nfc
+from mattran.core.vietnamese import _MASK_RE, _mask_digits, fold, format_money
 
 from .models import (
     AccountKind,
@@ -75,11 +74,7 @@ from .models import (
     VoucherSeries,
 )
 from .services import (
-    allocate_vouchers,
-    disbursement_create,
     lock_fund,
-    receipt_create,
-    search_key_for,
 )
 from .statement_formats import (
     ColumnMapping,
@@ -93,6 +88,7 @@ from .statement_formats import (
     custom_layout,
     donor_name,
     get_layout,
+    is_bank_fee,
     iter_lines,
 )
 
@@ -294,21 +290,22 @@ _ENTRY_COLUMNS = (
     "voucher_number",
     "created_by_id",
     "created_at",
-    # the same on every imported receipt
     "kind",
     "sign",
-    "channel",
     "purpose",
-    "beneficiaries",
     "voucher_series",
+    # the same on every imported entry
+    "channel",
+    "beneficiaries",
 )
-_ENTRY_CONSTANTS = (
-    EntryKind.RECEIPT.value,
-    1,
-    Channel.BANK.value,
-    "",
-    "",
-    VoucherSeries.RECEIPT.value,
+_ENTRY_CONSTANTS = (Channel.BANK.value, "")
+_RECEIPT = (EntryKind.RECEIPT.value, 1, "", VoucherSeries.RECEIPT.value)
+_FEE = (EntryKind.DISBURSEMENT.value, -1, Purpose.BANK_FEE.value, VoucherSeries.PAYMENT.value)
+_UNCLASSIFIED = (
+    EntryKind.DISBURSEMENT.value,
+    -1,
+    Purpose.UNCLASSIFIED.value,
+    VoucherSeries.PAYMENT.value,
 )
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -359,11 +356,11 @@ class _Writer:
             )
         )
 
-    def voucher_counter(self, year: int) -> VoucherCounter:
-        """The fund's receipt counter for the year, locked (the fund is locked too)."""
+    def voucher_counter(self, series: str, year: int) -> VoucherCounter:
+        """The fund's counter of a series for the year, locked (the fund is locked too)."""
         self.sync()
         counter, _ = VoucherCounter.objects.select_for_update().get_or_create(
-            fund=self.account.fund, series=VoucherSeries.RECEIPT, year=year
+            fund=self.account.fund, series=series, year=year
         )
         return counter
 
@@ -602,7 +599,8 @@ class _CopyWriter(_Writer):
                         # the columns of _ENTRY_COLUMNS, in order
                         f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{day(r[4])}\t{esc(r[5])}\t{r[6]}\t"
                         f"{esc(r[7])}\t{esc(r[8])}\t{esc(r[9])}\t{esc(r[10])}\t{r[11]}\t"
-                        f"{r[12]}\t{null if r[13] is None else r[13]}\t{stamp}\t{tail}\t"
+                        f"{r[12]}\t{null if r[13] is None else r[13]}\t{stamp}\t"
+                        f"{r[15]}\t{r[16]}\t{r[17]}\t{r[18]}\t{tail}\t"
                         f"{search_terms(r[9])}\n"
                         for r in entries
                     ]
@@ -643,8 +641,8 @@ class _Import:
         self.ids_left = 0
         self.reserved: Callable[[], list[range]] | None = None
         self.reserved_n = 0
-        self.counters: dict[int, VoucherCounter] = {}
-        self.next_number: dict[int, int] = {}
+        self.counters: dict[tuple[str, int], VoucherCounter] = {}
+        self.next_number: dict[tuple[str, int], int] = {}
         self.stamp = timezone.now()
 
     def reserve_ids(self, n: int) -> None:
@@ -686,12 +684,14 @@ class _Import:
             name = ""
             debit, credit = line.debit, line.credit
             if debit:
-                status = LineStatus.DEBIT.value
-                imp.debits += 1
-                imp.debits_amount += debit
+                status = LineStatus.BOOKED_DEBIT.value
+                entry_kind = _FEE if is_bank_fee(line.memo) else _UNCLASSIFIED
+                amount = debit
             elif credit:
                 name = donor_name(line, layout) or ""
-                status = LineStatus.RECEIPT.value if name else LineStatus.QUEUED.value
+                status = LineStatus.RECEIPT.value
+                entry_kind = _RECEIPT
+                amount = credit
             else:
                 continue  # a line moving no money (an information row) is not kept
             day = line.booked_on
@@ -725,47 +725,50 @@ class _Import:
                     status,
                 )
             )
-            if status == LineStatus.QUEUED:
-                imp.queued += 1
-                imp.queued_amount += credit
-            elif status == LineStatus.RECEIPT:
-                party = _nfc(guess)
-                year = day.year
-                number = self.next_number.get(year)
-                if number is None:
-                    counter = self.counters[year] = self.writer.voucher_counter(year)
-                    number = counter.last_number + 1
-                self.next_number[year] = number + 1
-                entries.append(
-                    (
-                        fund_id,
-                        account_id,
-                        line_id,
-                        credit,
-                        day,
-                        party[:200],
-                        PartyKind.PERSON.value if party else PartyKind.UNKNOWN.value,
-                        (reference or doc_no)[:100],
-                        line.memo,
-                        _search_key(party, line.memo),
-                        _fold(party)[:200],
-                        year,
-                        number,
-                        user_id,
-                        self.stamp,
-                    )
-                )
+            if debit:
+                imp.debits += 1
+                imp.debits_amount += debit
+            else:
                 imp.receipts_created += 1
                 imp.receipts_amount += credit
+                if not guess:
+                    imp.queued += 1  # booked; the donor is not yet identified
+                    imp.queued_amount += credit
+            series, year = entry_kind[3], day.year
+            number = self.next_number.get((series, year))
+            if number is None:
+                counter = self.counters[series, year] = self.writer.voucher_counter(series, year)
+                number = counter.last_number + 1
+            self.next_number[series, year] = number + 1
+            entries.append(
+                (
+                    fund_id,
+                    account_id,
+                    line_id,
+                    amount,
+                    day,
+                    guess,
+                    PartyKind.PERSON.value if guess else PartyKind.UNKNOWN.value,
+                    (reference or doc_no)[:100],
+                    line.memo,
+                    _search_key(guess, line.memo),
+                    _fold(guess)[:200],
+                    year,
+                    number,
+                    user_id,
+                    self.stamp,
+                    *entry_kind,
+                )
+            )
         imp.duplicates_skipped += duplicates
         imp.lines_created += len(lines)
         self.writer.write(lines, entries)
 
     def close(self) -> None:
         self.writer.close()
-        for year, counter in self.counters.items():
+        for key, counter in self.counters.items():
             VoucherCounter.objects.filter(pk=counter.pk).update(
-                last_number=self.next_number[year] - 1
+                last_number=self.next_number[key] - 1
             )
 
 
@@ -862,163 +865,11 @@ def statement_import_run(
             total=rows_read,
             message=(
                 f"Đã nhập {rows_read} dòng: {imp.receipts_created} khoản thu "
-                f"({format_money(imp.receipts_amount)}), {imp.queued} chờ xác định người ủng hộ, "
-                f"{imp.duplicates_skipped} dòng trùng bỏ qua"
+                f"({format_money(imp.receipts_amount)}, {imp.queued} chưa xác định người ủng hộ), "
+                f"{imp.debits} khoản chi, {imp.duplicates_skipped} dòng trùng bỏ qua"
             ),
         )
     return imp
-
-
-def _book_receipts(
-    *,
-    actor,
-    account: FundAccount,
-    lines: list[StatementLine],
-    names: dict[int, str] | None,
-) -> list[LedgerEntry]:
-    """Receipts for stored credit lines, numbered by year in file order (fund locked)."""
-    if not lines:
-        return []
-    fund = account.fund
-    per_year = Counter(line.booked_on.year for line in lines)
-    next_number = {
-        year: allocate_vouchers(fund=fund, series=VoucherSeries.RECEIPT, year=year, count=n)
-        for year, n in sorted(per_year.items())
-    }
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    entries = []
-    for line in lines:
-        name = nfc(names.get(line.pk, "") if names is not None else line.donor_guess)
-        year = line.booked_on.year
-        number = next_number[year]
-        next_number[year] += 1
-        memo = line.memo
-        reference = line.reference or line.doc_no
-        entries.append(
-            LedgerEntry(
-                fund=fund,
-                account=account,
-                kind=EntryKind.RECEIPT,
-                sign=1,
-                amount=line.credit,
-                booked_on=line.booked_on,
-                party_name=name[:200],
-                party_kind=PartyKind.PERSON if name else PartyKind.UNKNOWN,
-                channel=Channel.BANK,
-                reference=reference[:100],
-                memo=memo,
-                party_key=fold(name)[:200],
-                search_key=search_key_for(name, memo),
-                statement_line_id=line.pk,
-                voucher_series=VoucherSeries.RECEIPT,
-                voucher_year=year,
-                voucher_number=number,
-                created_by=user,
-            )
-        )
-    LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
-    return entries
-
-
-# ------------------------------------------------------------------ matching queue
-
-
-def _lock_line(line: StatementLine) -> StatementLine:
-    """Lock the line's fund, then the line: the order every fund write uses (fund
-    first, then its rows), so matching cannot deadlock with an import or with
-    "accept unnamed", which lock the fund and then update lines."""
-    fund = StatementLine.objects.select_related("account__fund").get(pk=line.pk).account.fund
-    lock_fund(fund)
-    return (
-        StatementLine.objects.select_for_update(of=("self",))
-        .select_related("account__fund")
-        .get(pk=line.pk)
-    )
-
-
-@transaction.atomic
-def statement_line_match(
-    *, actor, line: StatementLine, party_name: str, party_kind: str = PartyKind.PERSON
-) -> LedgerEntry:
-    """A person names the donor of a queued credit line: it becomes a receipt."""
-    line = _lock_line(line)
-    fund = line.account.fund
-    require_perm(actor, Perm.EDIT, fund.unit, "xác định người ủng hộ")
-    if line.status != LineStatus.QUEUED:
-        raise UserFacingError("Dòng sao kê này đã được xử lý.")
-    name = nfc(party_name)
-    entry = receipt_create(
-        actor=actor,
-        fund=fund,
-        amount=line.credit,
-        booked_on=line.booked_on,
-        party_name=name,
-        party_kind=party_kind if name else PartyKind.UNKNOWN,
-        channel=Channel.BANK,
-        reference=line.reference or line.doc_no,
-        memo=line.memo,
-        account=line.account,
-        statement_line=line,
-    )
-    StatementLine.objects.filter(pk=line.pk).update(status=LineStatus.RECEIPT, donor_guess=name)
-    return entry
-
-
-@transaction.atomic
-def statement_lines_accept_unnamed(*, actor, account: FundAccount) -> int:
-    """Book every queued credit line of an account as a receipt from an unnamed donor.
-
-    For relief accounts with thousands of small transfers: the money is in the
-    fund; the memo (masked) stays searchable by donors.
-    """
-    fund = account.fund
-    require_perm(actor, Perm.EDIT, fund.unit, "ghi thu các khoản chưa rõ người ủng hộ")
-    lock_fund(fund)
-    total = 0
-    while True:
-        lines = list(
-            StatementLine.objects.filter(account=account, status=LineStatus.QUEUED).order_by(
-                "booked_on", "id"
-            )[:BATCH]
-        )
-        if not lines:
-            break
-        account.fund = fund
-        _book_receipts(actor=actor, account=account, lines=lines, names={})
-        StatementLine.objects.filter(pk__in=[x.pk for x in lines]).update(status=LineStatus.RECEIPT)
-        total += len(lines)
-    audit_record(
-        actor=actor,
-        action="statement.accept_unnamed",
-        obj=account,
-        unit=fund.unit,
-        note=f"{total} khoản ghi thu không rõ tên",
-    )
-    return total
-
-
-@transaction.atomic
-def statement_line_book_debit(
-    *, actor, line: StatementLine, purpose: str = Purpose.BANK_FEE, memo: str = ""
-) -> LedgerEntry:
-    """Book a debit line (bank fee, payout) as a payment from the fund (phiếu chi)."""
-    line = _lock_line(line)
-    if line.status != LineStatus.DEBIT:
-        raise UserFacingError("Dòng sao kê này không phải khoản ghi nợ chưa ghi chi.")
-    entry = disbursement_create(
-        actor=actor,
-        fund=line.account.fund,
-        amount=line.debit,
-        booked_on=line.booked_on,
-        purpose=purpose,
-        channel=Channel.BANK,
-        reference=line.reference or line.doc_no,
-        memo=memo or line.memo,
-        account=line.account,
-        statement_line=line,
-    )
-    StatementLine.objects.filter(pk=line.pk).update(status=LineStatus.BOOKED_DEBIT)
-    return entry
 
 
 def import_summary_lines(imp: StatementImport) -> list[str]:
@@ -1028,8 +879,8 @@ def import_summary_lines(imp: StatementImport) -> list[str]:
         f"Số dòng đọc: {imp.rows_read}",
         f"Dòng mới: {imp.lines_created}; dòng trùng bỏ qua: {imp.duplicates_skipped}",
         f"Khoản thu đã ghi: {imp.receipts_created} ({format_money(imp.receipts_amount)})",
-        f"Chờ xác định người ủng hộ: {imp.queued} ({format_money(imp.queued_amount)})",
-        f"Dòng ghi nợ (phí, chi; không tính là ủng hộ): {imp.debits} "
+        f"  trong đó chưa xác định người ủng hộ: {imp.queued} ({format_money(imp.queued_amount)})",
+        f"Khoản chi đã ghi (dòng ghi nợ: phí ngân hàng hoặc chưa phân loại): {imp.debits} "
         f"({format_money(imp.debits_amount)})",
         f"Đối chiếu số dư: {counts['reconciled']} ngày khớp, {counts['gap']} ngày lệch, "
         f"{counts['unverifiable']} ngày không kiểm tra được",

@@ -113,6 +113,11 @@ class Purpose(models.TextChoices):
     RELIEF = "relief", "Cứu trợ"
     BANK_FEE = "bank_fee", "Phí ngân hàng"
     OTHER = "other", "Chi khác"
+    # a bank debit booked at import until an accountant classifies it (LedgerAnnotation)
+    UNCLASSIFIED = "unclassified", "Chưa phân loại"
+
+
+UNKNOWN_DONOR = "người ủng hộ chưa xác định"
 
 
 class PartyKind(models.TextChoices):
@@ -357,9 +362,10 @@ class StatementImport(models.Model):
     duplicates_skipped = models.PositiveIntegerField("dòng trùng bỏ qua", default=0)
     receipts_created = models.PositiveIntegerField("khoản thu đã ghi", default=0)
     receipts_amount = models.BigIntegerField("tổng thu đã ghi", default=0)
-    queued = models.PositiveIntegerField("chờ xác định người ủng hộ", default=0)
+    # receipts booked without a donor name (người ủng hộ chưa xác định)
+    queued = models.PositiveIntegerField("chưa xác định người ủng hộ", default=0)
     queued_amount = models.BigIntegerField(default=0)
-    debits = models.PositiveIntegerField("dòng ghi nợ", default=0)
+    debits = models.PositiveIntegerField("khoản chi đã ghi (dòng ghi nợ)", default=0)
     debits_amount = models.BigIntegerField(default=0)
     reconciliation = models.JSONField("đối chiếu số dư", default=list)
     error = models.TextField("lỗi", blank=True)
@@ -387,9 +393,15 @@ class StatementImport(models.Model):
 
 
 class LineStatus(models.TextChoices):
+    """Every line is booked at import (a credit as a receipt, a debit as a payment).
+
+    QUEUED and DEBIT are the states of lines imported before that rule (kept
+    unbooked); migration 0005 booked them.
+    """
+
     RECEIPT = "receipt", "Đã ghi thu"
-    QUEUED = "queued", "Chờ xác định người ủng hộ"
-    DEBIT = "debit", "Ghi nợ (không phải tiền ủng hộ)"
+    QUEUED = "queued", "Chờ xác định người ủng hộ (cũ)"
+    DEBIT = "debit", "Ghi nợ chưa ghi chi (cũ)"
     BOOKED_DEBIT = "booked_debit", "Ghi nợ đã ghi chi"
 
 
@@ -437,3 +449,58 @@ class StatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booked_on:%d/%m/%Y} dòng {self.row_number}"
+
+
+# ------------------------------------------------------------------- annotations
+
+
+class AnnotationKind(models.TextChoices):
+    IDENTIFY = "identify", "Xác định người ủng hộ"
+    CLASSIFY = "classify", "Phân loại khoản chi"
+
+
+class LedgerAnnotation(models.Model):
+    """What a person learned later about a ledger entry: who the donor was, what a payment was for.
+
+    Append-only like the ledger (the database refuses UPDATE and DELETE, migration
+    0005): it never changes an amount and is never a reversal. An entry may carry
+    several annotations of a kind; the newest one counts (a correction is a new
+    annotation). `identify` names the donor of a receipt; `classify` gives the
+    purpose of a payment booked "chưa phân loại".
+    """
+
+    entry = models.ForeignKey(
+        LedgerEntry, verbose_name="bút toán", on_delete=models.PROTECT, related_name="annotations"
+    )
+    kind = models.CharField("loại ghi chú", max_length=10, choices=AnnotationKind.choices)
+    donor_name = models.CharField("người ủng hộ", max_length=200, blank=True)
+    donor_kind = models.CharField(
+        "cá nhân / tổ chức", max_length=20, choices=PartyKind.choices, blank=True
+    )
+    purpose = models.CharField("mục đích chi", max_length=20, choices=Purpose.choices, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("thời điểm ghi", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ghi chú bút toán"
+        verbose_name_plural = "ghi chú bút toán"
+        ordering = ["entry", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="identify", purpose="") & ~Q(donor_name="")
+                | Q(kind="classify", donor_name="") & ~Q(purpose=""),
+                name="ledger_annotation_kind_fields",
+            ),
+        ]
+        indexes = [models.Index(fields=["entry", "kind"], name="ledger_annotation_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.entry_id}"

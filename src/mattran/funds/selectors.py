@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
 from mattran.access.policy import Perm, policy_for
@@ -15,14 +16,14 @@ from mattran.core.periods import Period
 from mattran.units.models import Unit
 
 from .models import (
+    AnnotationKind,
     EntryKind,
     Fund,
     FundKind,
+    LedgerAnnotation,
     LedgerEntry,
-    LineStatus,
     Purpose,
     StatementImport,
-    StatementLine,
     Transfer,
     TransferStatus,
 )
@@ -105,7 +106,8 @@ def fund_book(*, fund: Fund, period: Period) -> FundBook:
         total_out=Sum("amount", filter=Q(sign=-1), default=0),
     )
     entries = (
-        in_period.annotate(
+        with_annotations(in_period)
+        .annotate(
             running=Window(Sum(SIGNED), order_by=[F("booked_on").asc(), F("id").asc()]) + opening
         )
         .select_related("reverses", "transfer", "account")
@@ -162,15 +164,74 @@ def statement_import_get_visible(*, user, pk: int) -> StatementImport:
     return found
 
 
-def match_queue_visible(*, user, fund: Fund | None = None) -> QuerySet[StatementLine]:
-    """Credit lines waiting for a person to name the donor."""
-    qs = StatementLine.objects.filter(
-        policy_for(user).unit_q(Perm.VIEW, prefix="account__fund__unit__"),
-        status=LineStatus.QUEUED,
+def _latest_annotation(kind: str, field: str) -> Subquery:
+    return Subquery(
+        LedgerAnnotation.objects.filter(entry=OuterRef("pk"), kind=kind)
+        .order_by("-id")
+        .values(field)[:1]
     )
+
+
+def with_annotations(qs: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry]:
+    """Entries with `donor` and `effective_purpose`: the newest annotation, else the entry's own.
+
+    `donor` is "" when nobody has named the donor (shown as UNKNOWN_DONOR).
+    """
+    return qs.annotate(
+        donor=Coalesce(
+            _latest_annotation(AnnotationKind.IDENTIFY, "donor_name"),
+            F("party_name"),
+        ),
+        effective_purpose=Coalesce(
+            _latest_annotation(AnnotationKind.CLASSIFY, "purpose"),
+            NullIf(F("purpose"), Value("")),
+            Value(""),
+        ),
+    )
+
+
+def _words_q(query: str) -> Q:
+    from .services import search_words
+
+    q = Q()
+    for word in search_words(query).split():
+        q &= Q(search_key__contains=f" {word}")
+    return q
+
+
+def unidentified_receipts_visible(
+    *, user, fund: Fund | None = None, query: str = "", amount: int | None = None
+) -> QuerySet[LedgerEntry]:
+    """The work list "chưa xác định người ủng hộ": imported receipts booked without a
+    donor name that no annotation has named yet, oldest first; `query` searches
+    words of the memo (folded, word starts), `amount` the exact amount."""
+    identified = LedgerAnnotation.objects.filter(entry=OuterRef("pk"), kind=AnnotationKind.IDENTIFY)
+    qs = LedgerEntry.objects.filter(
+        policy_for(user).unit_q(Perm.VIEW, prefix="fund__unit__"),
+        kind=EntryKind.RECEIPT,
+        party_name="",
+        statement_line__isnull=False,
+    ).filter(~Exists(identified))
     if fund is not None:
-        qs = qs.filter(account__fund=fund)
-    return qs.select_related("account__fund").order_by("booked_on", "id")
+        qs = qs.filter(fund=fund)
+    if query.strip():
+        qs = qs.filter(_words_q(query))
+    if amount:
+        qs = qs.filter(amount=amount)
+    return qs.select_related("fund", "statement_line").order_by("booked_on", "id")
+
+
+def unclassified_payments_visible(*, user, fund: Fund | None = None) -> QuerySet[LedgerEntry]:
+    """Payments booked "chưa phân loại" at import that no annotation has classified yet."""
+    classified = LedgerAnnotation.objects.filter(entry=OuterRef("pk"), kind=AnnotationKind.CLASSIFY)
+    qs = LedgerEntry.objects.filter(
+        policy_for(user).unit_q(Perm.VIEW, prefix="fund__unit__"),
+        kind=EntryKind.DISBURSEMENT,
+        purpose=Purpose.UNCLASSIFIED,
+    ).filter(~Exists(classified))
+    if fund is not None:
+        qs = qs.filter(fund=fund)
+    return qs.select_related("fund").order_by("booked_on", "id")
 
 
 # --------------------------------------------------------- figures for reports

@@ -34,10 +34,12 @@ from mattran.units.models import Unit
 
 from .models import (
     AccountKind,
+    AnnotationKind,
     Channel,
     EntryKind,
     Fund,
     FundAccount,
+    LedgerAnnotation,
     LedgerEntry,
     PartyKind,
     Purpose,
@@ -515,3 +517,125 @@ def entry_reverse(
         reverses=entry,
     )
     return _create_entry(reversal, actor=actor, action="ledger.reverse", note=reason.strip())
+
+
+# ------------------------------------------------------------------- annotations
+
+MAX_BULK = 5000  # entries one bulk identification may name at once
+
+
+def _annotation_create(*, actor, entry: LedgerEntry, **fields) -> LedgerAnnotation:
+    annotation = LedgerAnnotation(
+        entry=entry,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **fields,
+    )
+    full_clean_or_raise(annotation, exclude=["entry", "created_by"], validate_constraints=False)
+    annotation.save()
+    return annotation
+
+
+def _donor_fields(donor_name: str, donor_kind: str) -> dict:
+    name = " ".join(nfc(donor_name).split())
+    if not name:
+        raise UserFacingError("Cần nhập tên người ủng hộ.")
+    if len(name) > 200:
+        raise UserFacingError("Tên người ủng hộ dài quá 200 ký tự.")
+    if donor_kind not in (PartyKind.PERSON, PartyKind.ORGANISATION):
+        raise UserFacingError("Cần chọn người ủng hộ là cá nhân hay tổ chức.")
+    return {"kind": AnnotationKind.IDENTIFY, "donor_name": name, "donor_kind": donor_kind}
+
+
+@transaction.atomic
+def entry_identify_donor(
+    *,
+    actor,
+    entry: LedgerEntry,
+    donor_name: str,
+    donor_kind: str = PartyKind.PERSON,
+    note: str = "",
+) -> LedgerAnnotation:
+    """Name the donor of a receipt: an append-only annotation; the entry is not changed."""
+    entry = LedgerEntry.objects.select_related("fund__unit").get(pk=entry.pk)
+    require_perm(actor, Perm.EDIT, entry.fund.unit, "xác định người ủng hộ")
+    if entry.kind != EntryKind.RECEIPT:
+        raise UserFacingError("Chỉ xác định người ủng hộ cho một khoản thu.")
+    annotation = _annotation_create(
+        actor=actor, entry=entry, note=note.strip(), **_donor_fields(donor_name, donor_kind)
+    )
+    audit_record(
+        actor=actor,
+        action="ledger.identify",
+        obj=annotation,
+        unit=entry.fund.unit,
+        after=snapshot(annotation),
+        note=f"{entry.voucher_code or entry.pk}: {annotation.donor_name}",
+    )
+    return annotation
+
+
+@transaction.atomic
+def entries_identify_donor(
+    *,
+    actor,
+    fund: Fund,
+    entry_ids: list[int],
+    donor_name: str,
+    donor_kind: str = PartyKind.PERSON,
+    confirmed: bool = False,
+) -> int:
+    """Name one donor for several receipts of a fund at once (after a confirmation step).
+
+    `confirmed` must be True: the page shows the count and the total first.
+    One annotation per entry, one audit event listing the entries.
+    """
+    require_perm(actor, Perm.EDIT, fund.unit, "xác định người ủng hộ")
+    if not confirmed:
+        raise UserFacingError("Cần xác nhận trước khi ghi cho nhiều khoản cùng lúc.")
+    fields = _donor_fields(donor_name, donor_kind)
+    ids = sorted(set(entry_ids))
+    if not ids:
+        raise UserFacingError("Chưa chọn khoản thu nào.")
+    if len(ids) > MAX_BULK:
+        raise UserFacingError(f"Mỗi lần chỉ ghi được cho tối đa {MAX_BULK} khoản.")
+    entries = list(
+        LedgerEntry.objects.filter(pk__in=ids, fund=fund, kind=EntryKind.RECEIPT).only("pk")
+    )
+    if len(entries) != len(ids):
+        raise UserFacingError("Có khoản không phải khoản thu của quỹ này; không ghi khoản nào.")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    LedgerAnnotation.objects.bulk_create(
+        [LedgerAnnotation(entry=e, created_by=user, **fields) for e in entries], batch_size=2000
+    )
+    audit_record(
+        actor=actor,
+        action="ledger.identify_bulk",
+        obj=fund,
+        unit=fund.unit,
+        after={"donor_name": fields["donor_name"], "entries": ids},
+        note=f"{len(ids)} khoản thu: {fields['donor_name']}",
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def entry_classify(*, actor, entry: LedgerEntry, purpose: str, note: str = "") -> LedgerAnnotation:
+    """Give the purpose of a payment booked "chưa phân loại": an append-only annotation."""
+    entry = LedgerEntry.objects.select_related("fund__unit").get(pk=entry.pk)
+    require_perm(actor, Perm.EDIT, entry.fund.unit, "phân loại khoản chi")
+    if entry.kind != EntryKind.DISBURSEMENT:
+        raise UserFacingError("Chỉ phân loại được một khoản chi.")
+    if purpose not in Purpose.values or purpose == Purpose.UNCLASSIFIED:
+        raise UserFacingError("Cần chọn mục đích chi.")
+    annotation = _annotation_create(
+        actor=actor, entry=entry, kind=AnnotationKind.CLASSIFY, purpose=purpose, note=note.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="ledger.classify",
+        obj=annotation,
+        unit=entry.fund.unit,
+        after=snapshot(annotation),
+        note=f"{entry.voucher_code or entry.pk}: {annotation.get_purpose_display()}",
+    )
+    return annotation

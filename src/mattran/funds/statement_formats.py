@@ -1143,3 +1143,61 @@ def donor_name(line: StatementLine, layout: Layout) -> str | None:
         if _looks_like_person(candidate):
             return candidate
     return donor_name_from_memo(line.memo, layout)
+
+
+# -------------------------------------------------------- fees and name suggestions
+
+# A debit line the bank charged itself (folded memo): booked as "phí ngân hàng".
+_FEE = re.compile(
+    r"\b(?:thu phi|phi (?:dich vu|quan ly|chuyen|sms|duy tri|giao dich|thuong nien|ngan hang"
+    r"|tin nhan|kiem dem|rut tien)|service (?:fee|charge)|bank (?:fee|charge)|vat phi)\b"
+)
+
+
+def is_bank_fee(memo: str) -> bool:
+    """Whether a debit's memo says it is the bank's own fee ("THU PHI DICH VU SMS ...")."""
+    return _FEE.search(_fold(memo)) is not None
+
+
+_WORD_RUN = re.compile(r"[^\W\d_]+(?:[ \t]+[^\W\d_]+)*")
+# common memo words (folded), never surnames such as "tran"
+_NOT_NAME_TEXT = (
+    "chuyen tien ck ct ung ho uh quyen gop nop gui tro cuu chia se cho den tu toi ba con "
+    "dong bao mien lu lut yagi khac phuc qua cac nhan noi dung vnd xin cam on it "
+    "mat to tw uong vietcombank vcb agribank vietinbank bidv napas momo ibft mb fb khoan so "
+    "va voi mot chut gia dinh"
+)
+_NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
+
+
+def name_suggestions(memo: str, counterparty: str = "", *, limit: int = 3) -> list[str]:
+    """Names a person might mean in a memo, for the "chưa xác định người ủng hộ" work list.
+
+    Looser than donor_name_from_memo (which books a name without asking): the
+    counterparty, then runs of 2–5 words that are not the usual memo words
+    ("ung ho", "dong bao", "mien bac"...), title-cased. Suggestions only: a
+    person confirms one before it is recorded.
+    """
+    seen: list[str] = []
+
+    def add(candidate: str) -> None:
+        words = candidate.split()
+        if not 2 <= len(words) <= 5:
+            return
+        text = " ".join(w[:1].upper() + w[1:].lower() for w in words)
+        if _fold(text) not in {_fold(s) for s in seen}:
+            seen.append(text)
+
+    if counterparty:
+        add(re.sub(r"[^\w\s]|\d|_", " ", _nfc(counterparty)))
+    for run in _WORD_RUN.findall(_nfc(memo)):
+        current: list[str] = []
+        for word in [*run.split(), ""]:
+            if word and _fold(word) not in _NOT_NAME_WORDS and len(word) > 1:
+                current.append(word)
+                continue
+            add(" ".join(current[:5]))
+            current = []
+        if len(seen) >= limit:
+            break
+    return seen[:limit]

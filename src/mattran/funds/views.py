@@ -19,20 +19,24 @@ from mattran.core.errors import UserFacingError
 from mattran.core.jobs import job_progress, job_start
 from mattran.core.models import Job
 from mattran.core.periods import Period
+from mattran.core.vietnamese import mask_personal
 
-from . import importing, selectors, services
+from . import selectors, services
 from .forms import (
+    ClassifyForm,
     ConfirmForm,
     DisbursementForm,
     FundForm,
-    MatchForm,
+    IdentifyForm,
     ReceiptForm,
     ReverseForm,
     StatementUploadForm,
     TransferForm,
+    WorkListSearchForm,
 )
 from .jobs import STATEMENT_IMPORT
-from .models import AccountKind, LedgerEntry, StatementImport, StatementLine, TransferStatus
+from .models import AccountKind, LedgerEntry, StatementImport, TransferStatus
+from .statement_formats import name_suggestions
 from .vouchers import voucher_context, voucher_docx
 
 
@@ -113,7 +117,7 @@ def fund_detail(request, pk: int):
         "imports": list(
             StatementImport.objects.filter(account__fund=fund).select_related("account")[:10]
         ),
-        "queued": selectors.match_queue_visible(user=request.user, fund=fund).count(),
+        "queued": selectors.unidentified_receipts_visible(user=request.user, fund=fund).count(),
         "can_edit": policy.can(Perm.EDIT, fund.unit),
         "can_approve": policy.can(Perm.APPROVE, fund.unit),
     }
@@ -270,7 +274,13 @@ def entry_detail(request, pk: int):
     return render(
         request,
         "funds/entry.html",
-        {"entry": entry, "form": form, "can_reverse": can_reverse, "reversed_by": reversed_by},
+        {
+            "entry": entry,
+            "form": form,
+            "can_reverse": can_reverse,
+            "reversed_by": reversed_by,
+            "annotations": list(entry.annotations.select_related("created_by").order_by("id")),
+        },
     )
 
 
@@ -359,38 +369,136 @@ def statement_import_detail(request, pk: int):
     return render(request, "funds/import.html", {"imp": imp, "fund": imp.account.fund})
 
 
+def _selected_ids(request) -> list[int]:
+    try:
+        return [int(x) for x in request.POST.getlist("entry")]
+    except ValueError:
+        return []
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def match_queue(request, pk: int):
+    """Work list "chưa xác định người ủng hộ": search, suggestions, name one or many (confirmed)."""
+    fund = selectors.fund_get_visible(user=request.user, pk=pk)
+    can_edit = policy_for(request.user).can(Perm.EDIT, fund.unit)
+    search = WorkListSearchForm(request.GET or None)
+    query, amount = "", None
+    if search.is_valid():
+        query, amount = search.cleaned_data["q"], search.cleaned_data["so_tien"]
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        action = request.POST.get("action")
+        form = IdentifyForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise UserFacingError("Cần nhập tên người ủng hộ.")
+            data = form.cleaned_data
+            open_list = selectors.unidentified_receipts_visible(user=request.user, fund=fund)
+            ids = _selected_ids(request)
+            if action == "identify":
+                entry = open_list.get(pk=request.POST.get("entry"))
+                services.entry_identify_donor(
+                    actor=request.user,
+                    entry=entry,
+                    donor_name=data["donor_name"],
+                    donor_kind=data["donor_kind"],
+                )
+                messages.success(
+                    request, f"Đã ghi người ủng hộ {data['donor_name']} cho {entry.voucher_code}."
+                )
+            elif action in ("bulk_preview", "bulk_confirm"):
+                chosen = list(open_list.filter(pk__in=ids))
+                if not chosen:
+                    raise UserFacingError("Chưa chọn khoản thu nào.")
+                if action == "bulk_preview":
+                    return render(
+                        request,
+                        "funds/queue_confirm.html",
+                        {
+                            "fund": fund,
+                            "entries": chosen,
+                            "total": sum(e.amount for e in chosen),
+                            "form": form,
+                        },
+                    )
+                n = services.entries_identify_donor(
+                    actor=request.user,
+                    fund=fund,
+                    entry_ids=[e.pk for e in chosen],
+                    donor_name=data["donor_name"],
+                    donor_kind=data["donor_kind"],
+                    confirmed=request.POST.get("confirmed") == "1",
+                )
+                messages.success(
+                    request, f"Đã ghi người ủng hộ {data['donor_name']} cho {n} khoản."
+                )
+            else:
+                raise UserFacingError("Thao tác không hợp lệ.")
+        except LedgerEntry.DoesNotExist:
+            messages.error(request, "Khoản thu này không còn trong danh sách chưa xác định.")
+        except UserFacingError as exc:
+            messages.error(request, exc.message)
+        return redirect(request.get_full_path())
+    entries = selectors.unidentified_receipts_visible(
+        user=request.user, fund=fund, query=query, amount=amount
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("trang"))
+    rows = [
+        {
+            "entry": e,
+            "memo": mask_personal(e.memo),
+            "suggestions": name_suggestions(e.memo, e.statement_line.counterparty),
+        }
+        for e in page
+    ]
+    return render(
+        request,
+        "funds/queue.html",
+        {
+            "fund": fund,
+            "page": page,
+            "rows": rows,
+            "search": search,
+            "querystring": request.GET.urlencode(),
+            "can_edit": can_edit,
+            "unclassified": selectors.unclassified_payments_visible(
+                user=request.user, fund=fund
+            ).count(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unclassified_payments(request, pk: int):
+    """Payments booked "chưa phân loại" at import: an accountant gives each its purpose."""
     fund = selectors.fund_get_visible(user=request.user, pk=pk)
     can_edit = policy_for(request.user).can(Perm.EDIT, fund.unit)
     if request.method == "POST":
         if not can_edit:
             raise Http404
+        form = ClassifyForm(request.POST)
         try:
-            if request.POST.get("action") == "accept_unnamed":
-                n = 0
-                for account in fund.accounts.filter(kind=AccountKind.BANK):
-                    n += importing.statement_lines_accept_unnamed(
-                        actor=request.user, account=account
-                    )
-                messages.success(request, f"Đã ghi thu {n} khoản không rõ tên người ủng hộ.")
-            else:
-                line = selectors.match_queue_visible(user=request.user, fund=fund).get(
-                    pk=request.POST.get("line")
-                )
-                form = MatchForm(request.POST)
-                if not form.is_valid():
-                    raise UserFacingError("Cần nhập tên người ủng hộ.")
-                entry = importing.statement_line_match(
-                    actor=request.user, line=line, party_name=form.cleaned_data["party_name"]
-                )
-                messages.success(request, f"Đã ghi {entry.voucher_code}.")
-        except StatementLine.DoesNotExist:
-            messages.error(request, "Dòng sao kê không còn trong hàng chờ.")
+            entry = selectors.unclassified_payments_visible(user=request.user, fund=fund).get(
+                pk=request.POST.get("entry")
+            )
+            if not form.is_valid():
+                raise UserFacingError("Cần chọn mục đích chi.")
+            services.entry_classify(
+                actor=request.user, entry=entry, purpose=form.cleaned_data["purpose"]
+            )
+            messages.success(request, f"Đã phân loại {entry.voucher_code}.")
+        except LedgerEntry.DoesNotExist:
+            messages.error(request, "Khoản chi này đã được phân loại.")
         except UserFacingError as exc:
             messages.error(request, exc.message)
-        return redirect("funds:queue", pk=fund.pk)
-    lines = selectors.match_queue_visible(user=request.user, fund=fund)
-    page = Paginator(lines, 50).get_page(request.GET.get("trang"))
-    return render(request, "funds/queue.html", {"fund": fund, "page": page, "can_edit": can_edit})
+        return redirect("funds:unclassified", pk=fund.pk)
+    entries = selectors.unclassified_payments_visible(user=request.user, fund=fund)
+    page = Paginator(entries, 50).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "funds/unclassified.html",
+        {"fund": fund, "page": page, "can_edit": can_edit, "form": ClassifyForm()},
+    )

@@ -45,3 +45,11 @@ def vndate(value) -> str:
 @register.filter
 def decree30(value) -> str:
     return format_date_decree30(value) if value else ""
+
+
+@register.filter
+def purpose_label(code: str) -> str:
+    """The Vietnamese label of a purpose code ("bank_fee" → "Phí ngân hàng")."""
+    from mattran.funds.models import Purpose
+
+    return dict(Purpose.choices).get(code, code or "")
