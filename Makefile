@@ -30,6 +30,8 @@ install: $(VENV)/.installed node_modules/.installed
 install-dev: $(VENV)/.installed-dev node_modules/.installed
 assets: node_modules/.installed
 
+# Development mode is opted into here (the settings default to production).
+demo: export MATTRAN_DEBUG ?= 1
 demo: install
 	mkdir -p $(MATTRAN_DATA_DIR)
 	$(BIN)/mattran migrate --noinput
@@ -41,7 +43,9 @@ demo: install
 test: install-dev
 	$(BIN)/ruff check src tests benchmarks scripts loadtest
 	$(BIN)/ruff format --check src tests benchmarks scripts loadtest
-	MATTRAN_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+	@# With a PostgreSQL pass to follow, the process-starting tests (marked `once`) run there only.
+	MATTRAN_DATABASE_URL= MATTRAN_TEST_SKIP_ONCE=$(if $(MATTRAN_TEST_DATABASE_URL),1,) \
+	  $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$MATTRAN_TEST_DATABASE_URL" ]; then \
 	  echo "== PostgreSQL: $$MATTRAN_TEST_DATABASE_URL"; \
 	  MATTRAN_DATABASE_URL="$$MATTRAN_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS); \

@@ -18,7 +18,7 @@ fi
 BIN="${MATTRAN_BIN:-$PWD/.venv/bin}"
 JOB_WORKERS="${MATTRAN_JOB_WORKERS:-2}"
 
-if [ "${MATTRAN_DEBUG:-1}" != "0" ]; then
+if [ "${MATTRAN_DEBUG:-0}" != "0" ]; then
   echo "MATTRAN_DEBUG phải là 0 khi chạy như môi trường thật (xem deploy/production.env.example)." >&2
   exit 2
 fi

@@ -1,7 +1,94 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 
 from tests.factories import make_unit
+
+TESTS_DIR = Path(__file__).resolve().parent
+# Tests that start processes (workers, gunicorn, killed imports) and do not depend on
+# which database the pass runs on enough to run twice: marked `once` and run in the
+# PostgreSQL pass only when `make test` runs both (MATTRAN_TEST_SKIP_ONCE=1 on SQLite).
+ONCE_DIRS = (TESTS_DIR / "faults", TESTS_DIR / "deploy")
+# Seconds a test may run before pytest-timeout fails it with a stack dump (the default
+# in pyproject.toml is for unit tests; these kinds get more).
+LONG_TIMEOUTS = {"browser": 300, "slow": 300, "once": 600}
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_once = os.environ.get("MATTRAN_TEST_SKIP_ONCE", "") not in ("", "0")
+    kept, deselected = [], []
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        if any(path.is_relative_to(d) for d in ONCE_DIRS):
+            item.add_marker(pytest.mark.once)
+        if item.get_closest_marker("timeout") is None:
+            longest = max(
+                (t for name, t in LONG_TIMEOUTS.items() if item.get_closest_marker(name)),
+                default=None,
+            )
+            if longest:
+                item.add_marker(pytest.mark.timeout(longest))
+        (deselected if skip_once and item.get_closest_marker("once") else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _password_hashers(request):
+    """tests/settings.py hashes with MD5 for speed; tests of hashing itself
+    (marked `real_password_hashers`) get the production hashers back."""
+    if request.node.get_closest_marker("real_password_hashers"):
+        settings = request.getfixturevalue("settings")
+        settings.PASSWORD_HASHERS = settings.PRODUCTION_PASSWORD_HASHERS
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo data (load_demo: Hà Nội 2023 and 2025, seed records, accounts), built
+    once per run on an emptied database and copied (tests/db_snapshot.py); fixtures
+    put the copy back instead of loading the demo again."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from mattran.demo.loader import load_demo
+    from tests.db_snapshot import Snapshot
+
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        _install_catalogues()
+        load_demo(out=StringIO())
+        snap = Snapshot.take("demo")
+        call_command("flush", interactive=False, verbosity=0)
+    yield snap
+    with django_db_blocker.unblock():
+        snap.drop()
+
+
+@pytest.fixture(scope="module")
+def demo_module(demo_snapshot, django_db_blocker):
+    """The demo data for every test of a module (each test's writes roll back as usual);
+    emptied again after the module."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        demo_snapshot.restore()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _install_catalogues():
+    from mattran.activities import catalogue as activity_catalogue
+    from mattran.activities.models import ActivityType
+    from mattran.reports import catalogue as report_catalogue
+
+    if not ActivityType.objects.exists():
+        activity_catalogue.install(apps)
+        report_catalogue.install(apps)
 
 
 @pytest.fixture(autouse=True)
@@ -56,10 +143,4 @@ def _reference_catalogues(request):
         request.getfixturevalue("db")
     else:
         return
-    from mattran.activities import catalogue as activity_catalogue
-    from mattran.activities.models import ActivityType
-    from mattran.reports import catalogue as report_catalogue
-
-    if not ActivityType.objects.exists():
-        activity_catalogue.install(apps)
-        report_catalogue.install(apps)
+    _install_catalogues()

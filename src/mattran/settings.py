@@ -2,8 +2,10 @@
 
 MATTRAN_DATABASE_URL   database URL; default: SQLite file in MATTRAN_DATA_DIR
 MATTRAN_DATA_DIR       where the SQLite file and uploads live (default: ./var)
-MATTRAN_SECRET_KEY     required when MATTRAN_DEBUG is off
-MATTRAN_DEBUG          "1" for development (default on, so `make demo` just works)
+MATTRAN_SECRET_KEY     required in production; in development (MATTRAN_DEBUG=1) a random key
+                       is made once per data directory (DATA_DIR/dev-secret-key)
+MATTRAN_DEBUG          "1" for development; default off, so a forgotten variable fails
+                       closed (production checks); `make demo` and the tests opt in
 MATTRAN_ALLOWED_HOSTS  comma-separated
 MATTRAN_REDIS_URL      Redis for cache and the production job worker (optional)
 
@@ -42,12 +44,32 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("MATTRAN_DEBUG", True)
+def dev_secret_key(data_dir: Path) -> str:
+    """A random key made once for this development data directory (never a shared
+    constant: sessions signed on one developer's machine mean nothing elsewhere)."""
+    path = data_dir / "dev-secret-key"
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if not key:
+        import secrets
+
+        key = secrets.token_urlsafe(50)
+        path.write_text(key, encoding="ascii")
+        path.chmod(0o600)
+    return key
+
+
+# Fails closed: production unless development is asked for explicitly.
+DEBUG = env_bool("MATTRAN_DEBUG", False)
 SECRET_KEY = os.environ.get("MATTRAN_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("MATTRAN_SECRET_KEY must be set when MATTRAN_DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-not-for-production"  # noqa: S105
+        raise ImproperlyConfigured(
+            "MATTRAN_SECRET_KEY must be set (or MATTRAN_DEBUG=1 for development)"
+        )
+    SECRET_KEY = dev_secret_key(DATA_DIR)
 
 if not DEBUG and not env_list("MATTRAN_ALLOWED_HOSTS"):
     raise ImproperlyConfigured("MATTRAN_ALLOWED_HOSTS must be set when MATTRAN_DEBUG is off")

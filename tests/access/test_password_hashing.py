@@ -11,7 +11,7 @@ PASSPHRASE = "Mặt trận quê tôi 2023"
 NFC = unicodedata.normalize("NFC", PASSPHRASE)
 NFD = unicodedata.normalize("NFD", PASSPHRASE)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_password_hashers]
 
 
 def test_the_two_forms_really_differ():

@@ -61,13 +61,11 @@ def phone(browser):
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The real demo data (Hà Nội 2023 and 2025, committees, accounts)."""
-    from io import StringIO
-
-    from mattran.demo.loader import load_demo
-
-    load_demo(out=StringIO())
+def demo(transactional_db, demo_snapshot):
+    """The real demo data (Hà Nội 2023 and 2025, committees, accounts): built once per
+    run (tests/conftest.py) and put back before every browser test, so each starts
+    from the same demo state whatever the one before it wrote."""
+    demo_snapshot.restore()
 
 
 def login(page, base_url: str, username: str, password: str) -> None:

@@ -16,7 +16,7 @@ TEST_REDIS_URL = os.environ.get("MATTRAN_TEST_REDIS_URL", "redis://127.0.0.1:637
 
 
 def base_env(data_dir: Path, **overrides: str) -> dict[str, str]:
-    """This process's environment without any MATTRAN_* setting (development defaults)."""
+    """This process's environment without any MATTRAN_* setting, in development mode."""
     # (The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is never part of a deployment.)
     env = {
         k: v
@@ -30,6 +30,8 @@ def base_env(data_dir: Path, **overrides: str) -> dict[str, str]:
             ),
             "DJANGO_SETTINGS_MODULE": "mattran.settings",
             "MATTRAN_DATA_DIR": str(data_dir),
+            # Development is opted into explicitly (the settings default to production).
+            "MATTRAN_DEBUG": "1",
         }
     )
     env.update(overrides)

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_db(db, settings, tmp_path):
+def demo_db(demo_module, db, settings, tmp_path):
+    """load_demo's data, built once per run (tests/conftest.py)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo(StringIO())
 
 
 def test_key_tasks_and_programs_of_2023(demo_db):

@@ -13,13 +13,8 @@ from mattran.units.models import Unit
 
 
 @pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_demo(out=StringIO())
-        yield
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0)
+def demo_db(demo_module):
+    """load_demo's data, built once per run (tests/conftest.py)."""
 
 
 @pytest.mark.django_db

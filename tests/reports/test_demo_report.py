@@ -30,8 +30,8 @@ SEED_SENTENCES = [
 
 
 @pytest.fixture
-def demo_db(db):
-    load_demo(out=io.StringIO())
+def demo_db(demo_module, db):
+    """load_demo's data, built once per run (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -1,0 +1,18 @@
+"""Settings for the test suite: the application's settings, opted in to development
+mode explicitly (the application itself defaults to production, see settings.py),
+plus what only tests want."""
+
+import os
+
+# The suite runs the development configuration on purpose (no TLS redirect, no
+# required second factor unless a test asks for it); subprocesses inherit it.
+os.environ.setdefault("MATTRAN_DEBUG", "1")
+
+from mattran.settings import *  # noqa: E402, F403
+from mattran.settings import PASSWORD_HASHERS as _PRODUCTION_HASHERS  # noqa: E402
+
+# The real hashers, for the tests marked `real_password_hashers` (tests/conftest.py).
+PRODUCTION_PASSWORD_HASHERS = list(_PRODUCTION_HASHERS)
+# PBKDF2 costs ~0.3 s per hash by design; tests create thousands of users.
+# MD5 hashes new passwords; the real hashers after it still verify theirs.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *_PRODUCTION_HASHERS]
