@@ -18,12 +18,14 @@ LONG_TIMEOUTS = {"browser": 300, "slow": 300, "once": 600}
 
 def pytest_collection_modifyitems(config, items):
     skip_once = os.environ.get("MATTRAN_TEST_SKIP_ONCE", "") not in ("", "0")
+    # (A checkout whose .venv predates pytest-timeout still runs: `make install-dev`.)
+    timeouts = config.pluginmanager.hasplugin("timeout")
     kept, deselected = [], []
     for item in items:
         path = Path(str(item.fspath)).resolve()
         if any(path.is_relative_to(d) for d in ONCE_DIRS):
             item.add_marker(pytest.mark.once)
-        if item.get_closest_marker("timeout") is None:
+        if timeouts and item.get_closest_marker("timeout") is None:
             longest = max(
                 (t for name, t in LONG_TIMEOUTS.items() if item.get_closest_marker(name)),
                 default=None,
