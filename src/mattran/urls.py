@@ -23,6 +23,7 @@ urlpatterns = [
     path("phan-quyen/", include("mattran.access.urls")),
     path("hoat-dong/", include("mattran.activities.urls")),
     path("bao-cao/", include("mattran.reports.urls")),
+    path("doc-bao-cao/", include("mattran.reading.urls")),
     path("quy/", include("mattran.funds.urls")),
     path("cong-khai/", include("mattran.portal.urls")),
     path("thi-dua/", include("mattran.emulation.urls")),

@@ -294,6 +294,18 @@ def _api_activity_data(w, rel):
     return data
 
 
+def _reading_confirm_data(w, rel):
+    return {
+        "unit": w["unit"][rel].pk,
+        "period": PERIOD_FREE,
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-key": "tuyen_truyen",
+        "form-0-value": "5",
+        "form-0-decision": "accept",
+    }
+
+
 def _member_pk(w, rel):
     return w["member"][rel].pk
 
@@ -401,6 +413,12 @@ ACCESS: dict[str, Row] = {
                 "closed_on": "2023-03-20",
             },
         ),
+    ),
+    # reading old reports: whoever may view some unit reads and checks; writing
+    # history needs edit on the unit the confirm form names
+    "reading:upload": Row(VIEW),
+    "reading:confirm": Row(
+        VIEW, get=405, post=Post(EDIT, "reading.confirm", _reading_confirm_data, on="unit")
     ),
     # reports
     "reports:index": Row(LOGIN),

@@ -1,0 +1,93 @@
+"""The one write of the reader: confirmed figures become entered totals.
+
+Until the figures layer's "entered totals" (issue 11 item 7) lands, a
+confirmed figure is written as an aggregate entry of the activities app
+(`activities.services.aggregate_entries_save`: unit × period × value, locks,
+rules and audit included). A key whose report indicator already reads an
+aggregate element (đơn thư, ý kiến cử tri) is written to that element; any
+other key to an inactive element "lich_su_<key>" made for history, so it
+never shows on the monthly entry form.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from mattran.access.policy import Perm, require_perm
+from mattran.activities.models import AggregateEntry, DataElement, PeriodType
+from mattran.activities.services import aggregate_entries_save
+from mattran.core.audit import audit_record
+from mattran.core.errors import UserFacingError
+from mattran.core.periods import Period
+from mattran.reports.models import Indicator
+from mattran.units.models import Unit
+
+from . import keys
+
+HISTORY_PREFIX = "lich_su_"
+
+
+def _element_for(key: str) -> DataElement:
+    indicator = (
+        Indicator.objects.filter(code=key, data_element__isnull=False)
+        .select_related("data_element")
+        .first()
+    )
+    if indicator is not None:
+        return indicator.data_element
+    name, label = keys.all_keys()[key]
+    element, _ = DataElement.objects.get_or_create(
+        code=(HISTORY_PREFIX + key)[:40],
+        defaults={
+            "name": f"{name} (tổng số từ báo cáo cũ)",
+            "unit_label": label,
+            "period_type": PeriodType.YEAR,
+            "active": False,
+            "description": "Tổng số nhập từ báo cáo cũ (trang Đọc báo cáo), đã có người xác nhận.",
+        },
+    )
+    return element
+
+
+@transaction.atomic
+def history_confirm(
+    *,
+    actor,
+    unit: Unit,
+    period: Period,
+    entries: list[tuple[str, int]],
+    source: str = "",
+) -> list[AggregateEntry]:
+    """Write the figures a person accepted as entered totals of `unit` for `period`."""
+    require_perm(actor, Perm.EDIT, unit, "ghi số liệu lịch sử")
+    if not entries:
+        raise UserFacingError("Chưa chấp nhận số liệu nào nên chưa ghi gì.")
+    known = keys.all_keys()
+    errors: list[str] = []
+    seen: set[str] = set()
+    for key, value in entries:
+        if key not in known:
+            errors.append(f"Chỉ tiêu “{key}” không có trong danh mục.")
+        elif key in seen:
+            errors.append(f"Chỉ tiêu “{keys.key_name(key)}” được chọn hai lần; hãy giữ một số.")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors.append(f"Giá trị của “{keys.key_name(key)}” phải là số nguyên không âm.")
+        seen.add(key)
+    if errors:
+        raise UserFacingError(" ".join(errors))
+    values = {_element_for(key): value for key, value in entries}
+    saved = aggregate_entries_save(
+        actor=actor,
+        unit=unit,
+        period_start=period.start,
+        period_end=period.end,
+        values=values,
+    )
+    audit_record(
+        actor=actor,
+        action="reading.confirm",
+        unit=unit,
+        after={"period": period.code, "source": source, "entries": dict(entries)},
+        note=f"Ghi {len(entries)} tổng số từ báo cáo cũ “{source}” cho {period.label}",
+    )
+    return saved

@@ -1,0 +1,137 @@
+"""Upload or paste, review, confirm: access-checked, nothing written before confirmation."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from mattran.access.models import Role
+from mattran.activities.models import AggregateEntry
+from mattran.core.models import AuditEvent
+from mattran.reading import legacy
+from tests.factories import UserFactory, grant
+
+DATA = Path(__file__).parent / "data"
+TEXT = "Phối hợp tổ chức 5 cuộc tuyên truyền với 400 lượt người; Hòa giải 86/92 (đạt 93.4%)."
+
+
+@pytest.fixture
+def editor(tree):
+    user = UserFactory(username="bientap")
+    grant(user, tree["district_a"], Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def viewer(tree):
+    user = UserFactory(username="xem")
+    grant(user, tree["district_a"], Role.VIEWER)
+    return user
+
+
+def test_pasted_text_without_unit_reads_and_checks_writes_nothing(client, editor):
+    client.force_login(editor)
+    before = AuditEvent.objects.count()
+    response = client.post(reverse("reading:upload"), {"text": TEXT})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Tỷ lệ “93.4%” sai" in body and "93,5%" in body
+    assert "Số cuộc tuyên truyền" in body
+    assert 'data-testid="confirm-form"' not in body
+    assert AuditEvent.objects.count() == before
+
+
+def test_uploaded_legacy_file_is_converted(client, editor):
+    client.force_login(editor)
+    data = legacy.unicode_to_vni(TEXT).encode("cp1252")
+    response = client.post(
+        reverse("reading:upload"), {"file": SimpleUploadedFile("cu.txt", data, "text/plain")}
+    )
+    body = response.content.decode()
+    assert '<strong data-testid="encoding">vni</strong>' in body
+    assert "Tỷ lệ “93.4%” sai" in body
+
+
+def test_review_then_confirm_writes_entered_totals_audited(client, editor, tree):
+    client.force_login(editor)
+    response = client.post(
+        reverse("reading:upload"), {"text": TEXT, "unit": "911", "period": "2022"}
+    )
+    body = response.content.decode()
+    assert 'data-testid="confirm-form"' in body
+    assert AggregateEntry.objects.count() == 0  # nothing written by reading
+    rows = response.context["analysis"].proposals
+    keys = [f.key for f in rows]
+    assert keys == ["tuyen_truyen", "tuyen_truyen_luot", "hoa_giai_thanh", "hoa_giai_tiep_nhan"]
+    data = {
+        "form-TOTAL_FORMS": str(len(rows)),
+        "form-INITIAL_FORMS": str(len(rows)),
+        "unit": str(tree["district_a"].pk),
+        "period": "2022",
+        "source": "nội dung dán vào",
+    }
+    for i, f in enumerate(rows):
+        data |= {
+            f"form-{i}-key": f.key,
+            f"form-{i}-value": str(f.value),
+            f"form-{i}-decision": "accept",
+        }
+    data["form-1-decision"] = "reject"  # the attendance is left out
+    data["form-0-key"] = "toa_dam"  # the person changes a key
+    response = client.post(reverse("reading:confirm"), data)
+    assert response.status_code == 302
+    entries = {
+        e.element.code: (e.value, e.period_start.isoformat(), e.period_end.isoformat())
+        for e in AggregateEntry.objects.select_related("element")
+    }
+    assert entries == {
+        "lich_su_toa_dam": (5, "2022-01-01", "2022-12-31"),
+        "lich_su_hoa_giai_thanh": (86, "2022-01-01", "2022-12-31"),
+        "lich_su_hoa_giai_tiep_nhan": (92, "2022-01-01", "2022-12-31"),
+    }
+    event = AuditEvent.objects.get(action="reading.confirm")
+    assert event.actor == editor and event.unit == tree["district_a"]
+    assert event.after["entries"] == {"toa_dam": 5, "hoa_giai_thanh": 86, "hoa_giai_tiep_nhan": 92}
+
+
+def test_viewer_sees_the_reading_but_cannot_confirm(client, viewer, tree):
+    client.force_login(viewer)
+    response = client.post(
+        reverse("reading:upload"), {"text": TEXT, "unit": "911", "period": "2022"}
+    )
+    assert 'data-testid="confirm-form"' not in response.content.decode()
+    data = {
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "unit": str(tree["district_a"].pk),
+        "period": "2022", "form-0-key": "tuyen_truyen", "form-0-value": "5",
+        "form-0-decision": "accept",
+    }  # fmt: skip
+    assert client.post(reverse("reading:confirm"), data).status_code == 404
+    assert AggregateEntry.objects.count() == 0
+
+
+def test_bad_input_writes_nothing(client, editor, tree):
+    client.force_login(editor)
+    response = client.post(reverse("reading:upload"), {"text": TEXT, "unit": "911"})
+    assert "cần cả đơn vị và kỳ" in response.content.decode()
+    base = {
+        "form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "2", "unit": str(tree["district_a"].pk),
+        "period": "2022", "form-0-key": "tuyen_truyen", "form-0-value": "5",
+        "form-0-decision": "accept", "form-1-key": "tuyen_truyen", "form-1-value": "7",
+        "form-1-decision": "accept",
+    }  # fmt: skip
+    response = client.post(reverse("reading:confirm"), base, follow=True)
+    assert "được chọn hai lần" in response.content.decode()
+    response = client.post(
+        reverse("reading:confirm"),
+        base | {"form-1-key": "toa_dam", "form-1-value": "-3"},
+        follow=True,
+    )
+    assert "không hợp lệ" in response.content.decode()
+    assert AggregateEntry.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="reading.confirm").exists()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("reading:upload"))
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
