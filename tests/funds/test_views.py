@@ -42,7 +42,8 @@ def test_receipt_form_voucher_print_and_docx(client_editor, fund, bank_account):
     page = client_editor.get(f"/quy/but-toan/{entry.pk}/phieu/").content.decode()
     assert "PHIẾU THU" in page and "PT-2023-0001" in page
     assert "Một triệu không trăm linh năm nghìn đồng" in page
-    assert "1.005.000 đ" in page and "size: A5 landscape" in page
+    assert "1.005.000 đ" in page and "Mẫu số C40-BB" in page
+    assert "funds/voucher.css" in page and "<style" not in page
     docx = client_editor.get(f"/quy/but-toan/{entry.pk}/phieu.docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "PHIẾU THU" in text and "Một triệu không trăm linh năm nghìn đồng" in text

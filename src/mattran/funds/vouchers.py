@@ -20,6 +20,9 @@ def voucher_context(entry: LedgerEntry) -> dict[str, Any]:
     return {
         "entry": entry,
         "title": "PHIẾU THU" if receipt else "PHIẾU CHI",
+        # The Ministry of Finance forms for administrative units (Circular 107/2017/TT-BTC).
+        "form_no": "C40-BB" if receipt else "C41-BB",
+        "book": entry.booked_on.year,
         "code": entry.voucher_code,
         "committee": f"Ủy ban MTTQ Việt Nam {unit.name}",
         "parent": f"Ủy ban MTTQ Việt Nam {unit.parent.name}" if unit.parent_id else "",

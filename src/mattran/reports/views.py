@@ -83,6 +83,15 @@ def _quick_periods(period: Period) -> list[tuple[str, str]]:
     return out
 
 
+def _chart_value(value) -> float | int | None:
+    """A chart bar: the number, a rate's percentage, or None (no data, drawn as "—")."""
+    if value is None or isinstance(value, int):
+        return value
+    if getattr(value, "denominator", 0):
+        return round(100 * value.numerator / value.denominator, 1)
+    return None
+
+
 @login_required
 def report(request, unit_pk: int, code: str):
     unit = unit_get_visible(user=request.user, pk=unit_pk)
@@ -91,7 +100,10 @@ def report(request, unit_pk: int, code: str):
     chart = {
         "labels": [r.unit.name for r in rep.child_rows],
         "datasets": [
-            {"label": f.indicator.label, "data": [f.cell(0, r.bucket) or 0 for r in rep.child_rows]}
+            {
+                "label": f.indicator.name,
+                "data": [_chart_value(f.cell(0, r.bucket)) for r in rep.child_rows],
+            }
             for f in rep.chart_figures
         ],
     }

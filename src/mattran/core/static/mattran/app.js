@@ -32,4 +32,36 @@
       el.remove();
     }
   });
+
+  // Activity form: show only the fields the chosen activity type uses, from
+  // <script id="type-flags" type="application/json"> (ActivityType.uses_*).
+  function activityTypeFields() {
+    var source = document.getElementById("type-flags");
+    var select = document.getElementById("id_type");
+    if (!source || !select) {
+      return;
+    }
+    var flags = JSON.parse(source.textContent);
+    function apply() {
+      var f = flags[select.value] || {};
+      ["attendance", "subject", "supervised_units"].forEach(function (name) {
+        var box = document.querySelector('[data-field="' + name + '"]');
+        if (box) {
+          box.hidden = !f[name];
+        }
+      });
+      var label = document.querySelector('label[for="id_subject"]');
+      if (label && f.subject_label) {
+        label.textContent = f.subject_label;
+      }
+    }
+    select.addEventListener("change", apply);
+    apply();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", activityTypeFields);
+  } else {
+    activityTypeFields();
+  }
 })();
