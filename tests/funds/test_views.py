@@ -197,3 +197,31 @@ def test_work_list_search_identify_and_confirmed_bulk(client_editor, editor, tre
     assert LedgerAnnotation.objects.filter(donor_name="Nhóm bạn A").count() == 2
     assert "(0)" in client_editor.get(url).content.decode()
     assert LedgerEntry.objects.filter(fund=relief, party_name="").count() == 3  # unchanged
+
+
+def test_ledger_opens_on_the_latest_year_with_bookings_and_takes_typed_periods(
+    client_editor, fund, bank_account
+):
+    client_editor.post(
+        f"/quy/{fund.pk}/thu/",
+        {
+            "booked_on": "2023-03-01",
+            "amount": "250000",
+            "party_name": "Trần Thị Bình",
+            "party_kind": "person",
+            "account": bank_account.pk,
+            "memo": "Ủng hộ",
+        },
+    )
+    page = client_editor.get(f"/quy/{fund.pk}/").content.decode()
+    assert "Sổ quỹ năm 2023" in page and "250.000 đ" in page
+    page = client_editor.get(f"/quy/{fund.pk}/", {"ky": "quý 1/2023"}).content.decode()
+    assert "Sổ quỹ quý I năm 2023" in page and "250.000 đ" in page
+    picked = {"loai": "month", "thang": "4", "nam": "2023"}
+    page = client_editor.get(f"/quy/{fund.pk}/", picked).content.decode()
+    assert (
+        "Sổ quỹ tháng 4 năm 2023" in page
+        and 'Thu trong kỳ</dt><dd class="col-6 col-md-2">0 đ' in page
+    )
+    page = client_editor.get(f"/quy/{fund.pk}/", {"ky": "quý 7/2023"}, follow=True)
+    assert "Kỳ báo cáo &#x27;quý 7/2023&#x27; không hợp lệ" in page.content.decode()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from mattran.access.policy import Perm, policy_for
 from mattran.core.periods import Period
@@ -107,6 +108,36 @@ def aggregate_values(*, unit: Unit, start: dt.date, end: dt.date) -> dict[int, A
             unit=unit, period_start=start, period_end=end
         ).select_related("updated_by")
     }
+
+
+def aggregate_default_period(
+    *, unit: Unit, period_type: str, today: dt.date | None = None
+) -> Period:
+    """The period an aggregate form opens on: the latest one with values for this unit,
+    else the latest one that has ended (is due); never one in the future."""
+    today = today or timezone.localdate()
+    latest = (
+        AggregateEntry.objects.filter(
+            unit=unit, element__period_type=period_type, period_end__lte=today
+        )
+        .order_by("-period_end")
+        .values_list("period_start", flat=True)
+        .first()
+    )
+    if latest is not None:
+        day = latest
+    elif period_type == PeriodType.YEAR:
+        day = dt.date(today.year - 1, 1, 1)
+    elif period_type == PeriodType.QUARTER:
+        first = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        day = first - dt.timedelta(days=1)
+    else:
+        day = today.replace(day=1) - dt.timedelta(days=1)
+    if period_type == PeriodType.YEAR:
+        return Period.year(day.year)
+    if period_type == PeriodType.QUARTER:
+        return Period.quarter(day.year, (day.month - 1) // 3 + 1)
+    return Period.month(day.year, day.month)
 
 
 def period_of_type(period_type: str, code: str) -> Period:

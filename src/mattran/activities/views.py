@@ -333,15 +333,6 @@ def mediation_update(request, pk: int):
 # ------------------------------------------------------------------- aggregates
 
 
-def _default_code(period_type: str) -> str:
-    today = timezone.localdate()
-    if period_type == PeriodType.QUARTER:
-        return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
-    if period_type == PeriodType.YEAR:
-        return str(today.year)
-    return f"{today.year}-{today.month:02d}"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def aggregate_form(request, unit_pk: int):
@@ -349,7 +340,10 @@ def aggregate_form(request, unit_pk: int):
     period_type = request.GET.get("loai", PeriodType.MONTH)
     if period_type not in PeriodType.values:
         period_type = PeriodType.MONTH
-    code = request.GET.get("ky") or _default_code(period_type)
+    code = (
+        request.GET.get("ky")
+        or selectors.aggregate_default_period(unit=unit, period_type=period_type).code
+    )
     try:
         period = selectors.period_of_type(period_type, code)
     except (UserFacingError, ValueError):
@@ -358,7 +352,7 @@ def aggregate_form(request, unit_pk: int):
         )
         return redirect(
             f"{reverse('activities:aggregate', args=[unit.pk])}?loai={period_type}"
-            f"&ky={_default_code(period_type)}"
+            f"&ky={selectors.aggregate_default_period(unit=unit, period_type=period_type).code}"
         )
     elements = selectors.data_elements_for(period_type=period_type)
     existing = selectors.aggregate_values(unit=unit, start=period.start, end=period.end)
@@ -408,8 +402,8 @@ def aggregate_form(request, unit_pk: int):
 @require_http_methods(["GET", "POST"])
 def bulk(request, unit_pk: int):
     unit = unit_get_visible(user=request.user, pk=unit_pk, perm=Perm.EDIT)
-    code = (request.POST.get("ky") or request.GET.get("ky") or "").strip() or _default_code(
-        PeriodType.MONTH
+    code = (request.POST.get("ky") or request.GET.get("ky") or "").strip() or (
+        selectors.aggregate_default_period(unit=unit, period_type=PeriodType.MONTH).code
     )
     errors, period = [], None
     try:

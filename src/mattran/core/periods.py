@@ -1,9 +1,12 @@
 """Reporting periods: month, quarter, half-year, 9 months, year and any date range.
 
-`Period.parse` accepts the project's codes (``2023``, ``2023-09``, ``2023-Q3``,
-``2023-H1``, ``2023-9M``, ``2023-01-01..2023-09-30``) and DHIS2's
-(``202309``, ``2023Q3``, ``2023S1``). Cumulative periods (6 and 9 months from
-January) are first-class. Labels are Vietnamese, as reports print them.
+`Period.parse` accepts what people type ("9 tháng 2023", "quý 3/2023",
+"6 tháng đầu năm 2024", "tháng 9/2023", "từ 01/01/2023 đến 30/09/2023", with or
+without diacritics), the project's codes for the API and the command line
+(``2023``, ``2023-09``, ``2023-Q3``, ``2023-H1``, ``2023-9M``,
+``2023-01-01..2023-09-30``) and DHIS2's (``202309``, ``2023Q3``, ``2023S1``).
+Cumulative periods (6 and 9 months from January) are first-class. Labels are
+Vietnamese, as reports print them.
 """
 
 from __future__ import annotations
@@ -11,11 +14,27 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mattran.core.errors import UserFacingError
+from mattran.core.vietnamese import fold
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_QUARTER_WORDS = {"1": 1, "2": 2, "3": 3, "4": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4}
+# Between a number and its year: "quý 3/2023", "quý 3 năm 2023", "tháng 9-2023".
+_OF_YEAR = r"\s*(?:/|-|\s+nam\s+|\s+)\s*"
+_DAY = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+
+# The kinds a person chooses from, in words (the period picker).
+KIND_CHOICES = [
+    ("month", "Tháng"),
+    ("quarter", "Quý"),
+    ("half_year", "6 tháng"),
+    ("nine_months", "9 tháng"),
+    ("year", "Năm"),
+    ("range", "Khoảng ngày"),
+]
 
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -98,13 +117,44 @@ class Period:
         if period is not None and MIN_YEAR <= period.start.year <= period.end.year <= MAX_YEAR:
             return period
         raise UserFacingError(
-            f"Kỳ báo cáo '{code}' không hợp lệ. Dùng: 2023, 2023-09, 2023-Q3, 2023-H1, "
-            "2023-9M, 2023-01-01..2023-09-30 (hoặc mã DHIS2: 202309, 2023Q3, 2023S1); "
-            f"năm từ {MIN_YEAR} đến {MAX_YEAR}."
+            f"Kỳ báo cáo '{code}' không hợp lệ. Hãy viết, ví dụ: năm 2023, 9 tháng 2023, "
+            "6 tháng đầu năm 2024, quý 3/2023, tháng 9/2023 hoặc "
+            f"từ 01/01/2023 đến 30/09/2023 (năm từ {MIN_YEAR} đến {MAX_YEAR})."
         )
 
     @classmethod
     def _parse(cls, text: str) -> Period | None:
+        return cls._parse_code(text) or cls._parse_words(fold(text))
+
+    @classmethod
+    def _parse_words(cls, text: str) -> Period | None:
+        """Vietnamese as people type it, already folded ("9 thang dau nam 2023")."""
+        text = re.sub(r"\s+", " ", text.replace("–", "-").replace("—", "-")).strip(" .,")
+        text = re.sub(r"^(?:ky|bao cao)\s+", "", text)
+        if m := re.fullmatch(r"(?:ca )?nam (\d{4})", text):
+            return cls.year(int(m[1]))
+        if m := re.fullmatch(r"9 thang(?: dau)?(?: nam)? (\d{4})", text):
+            return cls.nine_months(int(m[1]))
+        if m := re.fullmatch(r"6 thang(?: (dau|cuoi))?(?: nam)? (\d{4})", text):
+            return cls.half_year(int(m[2]), 2 if m[1] == "cuoi" else 1)
+        half = r"(?:nua nam|6 thang) (?:thu )?(1|2|i|ii)"
+        if m := re.fullmatch(half + _OF_YEAR + r"(\d{4})", text):
+            return cls.half_year(int(m[2]), 1 if m[1] in ("1", "i") else 2)
+        if m := re.fullmatch(r"quy (1|2|3|4|i|ii|iii|iv)" + _OF_YEAR + r"(\d{4})", text):
+            return cls.quarter(int(m[2]), _QUARTER_WORDS[m[1]])
+        if m := re.fullmatch(r"thang (\d{1,2})" + _OF_YEAR + r"(\d{4})", text):
+            if 1 <= int(m[1]) <= 12:
+                return cls.month(int(m[2]), int(m[1]))
+            return None
+        rng = r"(?:tu (?:ngay )?)?" + _DAY + r"\s*(?:-|den(?: ngay)?)\s*" + _DAY
+        if m := re.fullmatch(rng, text):
+            start = dt.date(int(m[3]), int(m[2]), int(m[1]))
+            end = dt.date(int(m[6]), int(m[5]), int(m[4]))
+            return cls.range(start, end).normalised()
+        return None
+
+    @classmethod
+    def _parse_code(cls, text: str) -> Period | None:
         if m := re.fullmatch(r"(\d{4})", text):
             return cls.year(int(m[1]))
         if m := re.fullmatch(r"(\d{4})-?(\d{2})", text):
@@ -204,3 +254,81 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+# ------------------------------------------------------------------ picking
+#
+# The period picker (templates/_period_picker.html) sends the kind in words
+# (`loai`) with its parts (`thang`, `quy`, `nua`, `nam`, `tu`, `den`); a second
+# field (`ky`) takes what the user types ("9 tháng 2023") or a code.
+
+
+def period_from_query(query, default: Period | Callable[[], Period]) -> Period:
+    """The period asked for in a query string, else `default` (a period, or a function
+    called only when needed); UserFacingError if what was asked is unclear."""
+    kind = (query.get("loai") or "").strip()
+    if kind:
+        return _picked(query, kind)
+    typed = (query.get("ky") or "").strip()
+    if typed:
+        return Period.parse(typed)
+    return default() if callable(default) else default
+
+
+def _picked(query, kind: str) -> Period:
+    def number(name: str, low: int, high: int, what: str) -> int:
+        raw = (query.get(name) or "").strip()
+        if raw.isdigit() and low <= int(raw) <= high:
+            return int(raw)
+        raise UserFacingError(f"Chọn {what} (từ {low} đến {high}).")
+
+    def day(name: str, what: str) -> dt.date:
+        raw = (query.get(name) or "").strip()
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date
+            except ValueError:
+                continue
+        raise UserFacingError(f"Nhập {what} dạng ngày/tháng/năm, ví dụ 01/01/2023.")
+
+    if kind == PeriodKind.RANGE:
+        period = Period.range(day("tu", "ngày bắt đầu"), day("den", "ngày kết thúc")).normalised()
+    else:
+        year = number("nam", MIN_YEAR, MAX_YEAR, "năm")
+        if kind == PeriodKind.YEAR:
+            period = Period.year(year)
+        elif kind == PeriodKind.NINE_MONTHS:
+            period = Period.nine_months(year)
+        elif kind == PeriodKind.HALF_YEAR:
+            period = Period.half_year(year, number("nua", 1, 2, "6 tháng đầu hay cuối năm"))
+        elif kind == PeriodKind.QUARTER:
+            period = Period.quarter(year, number("quy", 1, 4, "quý"))
+        elif kind == PeriodKind.MONTH:
+            period = Period.month(year, number("thang", 1, 12, "tháng"))
+        else:
+            raise UserFacingError(
+                "Chọn loại kỳ: tháng, quý, 6 tháng, 9 tháng, năm hoặc khoảng ngày."
+            )
+    if not (MIN_YEAR <= period.start.year <= period.end.year <= MAX_YEAR):
+        raise UserFacingError(f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.")
+    return period
+
+
+def period_picker(period: Period, *, years: list[int] | None = None) -> dict:
+    """What the picker template needs to show `period` as chosen."""
+    start = period.start
+    this = years or []
+    return {
+        "period": period,
+        "kind": period.kind,
+        "kinds": KIND_CHOICES,
+        "year": start.year,
+        "years": sorted({*this, start.year, period.end.year}, reverse=True),
+        "month": start.month,
+        "months": list(range(1, 13)),
+        "quarter": (start.month - 1) // 3 + 1,
+        "quarters": [(q, ROMAN[q]) for q in range(1, 5)],
+        "half": 1 if start.month <= 6 else 2,
+        "start": start,
+        "end": period.end,
+    }

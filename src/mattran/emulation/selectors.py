@@ -555,6 +555,21 @@ def key_task_get_visible(*, user, pk: int) -> KeyTask:
     return task
 
 
+def planning_default_year(*, user, today: dt.date | None = None) -> int:
+    """The year emulation pages open on: the latest planned year (key tasks, coordination
+    programmes, pledges) among the units the user may see, not after this year."""
+    this_year = (today or dt.date.today()).year  # noqa: DTZ011 - a calendar year
+    q = policy_for(user).unit_q(Perm.VIEW, prefix="unit__")
+    years = [
+        model.objects.filter(q, year__lte=this_year)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+        for model in (KeyTask, CoordinationProgram, Pledge)
+    ]
+    return max([y for y in years if y is not None], default=this_year)
+
+
 def planning_years(*, unit: Unit) -> list[int]:
     years = set(KeyTask.objects.filter(unit=unit).values_list("year", flat=True))
     years |= set(CoordinationProgram.objects.filter(unit=unit).values_list("year", flat=True))

@@ -74,7 +74,7 @@ def index(request):
         "pledges": selectors.pledges_visible(user=request.user)[:50],
         "conferences": selectors.conferences_visible(user=request.user)[:20],
         "decisions": selectors.decisions_visible(user=request.user)[:20],
-        "year": _this_year(),
+        "year": selectors.planning_default_year(user=request.user),
     }
     return render(request, "emulation/index.html", context)
 

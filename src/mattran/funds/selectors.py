@@ -7,9 +7,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
+from django.utils import timezone
 
 from mattran.access.policy import Perm, policy_for
 from mattran.core.periods import Period
@@ -66,6 +79,17 @@ def fund_balance(*, fund: Fund, on: dt.date | None = None) -> int:
     if on is not None:
         qs = qs.filter(booked_on__lte=on)
     return qs.aggregate(s=Sum(SIGNED))["s"] or 0
+
+
+def fund_latest_year(*, fund: Fund, today: dt.date | None = None) -> int:
+    """The year a fund's pages open on: its latest booking's, else this year (or its closing)."""
+    today = today or timezone.localdate()
+    latest = fund.entries.filter(booked_on__lte=today).aggregate(d=Max("booked_on"))["d"]
+    if latest:
+        return latest.year
+    if fund.closed_on:
+        return fund.closed_on.year
+    return max(today.year, fund.opened_on.year)
 
 
 def entry_get_visible(*, user, pk: int, perm: str = Perm.VIEW) -> LedgerEntry:

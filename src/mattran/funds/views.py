@@ -18,7 +18,7 @@ from mattran.access.selectors import unit_get_visible
 from mattran.core.errors import UserFacingError
 from mattran.core.jobs import job_progress, job_start
 from mattran.core.models import Job
-from mattran.core.periods import Period
+from mattran.core.periods import Period, period_from_query
 from mattran.core.vietnamese import mask_personal
 
 from . import selectors, services
@@ -40,15 +40,13 @@ from .statement_formats import name_suggestions
 from .vouchers import voucher_context, voucher_docx
 
 
-def _period(request, default: Period) -> Period:
-    code = request.GET.get("ky", "").strip()
-    if not code:
-        return default
+def _period(request, default) -> Period:
+    """The period asked for, else `default()`; a message when what was typed is unclear."""
     try:
-        return Period.parse(code)
+        return period_from_query(request.GET, default)
     except UserFacingError as exc:
         messages.error(request, exc.message)
-        return default
+        return default()
 
 
 @login_required
@@ -102,8 +100,7 @@ def fund_create(request, unit_pk: int):
 @login_required
 def fund_detail(request, pk: int):
     fund = selectors.fund_get_visible(user=request.user, pk=pk)
-    today = timezone.localdate()
-    period = _period(request, Period.year(today.year))
+    period = _period(request, lambda: Period.year(selectors.fund_latest_year(fund=fund)))
     book = selectors.fund_book(fund=fund, period=period)
     page = Paginator(book.entries, 100).get_page(request.GET.get("trang"))
     policy = policy_for(request.user)

@@ -14,14 +14,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import cache_page
 from django_ratelimit.decorators import ratelimit
 
 from mattran.core.errors import UserFacingError
-from mattran.core.periods import Period
+from mattran.core.periods import Period, period_from_query
 from mattran.core.vietnamese import mask_personal
 from mattran.funds.models import EntryKind, Fund, Purpose
+from mattran.funds.selectors import fund_latest_year
 
 from . import selectors
 from .forms import LookupForm
@@ -82,14 +82,11 @@ def _public_fund(pk: int) -> Fund:
 
 
 def _period(request, fund: Fund) -> Period:
-    code = request.GET.get("ky", "").strip()
-    if code:
-        try:
-            return Period.parse(code)
-        except UserFacingError as exc:
-            raise Http404(exc.message) from exc
-    year = fund.closed_on.year if fund.closed_on else timezone.localdate().year
-    return Period.year(max(year, fund.opened_on.year))
+    """The period asked for, else the latest year with bookings (a fund from 2024 opens on 2024)."""
+    try:
+        return period_from_query(request.GET, lambda: Period.year(fund_latest_year(fund=fund)))
+    except UserFacingError as exc:
+        raise Http404(exc.message) from exc
 
 
 @ratelimit(key="ip", rate=_rate, group="portal", block=False)

@@ -16,7 +16,7 @@ from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
 from mattran.activities.models import ActivityRecord
 from mattran.core.errors import UserFacingError
-from mattran.core.periods import Period
+from mattran.core.periods import Period, period_from_query
 from mattran.units.models import Unit
 
 from . import selectors, services
@@ -45,15 +45,18 @@ def index(request):
     policy = policy_for(request.user)
     code = request.GET.get("ky", "").strip()
     units = list(policy.top_units(Perm.VIEW).order_by("version", "path")[:50])
-    if code and request.GET.get("don-vi"):
-        unit = unit_get_visible(user=request.user, pk=int(request.GET["don-vi"]))
+    unit_pk = request.GET.get("don-vi", "")
+    if (code or request.GET.get("loai")) and unit_pk.isdigit():
+        unit = unit_get_visible(user=request.user, pk=int(unit_pk))
         try:
-            Period.parse(code)
+            period = period_from_query(request.GET, lambda: _default_period(unit))
         except UserFacingError as exc:
             messages.error(request, exc.message)
         else:
-            return redirect("reports:report", unit_pk=unit.pk, code=code)
-    return render(request, "reports/index.html", {"units": units, "code": code})
+            return redirect("reports:report", unit_pk=unit.pk, code=period.code)
+    default = _default_period(units[0]) if units else None
+    context = {"units": units, "code": code, "default_label": default.label if default else ""}
+    return render(request, "reports/index.html", context)
 
 
 @login_required

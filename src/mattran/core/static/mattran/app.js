@@ -64,4 +64,28 @@
   } else {
     activityTypeFields();
   }
+
+  // Period picker: show only the parts the chosen kind of period uses.
+  function periodPickers() {
+    document.querySelectorAll("form[data-period-picker]").forEach(function (form) {
+      var kind = form.querySelector("[data-period-kind]");
+      function apply() {
+        form.querySelectorAll("[data-for-kind]").forEach(function (box) {
+          var show = box.getAttribute("data-for-kind").split(" ").indexOf(kind.value) >= 0;
+          box.hidden = !show;
+          box.querySelectorAll("input, select").forEach(function (el) {
+            el.disabled = !show;
+          });
+        });
+      }
+      kind.addEventListener("change", apply);
+      apply();
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", periodPickers);
+  } else {
+    periodPickers();
+  }
 })();
