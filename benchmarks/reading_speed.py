@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 import os  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mattran.settings")
+os.environ.setdefault("MATTRAN_DEBUG", "1")  # serves nothing; no database either
 os.environ.setdefault("MATTRAN_DATA_DIR", str(ROOT / "var"))
 import django  # noqa: E402
 

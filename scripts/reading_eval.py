@@ -74,6 +74,8 @@ def main() -> None:
     sys.path.insert(0, str(REPO / "src"))
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mattran.settings")
+    # serves nothing: development settings suffice
+    os.environ.setdefault("MATTRAN_DEBUG", "1")
     import django
 
     django.setup()

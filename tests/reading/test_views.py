@@ -135,3 +135,46 @@ def test_bad_input_writes_nothing(client, editor, tree):
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("reading:upload"))
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_news_with_a_slip_is_not_published_unless_the_publisher_says_so(tree):
+    from mattran.core.errors import UserFacingError
+    from mattran.news import services as news
+    from mattran.news.models import Category
+
+    approver = UserFactory(username="duyet")
+    grant(approver, tree["district_a"], Role.ADMIN)
+    category = Category.objects.first() or Category.objects.create(name="Tin", slug="tin")
+    article = news.article_create(
+        actor=approver, unit=tree["district_a"], title="Sơ kết 9 tháng",
+        lead="", body="Hòa giải 86/92 (đạt 93.4%).", category=category, author_line="",
+    )  # fmt: skip
+    with pytest.raises(UserFacingError, match="93,5%"):
+        news.article_publish(actor=approver, article=article)
+    article.refresh_from_db()
+    assert not article.is_published
+    news.article_publish(actor=approver, article=article, allow_slips=True)
+    event = AuditEvent.objects.get(action="article.publish")
+    assert "Đăng dù có cảnh báo" in event.note and article.is_published
+
+
+def test_generated_report_is_checked_on_its_page(client, editor, tree, monkeypatch):
+    import datetime as dt
+
+    from mattran.activities import services as act
+    from mattran.reports.selectors import Report
+
+    for i, outcome in enumerate(["resolved", "resolved", "failed"]):
+        act.mediation_case_create(
+            actor=None, unit=tree["ward_a1"], received_on=dt.date(2023, 3, 1 + i),
+            title=f"Vụ {i}", outcome=outcome, closed_on=dt.date(2023, 4, 1),
+        )  # fmt: skip
+    client.force_login(editor)
+    url = reverse("reports:report", args=[tree["district_a"].pk, "2023-9M"])
+    body = client.get(url).content.decode()
+    assert "Hòa giải 2/3 (đạt 66,7%)" in body  # the generated rate, rounded right
+    assert 'data-testid="report-slips"' not in body
+    # were the narrative to print a truncated rate, the page would say so
+    monkeypatch.setattr(Report, "narrative", property(lambda self: "Hòa giải 2/3 (đạt 66,6%)."))
+    body = client.get(url).content.decode()
+    assert 'data-testid="report-slips"' in body and "66,7%" in body

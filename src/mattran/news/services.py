@@ -140,12 +140,30 @@ def article_photo_delete(*, actor, photo: ArticlePhoto) -> None:
 
 
 @transaction.atomic
-def article_publish(*, actor, article: Article, published_at: dt.datetime | None = None) -> Article:
+def article_publish(
+    *,
+    actor,
+    article: Article,
+    published_at: dt.datetime | None = None,
+    allow_slips: bool = False,
+) -> Article:
+    """Publish a draft. Its figures are checked first (mattran.reading.checker: a rate
+    that does not match its counts, parts above their total, a wrong product); a
+    slip refuses publishing unless the publisher says the print is right."""
+    from mattran.reading.checker import check_text
+
     require_perm(actor, Perm.APPROVE, article.unit)
     if article.is_published:
         raise UserFacingError("Bài viết đã được đăng.")
     if article.category_id is None:
         raise UserFacingError("Chọn danh mục trước khi đăng bài.")
+    slips = check_text("\n".join([article.title, article.lead, article.body]))
+    if slips and not allow_slips:
+        listed = " ".join(f"• {w.message}" for w in slips)
+        raise UserFacingError(
+            f"Chưa đăng: bài có số liệu chưa khớp. {listed} Sửa lại, hoặc nếu số in là đúng "
+            "thì đánh dấu “Vẫn đăng dù có cảnh báo số liệu” rồi đăng."
+        )
     before = snapshot(article)
     article.status = ArticleStatus.PUBLISHED
     article.published_at = published_at or timezone.now()
@@ -157,6 +175,7 @@ def article_publish(*, actor, article: Article, published_at: dt.datetime | None
         unit=article.unit,
         before=before,
         after=snapshot(article),
+        note="; ".join(f"Đăng dù có cảnh báo: {w.message}" for w in slips),
     )
     return article
 

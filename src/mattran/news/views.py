@@ -179,7 +179,9 @@ def publish(request, pk: int):
     if not policy_for(request.user).can(Perm.APPROVE, item.unit):
         raise Http404
     try:
-        services.article_publish(actor=request.user, article=item)
+        services.article_publish(
+            actor=request.user, article=item, allow_slips=request.POST.get("van_dang") == "1"
+        )
     except UserFacingError as exc:
         messages.error(request, exc.message)
     else:

@@ -457,6 +457,7 @@ _MONEY_TAIL = re.compile(
 )
 _COMPOUND = re.compile(rf"\s*({NUM})\s*({_SCALE})", re.IGNORECASE)
 _PERCENT = re.compile(r"^\s*(%|phần trăm)")
+_RATIO_CUE = re.compile(r"(?i)(?:hòa giải|hoà giải|thành|đạt|có|được|tỷ lệ)\s*$")
 _RATIO = re.compile(rf"(?<![\w.,/\-])({NUM})\s?/\s?({NUM})(?![\d/])")
 
 
@@ -533,7 +534,8 @@ def read_text(text: str) -> Reading:
             a, b = parse_number(m.group(1)), parse_number(m.group(2))
             after = sent[m.end() :]
             unit_m = _UNITS_RE.match(after)
-            looks_date = b <= 12 and a <= 31 and not unit_m
+            counted = _RATIO_CUE.search(sent[max(0, m.start() - 25) : m.start()])
+            looks_date = b <= 12 and a <= 31 and not unit_m and not counted
             if block or looks_date or a > b:
                 reading.skipped.append(
                     Skipped(m.group(0), s_start + m.start(), block[0] if block else "date_short",

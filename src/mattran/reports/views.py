@@ -100,6 +100,9 @@ def report(request, unit_pk: int, code: str):
     unit = unit_get_visible(user=request.user, pk=unit_pk)
     period = _period_or_404(code)
     rep = selectors.report_build(user=request.user, unit=unit, period=period)
+    from mattran.reading.checker import check_text  # the same checker as for old reports
+
+    slips = check_text(rep.narrative)
     chart = {
         "labels": [r.unit.name for r in rep.child_rows],
         "datasets": [
@@ -161,6 +164,7 @@ def report(request, unit_pk: int, code: str):
         "breakdown_figures": columns,
         "actions": _actions(request.user, unit, rep.submission),
         "changes": rep.changes_since_approval(),
+        "slips": slips,
         "quick": _quick_periods(period),
         "can_approve_children": policy_for(request.user).can(Perm.APPROVE, unit),
         "SELF": SELF,
