@@ -134,3 +134,14 @@ def test_cli_report_under_the_2025_structure_carries_2023_records(demo_db, capsy
     data = json.loads(capsys.readouterr().out)
     assert data["version"] == "2025-07"
     assert data["figures"]["tuyen_truyen"]["value"] > 0
+
+
+def test_cli_picks_the_structure_in_force_for_the_period(demo_db, capsys):
+    # 2025-H1 lies in Hà Nội's January 2025 structure: districts still exist.
+    call_command("report", "Quận Hoàn Kiếm", "2025-H1", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["version"] == "2025-01" and data["unit"] == "Quận Hoàn Kiếm"
+    # The 2023 review of Đống Đa, asked under January 2025 (wards merged whole): same total.
+    call_command("report", "Quận Đống Đa", "2023-9M", "--structure", "2025-01", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["figures"]["tuyen_truyen"]["value"] == 103

@@ -19,12 +19,13 @@ from mattran.funds.demo import step_funds
 from mattran.news import demo as news_demo
 from mattran.reports.demo import step_dong_da_records
 from mattran.units.importers import import_lineage_csv, import_units_csv
-from mattran.units.models import MemberOrganisation, Person, Position, Unit
+from mattran.units.models import Lineage, MemberOrganisation, Person, Position, Unit
 from mattran.units.services import structure_version_ensure, term_ensure
 
 DEMO_PASSWORD = "MatTran@2023"  # noqa: S105 - printed to the operator; demo only
 
 VERSION_2023 = "2023"
+VERSION_2025_01 = "2025-01"
 VERSION_2025 = "2025-07"
 
 # The people named in seeds 000 and 003, in the positions the seeds give them.
@@ -108,6 +109,14 @@ def step_units(out) -> None:
         valid_to=dt.date(2024, 12, 31),
         legal_basis="Danh mục đơn vị hành chính Việt Nam (Tổng cục Thống kê), bản năm 2023",
     )
+    v2025_01 = structure_version_ensure(
+        actor=None,
+        code=VERSION_2025_01,
+        name="Địa giới hành chính từ 01/01/2025",
+        valid_from=dt.date(2025, 1, 1),
+        valid_to=dt.date(2025, 6, 30),
+        legal_basis="Nghị quyết 1286/NQ-UBTVQH15 (sắp xếp đơn vị hành chính cấp xã của Hà Nội)",
+    )
     v2025 = structure_version_ensure(
         actor=None,
         code=VERSION_2025,
@@ -115,16 +124,28 @@ def step_units(out) -> None:
         valid_from=dt.date(2025, 7, 1),
         legal_basis="Nghị quyết 1656/NQ-UBTVQH15; mã theo Quyết định 19/2025/QĐ-TTg",
     )
-    for version, filename in ((v2023, "hanoi_2023.csv"), (v2025, "hanoi_2025_07.csv")):
+    for version, filename in (
+        (v2023, "hanoi_2023.csv"),
+        (v2025_01, "hanoi_2025_01.csv"),
+        (v2025, "hanoi_2025_07.csv"),
+    ):
         if version.units.exists():
             continue
         with data_file(filename).open("rb") as fh:
             result = import_units_csv(actor=None, source=fh, version=version, source_name=filename)
         out.write(f"  {version.name}: {result.created} đơn vị")
-    if not v2023.units.filter(successor_links__isnull=False).exists():
-        with data_file("hanoi_lineage_2023_2025_07.csv").open("rb") as fh:
-            n = import_lineage_csv(actor=None, source=fh, from_version=v2023, to_version=v2025)
-        out.write(f"  Kế thừa 2023 → 2025: {n} quan hệ")
+    # Direct lineage between every pair of versions: a report asked under one
+    # version carries the records of the others (reports.rollup).
+    for old, new, filename in (
+        (v2023, v2025, "hanoi_lineage_2023_2025_07.csv"),
+        (v2023, v2025_01, "hanoi_lineage_2023_2025_01.csv"),
+        (v2025_01, v2025, "hanoi_lineage_2025_01_2025_07.csv"),
+    ):
+        if Lineage.objects.filter(from_unit__version=old, to_unit__version=new).exists():
+            continue
+        with data_file(filename).open("rb") as fh:
+            n = import_lineage_csv(actor=None, source=fh, from_version=old, to_version=new)
+        out.write(f"  Kế thừa {old.code} → {new.code}: {n} quan hệ")
 
 
 @transaction.atomic
