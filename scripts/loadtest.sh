@@ -34,7 +34,8 @@ OUT="${LOAD_OUT:-$REPO/loadtest/out}"
 PERIOD="${LOAD_PERIOD:-2025-Q4}"
 
 mkdir -p "$OUT"
-rm -f "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access.log "$OUT"/profile.jsonl
+rm -f "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access.log "$OUT"/profile.jsonl \
+  "$OUT"/profile-login-burst.jsonl "$OUT"/login_burst.json
 export PYTHONPATH="$REPO/src${PYTHONPATH:+:$PYTHONPATH}"
 export DJANGO_SETTINGS_MODULE=mattran.settings
 export MATTRAN_DEBUG=0
@@ -91,6 +92,14 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 "$PY" -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$PORT/suc-khoe/', timeout=5).read().decode())"
+
+if [ "${LOAD_LOGIN_BURST:-1}" = "1" ]; then
+  echo "== đăng nhập đồng loạt của mọi tài khoản"
+  "$PY" loadtest/login_burst.py "$OUT/seed.json" --host "http://127.0.0.1:$PORT" \
+    --out "$OUT/login_burst.json" || echo "!! có lần đăng nhập thất bại"
+  # The burst's profile lines are not the busiest hour's: keep them apart.
+  if [ -s "$MATTRAN_PROFILE_FILE" ]; then mv "$MATTRAN_PROFILE_FILE" "$OUT/profile-login-burst.jsonl"; fi
+fi
 
 echo "== locust: $USERS người dùng, $DURATION"
 LOAD_SEED="$OUT/seed.json" LOAD_OUT="$OUT" "$BIN/locust" -f loadtest/locustfile.py \
