@@ -34,7 +34,7 @@ def test_admin_reads_seed_003_sees_the_slip_and_confirms_last_years_totals(page,
 
     rows = page.get_by_test_id("proposal")
     count = rows.count()
-    assert count == 15  # one per key of the office itself (the wards' figures are not its own)
+    assert count == 14  # one per key of the district as a whole (not "cấp Quận", not the wards)
     before = AggregateEntry.objects.count()
     assert not AuditEvent.objects.filter(action__startswith="reading.").exists()
     rows.nth(0).get_by_label("Bỏ").check()  # the person rejects the first (tuyên truyền)

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +12,8 @@ from django.core.management.base import CommandError
 from mattran.activities import services as act
 from mattran.activities.models import ActivityType
 from mattran.reading import legacy
+
+DATA = Path(__file__).parent / "data"
 
 
 def run(*args):
@@ -80,3 +83,20 @@ def test_errors_are_vietnamese(tmp_path, report_file):
         run(str(tmp_path / "khong-co.docx"))
     with pytest.raises(CommandError, match="cả --unit và --period"):
         run(str(report_file), "--unit", "911")
+
+
+def test_tcvn3_and_vni_samples_read_like_the_unicode_text():
+    """The same passage typed in .VnTime (TCVN3), VNI-Times and Unicode reads the same."""
+    results = []
+    for name in ("sample_unicode.txt", "sample_tcvn3.txt", "sample_vni.txt"):
+        data = json.loads(run(str(DATA / name), "--format", "json"))
+        figures = [(f["value"], f["key"]) for f in data["figures"]]
+        warnings = [w["code"] for w in data["warnings"]]
+        results.append((data["encoding"], figures, warnings))
+    encodings = [r[0] for r in results]
+    assert encodings == ["unicode", "tcvn3", "vni"]
+    assert results[0][1:] == results[1][1:] == results[2][1:]
+    figures, warnings = results[0][1:]
+    assert (126_500_000, "quy_vi_nguoi_ngheo_van_dong") in figures
+    assert (17, "hoa_giai_thanh") in figures and (19, "hoa_giai_tiep_nhan") in figures
+    assert warnings == ["rate_mismatch"]  # 60 × 300.000 = 18 triệu agrees; 17/19 is 89,5%

@@ -26,7 +26,7 @@ SEED_003 = [
     (131, "gsdtcd_cong_trinh", "unit"),
     (86, "hoa_giai_thanh", "unit"),
     (92, "hoa_giai_tiep_nhan", "unit"),
-    (2, "phan_bien", "unit"),
+    (2, "phan_bien", "own"),
     (21, "phan_bien", "children"),
     (11, "doi_thoai", "children"),
 ]
@@ -113,7 +113,7 @@ def test_whose_figure():
         "MTTQ các phường tổ chức 12 cuộc tuyên truyền; Ủy ban MTTQ quận tổ chức 3 cuộc tọa đàm."
     )
     whose = [(f.unit, f.unit_name) for f in read_text(text).figures]
-    assert whose == [("named", "phường Phương Liên"), ("children", ""), ("unit", "")]
+    assert whose == [("named", "phường Phương Liên"), ("children", ""), ("own", "")]
 
 
 def test_words_to_int_reads_back_money_in_words():

@@ -215,21 +215,25 @@ def _products(reading: Reading) -> list[Warning]:
 
 def _against(
     reading: Reading,
-    values: dict[str, int],
+    values: dict[str, int | dict],
     *,
     code: str,
     what: str,
     jump: Decimal | None = None,
 ) -> list[Warning]:
     out = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for f in reading.figures:
-        if not f.key or f.key not in values or f.unit != "unit" or f.kind == "rate":
+        if not f.key or f.key not in values or f.unit == "named" or f.kind == "rate":
             continue
-        if f.key in seen or f.role == "per_item":
+        if (f.key, f.unit) in seen or f.role == "per_item":
             continue
-        seen.add(f.key)
+        seen.add((f.key, f.unit))
         sys_value = values[f.key]
+        if isinstance(sys_value, dict):  # by whose figure: unit, own office, children
+            sys_value = sys_value.get(f.unit)
+        elif f.unit != "unit":
+            continue
         if sys_value is None:
             continue
         if jump is None:
@@ -274,8 +278,8 @@ def _lists(reading: Reading) -> list[Warning]:
 def check(
     reading: Reading,
     *,
-    system: dict[str, int] | None = None,
-    previous: dict[str, int] | None = None,
+    system: dict[str, int | dict] | None = None,
+    previous: dict[str, int | dict] | None = None,
     jump: Decimal = DEFAULT_JUMP,
 ) -> list[Warning]:
     warnings = _products(reading) + _rates(reading) + _parts(reading) + _lists(reading)

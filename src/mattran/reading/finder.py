@@ -225,7 +225,7 @@ class Figure:
     direction: str = ""  # "trên", "dưới", "khoảng" when not exact
     key: str | None = None
     key_rule: str = ""
-    unit: str = "unit"  # "unit" (the reporting office), "children", or "named"
+    unit: str = "unit"  # "unit" (as a whole), "own" (its office), "children", or "named"
     unit_name: str = ""  # the ward named, when unit == "named"
     pair_id: int | None = None  # 86/92: both sides share it
     role: str = ""  # "part", "whole" of a ratio; "per_item", "items" of a product
@@ -240,6 +240,8 @@ class Figure:
             return "các đơn vị cấp dưới (các phường/xã)"
         if self.unit == "named":
             return self.unit_name
+        if self.unit == "own":
+            return "cơ quan đơn vị báo cáo (riêng cấp này)"
         return "đơn vị báo cáo"
 
     def as_dict(self) -> dict:
@@ -426,12 +428,14 @@ _CHILDREN = re.compile(
     r"(?:tổ chức|vận động|trao|hỗ trợ|thực hiện|phối hợp)"
 )
 _SELF = re.compile(
-    r"(?i)cấp\s+(?:quận|huyện|tỉnh|thành phố|thị xã)|(?:MTTQ|Ủy ban)[^;,]{0,20}(?:quận|huyện|tỉnh)\b"
+    r"(?i)(?:các\s+)?cấp\s+(?:quận|huyện|tỉnh|thành phố|thị xã)"
+    r"|(?:MTTQ|Ủy ban)[^;,]{0,20}(?:quận|huyện|tỉnh)\s+(?:đã\s+)?(?:tổ chức|phối hợp|trao|vận động)"
 )
 
 
 def _attribute(before: str) -> tuple[str, str]:
-    """Whose figure: the nearest named ward, 'the wards' or the reporting office."""
+    """Whose figure: the nearest named ward, 'the wards', the office's own level
+    ("cấp Quận", "Ủy ban MTTQ quận tổ chức") or, by default, the unit as a whole."""
     best: tuple[int, str, str] = (-1, "unit", "")
     for m in _NAMED_UNIT.finditer(before):
         best = max(best, (m.start(), "named", f"{m.group(1)} {m.group(2)}"))
@@ -439,7 +443,8 @@ def _attribute(before: str) -> tuple[str, str]:
         best = max(best, (m.start(), "children", ""))
     for m in _SELF.finditer(before):
         if m.start() > best[0]:
-            best = (m.start(), "unit", "")
+            whole = "các cấp" in m.group(0) or "trên địa bàn" in m.group(0)
+            best = (m.start(), "unit" if whole else "own", "")
     return best[1], best[2]
 
 
@@ -622,11 +627,26 @@ def read_text(text: str) -> Reading:
                 Skipped(m.group(0), s_start + a, "no_unit", "không rõ đơn vị tính")
             )
     reading.figures.sort(key=lambda f: (f.start, f.role != "part"))
+    _level_after(reading)
     _drop_targets(reading)
     _assign_keys(reading)
     _mark_per_item(reading)
     _drop_scope_counts(reading)
     return reading
+
+
+_LEVEL_AFTER = re.compile(
+    r"^[^,;.]{0,40}?(?<!các )cấp\s+(?:(?P<own>quận|huyện|tỉnh|thành phố|thị xã)|(?P<children>phường|xã|cơ sở))",
+    re.IGNORECASE,
+)
+
+
+def _level_after(reading: Reading) -> None:
+    """'02 Hội nghị phản biện xã hội cấp Quận': the level named right after the figure."""
+    for f in reading.figures:
+        m = _LEVEL_AFTER.match(reading.text[f.end : f.end + 60])
+        if m and f.unit in ("unit", "own", "children"):
+            f.unit = "own" if m.group("own") else "children"
 
 
 PER_ITEM = re.compile(

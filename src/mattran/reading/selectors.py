@@ -19,8 +19,8 @@ class Analysis:
     warnings: list[Warning]
     unit: Unit | None = None
     period: Period | None = None
-    system: dict[str, int] = field(default_factory=dict)
-    previous: dict[str, int] = field(default_factory=dict)
+    system: dict[str, dict] = field(default_factory=dict)
+    previous: dict[str, dict] = field(default_factory=dict)
 
     @property
     def proposals(self) -> list[finder.Figure]:
@@ -54,20 +54,29 @@ class Analysis:
         }
 
 
-def system_figures(*, user, unit: Unit, period: Period) -> tuple[dict[str, int], dict[str, int]]:
-    """The system's figures for `unit` (its whole subtree) and `period`, and the year before."""
+def _int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def system_figures(*, user, unit: Unit, period: Period) -> tuple[dict, dict]:
+    """The system's figures for `unit` and `period`, and for the year before:
+    key -> {"unit": whole subtree, "own": the office's own, "children": the rest}."""
     from mattran.reports.selectors import report_build
 
     report = report_build(user=user, unit=unit, period=period)
-    current: dict[str, int] = {}
-    previous: dict[str, int] = {}
+    current: dict[str, dict[str, int | None]] = {}
+    previous: dict[str, dict[str, int | None]] = {}
     for code, fig in report.figures.items():
         if not fig.available:
             continue
         for idx, target in ((0, current), (1, previous)):
-            value = fig.totals.get(idx)
-            if isinstance(value, int) and not isinstance(value, bool):
-                target[code] = value
+            whole = _int(fig.totals.get(idx))
+            if whole:
+                target[code] = {
+                    "unit": whole,
+                    "own": _int(fig.own.get(idx)),
+                    "children": _int(fig.children.get(idx)),
+                }
     return current, previous
 
 
@@ -80,12 +89,9 @@ def analyse(
     jump: Decimal = checker.DEFAULT_JUMP,
 ) -> Analysis:
     reading = finder.read_text(extracted.text)
-    system: dict[str, int] = {}
-    previous: dict[str, int] = {}
+    system: dict[str, dict] = {}
+    previous: dict[str, dict] = {}
     if unit is not None and period is not None:
         system, previous = system_figures(user=user, unit=unit, period=period)
-        # the year before: only figures the system has (recorded or entered)
-        previous = {k: v for k, v in previous.items() if v}
-        system = {k: v for k, v in system.items() if v}
     warnings = checker.check(reading, system=system, previous=previous, jump=jump)
     return Analysis(extracted, reading, warnings, unit, period, system, previous)

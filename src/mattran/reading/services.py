@@ -3,10 +3,10 @@
 Until the figures layer's "entered totals" (issue 11 item 7) lands, a
 confirmed figure is written as an aggregate entry of the activities app
 (`activities.services.aggregate_entries_save`: unit × period × value, locks,
-rules and audit included). A key whose report indicator already reads an
-aggregate element (đơn thư, ý kiến cử tri) is written to that element; any
-other key to an inactive element "lich_su_<key>" made for history, so it
-never shows on the monthly entry form.
+rules and audit included). A key that already is an aggregate element (đơn
+thư, ý kiến cử tri) is written to that element; any other key to an inactive
+element "lich_su_<key>" made for history, so it never shows on the monthly
+entry form.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from mattran.activities.services import aggregate_entries_save
 from mattran.core.audit import audit_record
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period
-from mattran.reports.models import Indicator
 from mattran.units.models import Unit
 
 from . import keys
@@ -28,13 +27,10 @@ HISTORY_PREFIX = "lich_su_"
 
 
 def _element_for(key: str) -> DataElement:
-    indicator = (
-        Indicator.objects.filter(code=key, data_element__isnull=False)
-        .select_related("data_element")
-        .first()
-    )
-    if indicator is not None:
-        return indicator.data_element
+    # an indicator entered as an aggregate reads the element of its own code
+    existing = DataElement.objects.filter(code=key).first()
+    if existing is not None:
+        return existing
     name, label = keys.all_keys()[key]
     element, _ = DataElement.objects.get_or_create(
         code=(HISTORY_PREFIX + key)[:40],
