@@ -216,6 +216,9 @@ MATTRAN_MAX_UPLOAD_BYTES = int(os.environ.get("MATTRAN_MAX_UPLOAD_BYTES", 50 * 1
 MATTRAN_MAX_DOCUMENT_BYTES = int(os.environ.get("MATTRAN_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
 MATTRAN_MAX_IMAGE_BYTES = int(os.environ.get("MATTRAN_MAX_IMAGE_BYTES", 5 * 1024 * 1024))
 
+# The one password of the demo accounts (`mattran load_demo`); demo data only.
+MATTRAN_DEMO_PASSWORD = "MatTran@2023"  # noqa: S105
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "units:tree"
 LOGOUT_REDIRECT_URL = "login"

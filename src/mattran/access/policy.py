@@ -15,18 +15,12 @@ from operator import or_
 from django.db.models import Q
 
 from mattran.core.errors import UserFacingError
+from mattran.core.permissions import Perm
 from mattran.units.models import Unit
 
 from .models import Grant, Role
 
-
-class Perm:
-    VIEW = "view"
-    EDIT = "edit"  # record activities, enter figures, manage residential areas
-    APPROVE = "approve"  # approve, return and reopen period reports
-    ADMINISTER = "administer"  # units, member organisations, committees, grants
-    REPORT_MEMBER_ORG = "report_member_org"  # record activities of one member org
-
+__all__ = ["Perm", "AccessPolicy", "policy_for", "require_perm", "require_any_perm"]
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({Perm.VIEW, Perm.EDIT, Perm.APPROVE, Perm.ADMINISTER}),

@@ -4,25 +4,13 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from mattran.core.vietnamese import fold
 from mattran.units.models import Lineage, MemberOrganisation, StructureVersion, Unit
+from mattran.units.selectors import unit_get_visible  # noqa: F401 - used by the apps above
 
 from .models import Grant
 from .policy import Perm, policy_for
-
-
-def unit_get_visible(*, user, pk: int, perm: str = Perm.VIEW) -> Unit:
-    """The unit if `user` may `perm` it; 404 otherwise (never reveal that it exists)."""
-    unit = (
-        Unit.objects.filter(policy_for(user).unit_q(perm), pk=pk)
-        .select_related("version", "parent")
-        .first()
-    )
-    if unit is None:
-        raise Http404("Không tìm thấy đơn vị")
-    return unit
 
 
 def grant_list_manageable(*, user) -> QuerySet[Grant]:

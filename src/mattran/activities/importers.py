@@ -27,7 +27,7 @@ from mattran.core.uploads import xlsx_open, xlsx_reading
 from mattran.core.vietnamese import fold, nfc
 from mattran.units.models import Unit
 
-from . import services
+from . import checks, services
 from .models import ActivityType, MediationOutcome
 
 MAX_BYTES = min(getattr(settings, "MATTRAN_MAX_UPLOAD_BYTES", 5 * 1024 * 1024), 5 * 1024 * 1024)
@@ -238,9 +238,8 @@ def bulk_import(*, actor, unit: Unit, period: Period, source) -> BulkResult:
         errors: list[RowError] = []
         activities: list[tuple[int, dict]] = []
         cases: list[tuple[int, dict]] = []
-        from mattran.reports.validation import activity_errors, rules_active
-
-        rules = rules_active()
+        activity_errors = checks.activity_errors
+        rules = checks.rules_active()
 
         def where(sheet: str, column: str) -> str:
             return f"{sheet} › {column}"

@@ -23,6 +23,7 @@ from mattran.core.vietnamese import fold, nfc
 from mattran.units.models import MemberOrganisation, Unit
 from mattran.units.selectors import ensure_date_in_version, unit_date_error
 
+from . import checks
 from .models import (
     ActivityRecord,
     ActivityType,
@@ -62,15 +63,11 @@ def _clean(obj) -> None:
 
 
 def _ensure_unlocked(unit: Unit, start: dt.date, end: dt.date | None = None) -> None:
-    from mattran.reports.locks import ensure_unlocked
-
-    ensure_unlocked(unit=unit, start=start, end=end)
+    checks.ensure_unlocked(unit=unit, start=start, end=end)
 
 
 def _rules():
-    from mattran.reports.validation import rules_active
-
-    return rules_active()
+    return checks.rules_active()
 
 
 # ------------------------------------------------------------------ permissions
@@ -127,8 +124,7 @@ def _validate_activity(
     member_organisation: MemberOrganisation | None,
     attachment,
 ) -> None:
-    from mattran.reports.validation import activity_errors
-
+    activity_errors = checks.activity_errors
     errors: dict[str, list[str]] = {}
     if not title:
         errors["title"] = ["Chưa ghi tên hoạt động."]
@@ -447,8 +443,7 @@ def aggregate_entries_save(
     The form is validated as a whole with the rules (resolved ≤ received…),
     then written; unchanged values write nothing.
     """
-    from mattran.reports.validation import aggregate_errors
-
+    aggregate_errors = checks.aggregate_errors
     _require_edit(actor, unit)
     if period_start > _today():
         raise UserFacingError("Chưa đến kỳ này, chưa nhập được số liệu.")

@@ -9,20 +9,24 @@ import datetime as dt
 from collections.abc import Callable
 from importlib.resources import files
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from mattran.access.models import Grant, Role
 from mattran.core.audit import audit_record
 from mattran.emulation import demo as emulation_demo
-from mattran.funds.demo import step_funds
-from mattran.news import demo as news_demo
 from mattran.reports.demo import step_dong_da_records
 from mattran.units.importers import import_lineage_csv, import_units_csv
 from mattran.units.models import Lineage, MemberOrganisation, Person, Position, Unit
 from mattran.units.services import structure_version_ensure, term_ensure
 
-DEMO_PASSWORD = "MatTran@2023"  # noqa: S105 - printed to the operator; demo only
+from . import news as news_demo
+from .funds import step_funds
+
+# Printed to the operator; demo only (settings.MATTRAN_DEMO_PASSWORD, so the demo
+# steps inside the apps read it without importing this app).
+DEMO_PASSWORD = settings.MATTRAN_DEMO_PASSWORD
 
 VERSION_2023 = "2023"
 VERSION_2025_01 = "2025-01"
@@ -214,7 +218,8 @@ STEPS: list[tuple[str, Callable]] = [
     ("Kế hoạch năm 2023 của Quận Thanh Xuân", emulation_demo.step_planning),
     ("Giao ước thi đua 2023 của 11 phường Thanh Xuân", emulation_demo.step_emulation),
     ("Khen thưởng Thanh Xuân (2022, 2023)", emulation_demo.step_commendations),
-    ("Hội nghị 13/01/2023 của Quận Thanh Xuân và tin bài", emulation_demo.step_conference),
+    ("Hội nghị 13/01/2023 của Quận Thanh Xuân", emulation_demo.step_conference),
+    ("Tin bài về hội nghị 13/01/2023", news_demo.step_conference_article),
     ("Tin sơ kết 9 tháng của Quận Đống Đa, soạn từ báo cáo", news_demo.step_report_article),
 ]
 

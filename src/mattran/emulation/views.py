@@ -1403,7 +1403,7 @@ def conference_detail(request, pk: int):
         except UserFacingError as exc:
             messages.error(request, exc.message)
     record = selectors.conference_record(conference=conference)
-    from mattran.news.selectors import articles_from_conference
+    from .extensions import conference_context
 
     return render(
         request,
@@ -1416,6 +1416,7 @@ def conference_detail(request, pk: int):
             "attendee_form": attendee_form,
             "agenda_form": agenda_form,
             "links_form": links_form,
-            "articles": articles_from_conference(user=request.user, conference=conference),
+            # the news articles drafted from it (news registers them: extensions.py)
+            **conference_context(user=request.user, conference=conference),
         },
     )

@@ -72,6 +72,10 @@ class Article(models.Model):
     )
     source_label = models.CharField("nguồn dữ liệu", max_length=300, blank=True)
     search_key = models.CharField(max_length=300, editable=False, db_index=True)
+    # An edit of a published article waiting for approval: {title, lead, body, category,
+    # author_line, by, at}. The public page and the feeds show the approved fields above
+    # until an approver applies it (services.article_revision_approve).
+    pending = models.JSONField("bản sửa chờ duyệt", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

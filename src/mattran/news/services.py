@@ -78,6 +78,9 @@ def article_create(
     return article
 
 
+PENDING_FIELDS = ("title", "lead", "body", "author_line")
+
+
 @transaction.atomic
 def article_update(
     *,
@@ -89,8 +92,34 @@ def article_update(
     category: Category | None = None,
     author_line: str = "",
 ) -> Article:
+    """Edit a draft in place. A published article keeps its approved text on the portal
+    and in the feeds: the edit is stored as its pending revision until an approver
+    applies it (article_revision_approve) or it is discarded."""
     require_perm(actor, Perm.EDIT, article.unit)
+    _lock(article)
     before = snapshot(article)
+    if article.is_published:
+        revision = Article(unit=article.unit)
+        _fill(
+            revision, title=title, lead=lead, body=body, category=category, author_line=author_line
+        )
+        full_clean_or_raise(revision, exclude=["created_by", "slug", "status"])
+        article.pending = {
+            **{f: getattr(revision, f) for f in PENDING_FIELDS},
+            "category": revision.category_id,
+            "by": getattr(actor, "username", "") or "",
+            "at": timezone.now().isoformat(),
+        }
+        article.save(update_fields=["pending", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="article.revise",
+            obj=article,
+            unit=article.unit,
+            before=before,
+            after=snapshot(article),
+        )
+        return article
     _fill(article, title=title, lead=lead, body=body, category=category, author_line=author_line)
     full_clean_or_raise(article, exclude=["created_by"])
     article.save()
@@ -105,9 +134,26 @@ def article_update(
     return article
 
 
+def _lock(article: Article) -> None:
+    """Lock the row and reload it: decisions are taken on the committed state."""
+    Article.objects.select_for_update().filter(pk=article.pk).exists()
+    article.refresh_from_db()
+
+
+def _ensure_not_published(article: Article, what: str) -> None:
+    """Photos show on the portal at once; changing them on a published article would
+    skip approval, so the approver withdraws it first."""
+    if Article.objects.filter(pk=article.pk, status=ArticleStatus.PUBLISHED).exists():
+        raise UserFacingError(
+            f"Bài đã đăng: không thể {what} khi bài đang trên cổng thông tin. "
+            "Người phê duyệt gỡ bài, sửa xong rồi đăng lại."
+        )
+
+
 @transaction.atomic
 def article_photo_add(*, actor, article: Article, image, caption: str = "") -> ArticlePhoto:
     require_perm(actor, Perm.EDIT, article.unit)
+    _ensure_not_published(article, "thêm ảnh")
     if article.photos.count() >= MAX_PHOTOS:
         raise UserFacingError(f"Mỗi bài viết có tối đa {MAX_PHOTOS} ảnh.")
     last = article.photos.order_by("-order").values_list("order", flat=True).first() or 0
@@ -128,6 +174,7 @@ def article_photo_add(*, actor, article: Article, image, caption: str = "") -> A
 def article_photo_delete(*, actor, photo: ArticlePhoto) -> None:
     article = photo.article
     require_perm(actor, Perm.EDIT, article.unit)
+    _ensure_not_published(article, "xóa ảnh")
     audit_record(
         actor=actor,
         action="article.photo_delete",
@@ -181,6 +228,61 @@ def article_publish(
 
 
 @transaction.atomic
+def article_revision_approve(*, actor, article: Article) -> Article:
+    """Put the pending revision of a published article on the portal (APPROVE)."""
+    require_perm(actor, Perm.APPROVE, article.unit)
+    _lock(article)
+    if not article.pending:
+        raise UserFacingError("Bài viết không có bản sửa nào chờ duyệt.")
+    before = snapshot(article)
+    pending = article.pending
+    category = Category.objects.filter(pk=pending.get("category")).first()
+    _fill(
+        article,
+        title=pending["title"],
+        lead=pending["lead"],
+        body=pending["body"],
+        category=category,
+        author_line=pending["author_line"],
+    )
+    article.pending = None
+    full_clean_or_raise(article, exclude=["created_by"])
+    article.save()
+    audit_record(
+        actor=actor,
+        action="article.revision_approve",
+        obj=article,
+        unit=article.unit,
+        before=before,
+        after=snapshot(article),
+    )
+    return article
+
+
+@transaction.atomic
+def article_revision_discard(*, actor, article: Article) -> Article:
+    """Drop the pending revision; the approved text stays (EDIT or APPROVE)."""
+    from mattran.access.policy import require_any_perm
+
+    require_any_perm(actor, (Perm.EDIT, Perm.APPROVE), article.unit)
+    _lock(article)
+    if not article.pending:
+        raise UserFacingError("Bài viết không có bản sửa nào chờ duyệt.")
+    before = snapshot(article)
+    article.pending = None
+    article.save(update_fields=["pending", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="article.revision_discard",
+        obj=article,
+        unit=article.unit,
+        before=before,
+        after=snapshot(article),
+    )
+    return article
+
+
+@transaction.atomic
 def article_unpublish(*, actor, article: Article, reason: str) -> Article:
     require_perm(actor, Perm.APPROVE, article.unit)
     if not article.is_published:
@@ -191,7 +293,17 @@ def article_unpublish(*, actor, article: Article, reason: str) -> Article:
     before = snapshot(article)
     article.status = ArticleStatus.DRAFT
     article.published_at = None
-    article.save(update_fields=["status", "published_at", "updated_at"])
+    if article.pending:  # back to a draft: the pending edit becomes the draft's text
+        pending, article.pending = article.pending, None
+        _fill(
+            article,
+            title=pending["title"],
+            lead=pending["lead"],
+            body=pending["body"],
+            category=Category.objects.filter(pk=pending.get("category")).first(),
+            author_line=pending["author_line"],
+        )
+    article.save()
     audit_record(
         actor=actor,
         action="article.unpublish",

@@ -17,6 +17,11 @@ urlpatterns = [
     path("quan-ly/<int:pk>/anh/<int:photo_id>/xoa/", views.photo_delete, name="photo_delete"),
     path("quan-ly/<int:pk>/dang/", views.publish, name="publish"),
     path("quan-ly/<int:pk>/go/", views.unpublish, name="unpublish"),
+    path(
+        "quan-ly/<int:pk>/ban-sua/<str:action>/",
+        views.revision,
+        name="revision",
+    ),
     path("quan-ly/tu-bao-cao/<int:unit_id>/", views.draft_from_report, name="draft_from_report"),
     path(
         "quan-ly/tu-hoi-nghi/<int:conference_id>/",

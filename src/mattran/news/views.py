@@ -102,15 +102,16 @@ def edit(request, pk: int):
     policy = policy_for(request.user)
     can_edit = policy.can(Perm.EDIT, item.unit)
     can_publish = policy.can(Perm.APPROVE, item.unit)
+    # A published article's pending revision is what the editor goes on editing.
+    text = item.pending or {
+        "title": item.title,
+        "category": item.category_id,
+        "lead": item.lead,
+        "body": item.body,
+        "author_line": item.author_line,
+    }
     form = ArticleForm(
-        request.POST or None,
-        initial={
-            "title": item.title,
-            "category": item.category_id,
-            "lead": item.lead,
-            "body": item.body,
-            "author_line": item.author_line,
-        },
+        request.POST or None, initial={k: text[k] for k in ArticleForm.base_fields if k in text}
     )
     if request.method == "POST":
         if not can_edit:
@@ -121,7 +122,12 @@ def edit(request, pk: int):
             except UserFacingError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, "Đã lưu bài viết.")
+                messages.success(
+                    request,
+                    "Đã lưu bản sửa; bài trên cổng thông tin giữ nguyên đến khi được duyệt."
+                    if item.is_published
+                    else "Đã lưu bài viết.",
+                )
                 return redirect("news:edit", pk=item.pk)
     return render(
         request,
@@ -167,8 +173,12 @@ def photo_delete(request, pk: int, photo_id: int):
     if not policy_for(request.user).can(Perm.EDIT, item.unit):
         raise Http404
     target = get_object_or_404(item.photos, pk=photo_id)
-    services.article_photo_delete(actor=request.user, photo=target)
-    messages.success(request, "Đã xóa ảnh.")
+    try:
+        services.article_photo_delete(actor=request.user, photo=target)
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã xóa ảnh.")
     return redirect("news:edit", pk=item.pk)
 
 
@@ -186,6 +196,28 @@ def publish(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, "Đã đăng bài lên cổng thông tin.")
+    return redirect("news:edit", pk=item.pk)
+
+
+@login_required
+@require_POST
+def revision(request, pk: int, action: str):
+    """Approve (APPROVE) or discard (EDIT or APPROVE) a published article's pending edit."""
+    item = selectors.article_get_visible(user=request.user, pk=pk)
+    policy = policy_for(request.user)
+    try:
+        if action == "duyet" and policy.can(Perm.APPROVE, item.unit):
+            services.article_revision_approve(actor=request.user, article=item)
+            messages.success(request, "Đã duyệt bản sửa; cổng thông tin hiển thị bản mới.")
+        elif action == "huy" and (
+            policy.can(Perm.EDIT, item.unit) or policy.can(Perm.APPROVE, item.unit)
+        ):
+            services.article_revision_discard(actor=request.user, article=item)
+            messages.success(request, "Đã hủy bản sửa chờ duyệt.")
+        else:
+            raise Http404
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
     return redirect("news:edit", pk=item.pk)
 
 

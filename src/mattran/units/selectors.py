@@ -5,13 +5,26 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
-from mattran.access.policy import Perm, policy_for
 from mattran.core.errors import UserFacingError
 from mattran.core.models import AuditEvent
+from mattran.core.permissions import Perm, policy_for
 from mattran.core.vietnamese import fold, format_date
 
 from .models import ROLE_ORDER, Lineage, MemberOrganisation, Position, StructureVersion, Term, Unit
+
+
+def unit_get_visible(*, user, pk: int, perm: str = Perm.VIEW) -> Unit:
+    """The unit if `user` may `perm` it; 404 otherwise (never reveal that it exists)."""
+    unit = (
+        Unit.objects.filter(policy_for(user).unit_q(perm), pk=pk)
+        .select_related("version", "parent")
+        .first()
+    )
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị")
+    return unit
 
 
 def version_list_visible(*, user) -> list[StructureVersion]:

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from mattran.access.policy import Perm, require_perm
 from mattran.core.audit import audit_record, snapshot
 from mattran.core.errors import UserFacingError, full_clean_or_raise
+from mattran.core.permissions import Perm, require_perm
 from mattran.core.vietnamese import fold, nfc
 
 from .models import (

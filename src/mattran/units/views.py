@@ -5,13 +5,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mattran.access.policy import Perm, policy_for
-from mattran.access.selectors import unit_get_visible
 from mattran.core.errors import UserFacingError
+from mattran.core.permissions import Perm, policy_for
 
 from . import selectors, services
 from .forms import AuditFilterForm, MemberOrganisationForm, PositionForm, ResidentialAreaForm
 from .models import Level, Term
+from .selectors import unit_get_visible
 
 
 @login_required

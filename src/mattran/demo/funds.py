@@ -21,11 +21,11 @@ from pathlib import Path
 
 from django.db import transaction
 
-from mattran.demo.data import STATEMENTS_DIR
+from mattran.funds import importing, services
+from mattran.funds.models import AccountKind, Fund, FundKind, PartyKind, Purpose
 from mattran.units.models import Unit
 
-from . import importing, services
-from .models import AccountKind, Fund, FundKind, PartyKind, Purpose
+from .data import STATEMENTS_DIR
 
 D = dt.date
 VERSION = "2023"

@@ -14,11 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from mattran.core.periods import Period
+from mattran.news import services
+from mattran.news.models import Article, Category
+from mattran.news.reference import install
 from mattran.units.models import Unit
-
-from . import services
-from .models import Article, Category
-from .reference import install
 
 SOURCE_LABEL = "Báo cáo 9 tháng đầu năm 2023 – Quận Đống Đa"
 
@@ -55,3 +54,45 @@ def step_report_article(out) -> None:
         published_at=dt.datetime(2023, 9, 15, 16, 36, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
     )
     out.write(f"  Tin đã đăng: {article.title}")
+
+
+@transaction.atomic
+def step_conference_article(out) -> None:
+    """The news article of Thanh Xuân's conference of 13/01/2023, drafted from the
+    conference record, edited and published on the portal."""
+    from mattran.emulation.demo import CONFERENCE_DAY, _accounts, thanh_xuan
+    from mattran.emulation.models import Conference
+
+    install()
+    district = thanh_xuan()
+    conference = Conference.objects.filter(unit=district, held_on=CONFERENCE_DAY).first()
+    if conference is None or Article.objects.filter(source_conference=conference).exists():
+        return
+    users = _accounts(district, list(Unit.objects.filter(parent=district)))
+    editor, approver = users["bientap.thanhxuan"], users["pheduyet.thanhxuan"]
+    article = services.article_draft_from_conference(
+        actor=editor,
+        conference=conference,
+        category=Category.objects.get(slug="hoat-dong-mat-tran"),
+    )
+    # The editor reads the draft and edits it before publishing: the seed does not say how
+    # many collectives and individuals were awarded, so the count is replaced by its words.
+    body = article.body.replace(
+        "cho 02 tập thể có thành tích xuất sắc",
+        "cho các tập thể, cá nhân đã có những thành tích xuất sắc",
+    )
+    article = services.article_update(
+        actor=editor,
+        article=article,
+        title=article.title,
+        lead=article.lead,
+        body=body,
+        category=article.category,
+        author_line=article.author_line,
+    )
+    services.article_publish(
+        actor=approver,
+        article=article,
+        published_at=dt.datetime(2023, 1, 13, 18, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
+    out.write(f"  Hội nghị ngày 13/01/2023 và tin đã đăng: /tin-tuc/{article.pk}-{article.slug}/")
