@@ -94,14 +94,15 @@ def test_bad_file_reports_every_row_and_writes_nothing(tree, editor):
         "Dòng 3, cột 'Hoạt động › Mã loại hoạt động': mã loại hoạt động “khong_co” không có "
         "trong danh mục",
         "Dòng 3, cột 'Hoạt động › Tên hoạt động': chưa ghi tên",
-        "Dòng 3, cột 'Hoạt động › Số người tham dự': “nhiều” không phải số nguyên",
+        "Dòng 3, cột 'Hoạt động › Số người tham dự': “nhiều” không phải là số nguyên "
+        "(ví dụ 1.234.567 hoặc 1234567).",
         "Dòng 3, cột 'Hoạt động › Mã đơn vị (để trống: đơn vị này)': không có đơn vị mã “999” "
         "thuộc Quận A",
         "Dòng 4, cột 'Hoạt động › Ngày': ngày 01/08/2023 ngoài kỳ tháng 9 năm 2023",
         "Dòng 4, cột 'Hoạt động › Số người tham dự': Cuộc tuyên truyền phải ghi số người tham dự.",
         # A formula is never evaluated: read-only, values only, so the cell counts as empty.
         "Dòng 5, cột 'Hoạt động › Mã loại hoạt động': chưa ghi mã loại hoạt động",
-        "Dòng 5, cột 'Hoạt động › Số người tham dự': không được là số âm",
+        "Dòng 5, cột 'Hoạt động › Số người tham dự': “-3” là số âm; chỉ nhận số từ 0 trở lên.",
         "Dòng 2, cột 'Hòa giải › Kết quả': kết quả “Không biết” không hợp lệ",
     ]
     assert messages == expected

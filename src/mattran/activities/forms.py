@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from mattran.core.forms import StyledFormMixin
+from mattran.core.forms import IntegerInputField, StyledFormMixin
 from mattran.units.models import Unit
 
 from .models import ActivityType, MediationOutcome
@@ -16,7 +16,7 @@ class ActivityForm(StyledFormMixin, forms.Form):
     )
     date = forms.DateField(label="Ngày", widget=DATE)
     title = forms.CharField(label="Tên hoạt động", max_length=300)
-    attendance = forms.IntegerField(label="Số người tham dự", min_value=0, required=False)
+    attendance = IntegerInputField(label="Số người tham dự", required=False)
     subject = forms.CharField(label="Đề án / nội dung", max_length=500, required=False)
     supervised_units = forms.ModelMultipleChoiceField(
         label="Đơn vị được giám sát",
@@ -98,13 +98,13 @@ class MediationForm(StyledFormMixin, forms.Form):
 
 
 class AggregateForm(StyledFormMixin, forms.Form):
-    """One integer field per data element, named by its code."""
+    """One number field per data element, named by its code ("201.000.000" is 201000000)."""
 
     def __init__(self, *args, elements, initial_values, **kw):
         super().__init__(*args, **kw)
         self.elements = elements
         for el in elements:
-            self.fields[el.code] = forms.IntegerField(
+            self.fields[el.code] = IntegerInputField(
                 label=f"{el.name}" + (f" ({el.unit_label})" if el.unit_label else ""),
                 required=False,
                 help_text=el.description,

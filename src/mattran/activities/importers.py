@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from mattran.core.errors import ImportValidationError, RowError, UserFacingError
 from mattran.core.periods import Period
 from mattran.core.uploads import xlsx_open, xlsx_reading
-from mattran.core.vietnamese import fold, nfc
+from mattran.core.vietnamese import NumberError, fold, nfc, parse_integer
 from mattran.units.models import Unit
 
 from . import checks, services
@@ -160,25 +160,12 @@ def _date(value, row: int, column: str, errors: list[RowError]) -> dt.date | Non
 
 
 def _int(value, row: int, column: str, errors: list[RowError]) -> int | None:
-    if value is None or value == "":
+    """A count cell: a number cell or text read by the one parser (core.parse_integer)."""
+    try:
+        return parse_integer(value)
+    except NumberError as exc:
+        errors.append(RowError(row, column, exc.message))
         return None
-    if isinstance(value, bool):
-        errors.append(RowError(row, column, "phải là số nguyên"))
-        return None
-    if isinstance(value, int):
-        n = value
-    elif isinstance(value, float) and value.is_integer():
-        n = int(value)
-    else:
-        try:
-            n = int(str(value).strip().replace(".", ""))
-        except ValueError:
-            errors.append(RowError(row, column, f"“{value}” không phải số nguyên"))
-            return None
-    if n < 0:
-        errors.append(RowError(row, column, "không được là số âm"))
-        return None
-    return n
 
 
 def _text(value) -> str:

@@ -12,8 +12,8 @@ from rest_framework import serializers
 from mattran.activities.models import ActivityType
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period
+from mattran.core.vietnamese import MAX_AMOUNT, NumberError, parse_integer
 from mattran.funds.models import Channel, FundKind, PartyKind
-from mattran.funds.services import MAX_AMOUNT
 from mattran.units.models import Level
 
 from .errors import ApiSerializer
@@ -45,6 +45,35 @@ class JsonIntegerField(serializers.IntegerField):
         if isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class NumberField(serializers.IntegerField):
+    """A count or amount: a JSON integer, or text read by the one Vietnamese parser.
+
+    The same parser as every form field and XLSX cell (core.parse_integer):
+    "1.234.567", "1 234 567" and "1,234,567" are 1234567; 1.5, "1,234" (ambiguous),
+    "²", "１２３", negatives, true/false and values over the maximum are refused
+    with its Vietnamese message. The schema stays "integer".
+    """
+
+    def __init__(self, *, currency: bool = False, **kwargs):
+        self.currency = currency
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.strip():
+            self.fail("invalid")
+        try:
+            value = parse_integer(
+                data,
+                max_value=self.max_value if self.max_value is not None else MAX_INT32,
+                currency=self.currency,
+            )
+        except NumberError as exc:
+            raise serializers.ValidationError(exc.message, code="invalid") from exc
+        if value is None:
+            self.fail("invalid")
+        return value  # min_value is then checked by DRF's own validator
 
 
 def id_field(*, json: bool = False, **kwargs) -> serializers.IntegerField:
@@ -275,7 +304,7 @@ class ActivityCreateSerializer(ApiSerializer):
     date = serializers.DateField()
     title = JsonCharField(max_length=300)
     notes = JsonCharField(required=False, allow_blank=True, max_length=10000, default="")
-    attendance = JsonIntegerField(
+    attendance = NumberField(
         required=False, allow_null=True, min_value=0, max_value=MAX_INT32, default=None
     )
     subject = JsonCharField(required=False, allow_blank=True, max_length=500, default="")
@@ -319,8 +348,11 @@ class FundSerializer(ApiSerializer):
 
 
 class ReceiptCreateSerializer(ApiSerializer):
-    amount = JsonIntegerField(
-        min_value=1, max_value=MAX_AMOUNT, help_text="Số tiền, số nguyên đồng"
+    amount = NumberField(
+        currency=True,
+        min_value=1,
+        max_value=MAX_AMOUNT,
+        help_text="Số tiền, số nguyên đồng (số JSON, hoặc chuỗi “1.005.000”)",
     )
     booked_on = serializers.DateField(help_text="Ngày thu")
     party_name = JsonCharField(
@@ -377,8 +409,12 @@ class DonationQuerySerializer(ApiSerializer):
         max_length=100,
         help_text="Tên người ủng hộ hoặc nội dung (từ 3 ký tự; không phân biệt dấu)",
     )
-    amount = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_AMOUNT, help_text="Số tiền (đồng)"
+    amount = NumberField(
+        currency=True,
+        required=False,
+        min_value=1,
+        max_value=MAX_AMOUNT,
+        help_text="Số tiền (đồng): 2000000, 2.000.000 hoặc 2 000 000",
     )
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)

@@ -1,5 +1,8 @@
 from django import forms
 
+from .errors import UserFacingError
+from .vietnamese import MAX_AMOUNT, MAX_COUNT, format_number, parse_integer
+
 
 class StyledFormMixin:
     """Give every widget Bootstrap's classes, so templates stay plain."""
@@ -15,3 +18,51 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+
+
+class IntegerInputField(forms.CharField):
+    """A count or amount typed the Vietnamese way ("1.234.567", "1 234 567", "1234567").
+
+    Every form field that holds a count or an amount uses this (or AmountField),
+    so they all read numbers with the one parser, core.vietnamese.parse_integer,
+    and refuse what it refuses ("1.5", "1,234", "²", "１２３", negatives, too big).
+    A text input, not type=number: browsers silently drop "201.000.000" from a
+    number input, or read it their own way.
+    """
+
+    currency = False
+
+    def __init__(self, *, min_value: int = 0, max_value: int | None = None, **kwargs):
+        self.min_value = min_value
+        self.max_value = max_value or (MAX_AMOUNT if self.currency else MAX_COUNT)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", "40")
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if len(text) > 40:
+            raise forms.ValidationError("Số quá dài; vui lòng kiểm tra lại.", code="invalid")
+        try:
+            return parse_integer(
+                text, min_value=self.min_value, max_value=self.max_value, currency=self.currency
+            )
+        except UserFacingError as exc:
+            raise forms.ValidationError(exc.message, code="invalid") from exc
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_number(value)  # shown as typed back: "201.000.000"
+        return value
+
+
+class AmountField(IntegerInputField):
+    """Whole đồng, more than 0, at most 10^15; a trailing "đ"/"đồng" is allowed."""
+
+    currency = True
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.numbers import format_decimal
+
+from mattran.core.errors import UserFacingError
 
 __all__ = [
     "fold",
@@ -19,6 +22,10 @@ __all__ = [
     "mask_personal",
     "money_in_words",
     "nfc",
+    "MAX_AMOUNT",
+    "MAX_COUNT",
+    "NumberError",
+    "parse_integer",
 ]
 
 _WHITESPACE = re.compile(r"\s+")
@@ -82,6 +89,142 @@ def format_percent(numerator: int, denominator: int, digits: int = 1) -> str:
         )
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale="vi") + "%"
+
+
+# ------------------------------------------------------------------ number input
+#
+# The one parser of typed counts and amounts (forms, XLSX cells, the API).
+# Vietnamese writes thousands with dots ("1.234.567") and decimals with a comma,
+# offices also paste "1 234 567" and "1,234,567". Every count and amount we take
+# is a whole number, so the rule is: digits, optionally grouped in thousands by
+# ONE kind of separator (dot, comma or space), first group 1–3 digits without a
+# leading zero, every later group exactly 3 digits. Anything else is refused
+# with a message, never guessed: "1.5"/"12,34" (a decimal), "1.234,5" (mixed),
+# "1,234" (one comma: 1,234 in English but 1,234 = 1.234 decimal in Vietnamese),
+# "²" and "１２３" (not the digits 0–9: NFKC would silently turn "²" into 2),
+# negatives, and anything over the field's maximum.
+
+MAX_AMOUNT = 10**15  # a thousand trillion đồng: anything above is a typing error
+MAX_COUNT = 2**31 - 1  # what an IntegerField column holds
+
+_NUMBER_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\t": " "})
+_CURRENCY_SUFFIX = re.compile(r"\s*(?:đồng|đ|vnđ|vnd)\.?$", re.IGNORECASE)
+_GROUP_FIRST = re.compile(r"[1-9]\d{0,2}")
+_GROUP_REST = re.compile(r"\d{3}")
+_FLOAT_EXACT = 2**53  # floats (XLSX cells) are exact integers only up to here
+_SEPARATOR_NAMES = {".": "dấu chấm", ",": "dấu phẩy", " ": "dấu cách"}
+_EXAMPLE = "ví dụ 1.234.567 hoặc 1234567"
+
+
+class NumberError(UserFacingError, ValueError):
+    """A typed count or amount that is not a whole number we can read for sure."""
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _parse_text(text: str, *, currency: bool) -> int | None:
+    text = unicodedata.normalize("NFC", text).translate(_NUMBER_SPACES).strip()
+    if currency:
+        text = _CURRENCY_SUFFIX.sub("", text)
+    if not text:
+        return None
+    shown = _shown(text)
+    if text[0] in "-−–‐":
+        raise NumberError(f"“{shown}” là số âm; chỉ nhận số từ 0 trở lên.")
+    if text[0] == "+":
+        raise NumberError(f"“{shown}”: không ghi dấu + trước số.")
+    if text.isascii() and text.isdigit():
+        return int(text)
+    for ch in text:
+        if ch.isascii() and (ch.isdigit() or ch in ".,  "):
+            continue
+        if unicodedata.category(ch) in ("Nd", "No", "Nl"):
+            raise NumberError(
+                f"“{shown}” có ký tự “{ch}” không phải chữ số 0–9 thông thường "
+                "(chữ số toàn khổ, chỉ số trên…); hãy gõ lại bằng bàn phím số."
+            )
+        raise NumberError(f"“{shown}” không phải là số nguyên ({_EXAMPLE}).")
+    separators = {ch for ch in text if ch in ".,  "}
+    if len(separators) > 1:
+        raise NumberError(
+            f"“{shown}” dùng lẫn nhiều loại dấu ngăn cách hoặc có phần thập phân; "
+            f"chỉ nhận số nguyên ({_EXAMPLE})."
+        )
+    (sep,) = separators
+    groups = text.split(sep)
+    well_grouped = _GROUP_FIRST.fullmatch(groups[0]) is not None and all(
+        _GROUP_REST.fullmatch(g) for g in groups[1:]
+    )
+    if well_grouped and sep == "," and len(groups) == 2:
+        raise NumberError(
+            f"“{shown}” không rõ nghĩa: dấu phẩy là dấu thập phân trong tiếng Việt. "
+            f"Hãy viết {groups[0]}.{groups[1]} (hoặc {groups[0]}{groups[1]}) nếu là số nguyên, "
+            f"hoặc làm tròn nếu là số lẻ."
+        )
+    if well_grouped:
+        return int("".join(groups))
+    if sep != " " and len(groups) == 2 and all(g.isdigit() for g in groups):
+        raise NumberError(
+            f"“{shown}” có phần thập phân; chỉ nhận số nguyên "
+            f"({_SEPARATOR_NAMES[sep]} chỉ dùng để ngăn cách hàng nghìn, {_EXAMPLE})."
+        )
+    raise NumberError(
+        f"“{shown}”: các nhóm chữ số không đúng hàng nghìn "
+        f"(mỗi nhóm sau {_SEPARATOR_NAMES[sep]} phải đủ 3 chữ số, {_EXAMPLE})."
+    )
+
+
+def parse_integer(
+    value: object,
+    *,
+    min_value: int = 0,
+    max_value: int = MAX_COUNT,
+    currency: bool = False,
+) -> int | None:
+    """A count or amount typed the Vietnamese way → int; empty → None.
+
+    ``value`` is form text, an API value or an XLSX cell (int, integral float,
+    Decimal or text). ``currency`` also accepts a trailing "đ"/"đồng"/"VND".
+    Raises NumberError (a UserFacingError) with a Vietnamese message that
+    quotes what was typed; see the rules above.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NumberError("Cần một số nguyên, không phải giá trị đúng/sai.")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float | Decimal):
+        if not (math.isfinite(value) if isinstance(value, float) else value.is_finite()):
+            raise NumberError(f"“{_shown(value)}” không phải là số.")
+        if value != int(value):
+            raise NumberError(f"“{_shown(value)}” có phần thập phân; chỉ nhận số nguyên.")
+        if isinstance(value, float) and abs(value) > _FLOAT_EXACT:
+            raise NumberError(
+                f"“{_shown(value)}” quá lớn để đọc chính xác từ một ô số; hãy nhập dạng văn bản."
+            )
+        number = int(value)
+    elif isinstance(value, str):
+        number = _parse_text(value, currency=currency)
+        if number is None:
+            return None
+    else:
+        raise NumberError(f"“{_shown(value)}” không phải là số nguyên.")
+    if number < 0:
+        raise NumberError(f"“{_shown(value)}” là số âm; chỉ nhận số từ 0 trở lên.")
+    if number > max_value:
+        raise NumberError(
+            f"“{_shown(value)}” lớn hơn mức tối đa {format_number(max_value)}; "
+            "vui lòng kiểm tra lại."
+        )
+    if number < min_value:
+        if min_value == 1:
+            raise NumberError("Số phải lớn hơn 0.")
+        raise NumberError(f"Số phải từ {format_number(min_value)} trở lên.")
+    return number
 
 
 # ------------------------------------------------------------------ money in words

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Q
 
-from mattran.core.forms import StyledFormMixin
+from mattran.core.forms import IntegerInputField, StyledFormMixin
 from mattran.units.models import MemberOrganisation, Person, Unit
 
 from . import measures as measure_registry
@@ -59,9 +59,9 @@ class KeyTaskForm(StyledFormMixin, forms.Form):
     )
     note = forms.CharField(label="Ghi chú", max_length=500, required=False)
     measure_1 = forms.ChoiceField(label="Chỉ số theo dõi 1", required=False)
-    target_1 = forms.IntegerField(label="Chỉ tiêu 1", min_value=0, required=False)
+    target_1 = IntegerInputField(label="Chỉ tiêu 1", required=False)
     measure_2 = forms.ChoiceField(label="Chỉ số theo dõi 2", required=False)
-    target_2 = forms.IntegerField(label="Chỉ tiêu 2", min_value=0, required=False)
+    target_2 = IntegerInputField(label="Chỉ tiêu 2", required=False)
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,15 +215,12 @@ class CriterionForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Loại tiêu chí", choices=CriterionKind.choices)
     points = forms.DecimalField(label="Điểm chuẩn", min_value=0, max_digits=7, decimal_places=2)
     measure_key = forms.ChoiceField(label="Chỉ số đo", required=False)
-    target = forms.IntegerField(
+    target = IntegerInputField(
         label="Chỉ tiêu chung (mức tối thiểu)",
-        min_value=0,
         required=False,
         help_text="Với chỉ tiêu giao riêng: mức mặc định, có thể để trống.",
     )
-    target_max = forms.IntegerField(
-        label="Mức tối đa (chỉ tiêu theo khoảng)", min_value=0, required=False
-    )
+    target_max = IntegerInputField(label="Mức tối đa (chỉ tiêu theo khoảng)", required=False)
     bonus_points = forms.DecimalField(
         label="Điểm thưởng khi vượt", min_value=0, initial=0, max_digits=7, decimal_places=2
     )
@@ -286,7 +283,7 @@ class RatingForm(StyledFormMixin, forms.Form):
 class MeasureEntryForm(StyledFormMixin, forms.Form):
     measure_key = forms.ChoiceField(label="Chỉ số")
     on = forms.DateField(label="Ngày", widget=DATE_WIDGET)
-    value = forms.IntegerField(label="Giá trị", min_value=0)
+    value = IntegerInputField(label="Giá trị")
     note = forms.CharField(label="Nội dung", max_length=500, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -402,7 +399,7 @@ class ConferenceForm(StyledFormMixin, forms.Form):
 class AttendeeForm(StyledFormMixin, forms.Form):
     full_name = forms.CharField(label="Họ và tên", max_length=120, required=False)
     title = forms.CharField(label="Chức danh / thành phần", max_length=300)
-    headcount = forms.IntegerField(
+    headcount = IntegerInputField(
         label="Số người", min_value=1, initial=1, required=False, help_text="Để trống nếu không rõ."
     )
     is_guest = forms.BooleanField(label="Khách mời", required=False)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
 from mattran.core.errors import UserFacingError
-from mattran.core.vietnamese import fold
+from mattran.core.vietnamese import NumberError, fold, parse_integer
 from mattran.units.models import Level, Unit
 
 from . import forms, selectors, services
@@ -569,13 +569,10 @@ def criterion_delete(request, pk: int):
 
 
 def _int_or_none(raw: str | None, label: str, errors: list[str]) -> int | None:
-    raw = (raw or "").replace(".", "").replace(" ", "").strip()
-    if not raw:
-        return None
     try:
-        return int(raw)
-    except ValueError:
-        errors.append(f"{label}: '{raw}' không phải là số nguyên.")
+        return parse_integer(raw)
+    except NumberError as exc:
+        errors.append(f"{label}: {exc.message}")
         return None
 
 

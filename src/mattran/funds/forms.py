@@ -4,28 +4,12 @@ import json
 
 from django import forms
 
-from mattran.core.forms import StyledFormMixin
+from mattran.core.forms import AmountField, IntegerInputField, StyledFormMixin
 
 from .models import AccountKind, Fund, FundAccount, FundKind, PartyKind, Purpose
 from .statement_formats import LAYOUTS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class AmountField(forms.CharField):
-    """Whole đồng typed the Vietnamese way: "1.005.000", "1 005 000" or "1005000"."""
-
-    def to_python(self, value):
-        text = super().to_python(value).replace(".", "").replace(" ", "").replace("\u00a0", "")
-        text = text.removesuffix("đ").removesuffix("đồng")
-        if not text:
-            return None
-        if not text.isdigit():
-            raise forms.ValidationError("Số tiền phải là số nguyên đồng, ví dụ 1.005.000.")
-        amount = int(text)
-        if amount <= 0:
-            raise forms.ValidationError("Số tiền phải lớn hơn 0.")
-        return amount
 
 
 class FundForm(StyledFormMixin, forms.Form):
@@ -60,7 +44,7 @@ class DisbursementForm(StyledFormMixin, forms.Form):
     booked_on = forms.DateField(label="Ngày chi", widget=DATE_WIDGET)
     amount = AmountField(label="Số tiền (đồng)")
     purpose = forms.ChoiceField(label="Mục đích chi", choices=Purpose.choices)
-    quantity = forms.IntegerField(label="Số lượng (suất quà, nhà, …)", required=False, min_value=0)
+    quantity = IntegerInputField(label="Số lượng (suất quà, nhà, …)", required=False)
     payee_name = forms.CharField(label="Người nhận tiền", max_length=200, required=False)
     beneficiaries = forms.CharField(
         label="Người / hộ được hỗ trợ", required=False, widget=forms.Textarea(attrs={"rows": 2})

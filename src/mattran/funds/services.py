@@ -29,7 +29,14 @@ from django.utils import timezone
 from mattran.access.policy import Perm, require_perm
 from mattran.core.audit import audit_record, snapshot
 from mattran.core.errors import UserFacingError, full_clean_or_raise
-from mattran.core.vietnamese import fold, format_date, format_money, mask_personal, nfc
+from mattran.core.vietnamese import (
+    MAX_AMOUNT,
+    fold,
+    format_date,
+    format_money,
+    mask_personal,
+    nfc,
+)
 from mattran.units.models import Unit
 
 from .models import (
@@ -49,9 +56,6 @@ from .models import (
     VoucherCounter,
     VoucherSeries,
 )
-
-MAX_AMOUNT = 10**15  # a thousand trillion đồng: anything above is a typing error
-
 
 # ---------------------------------------------------------------------- helpers
 
