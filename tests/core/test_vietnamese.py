@@ -291,11 +291,22 @@ MEMO = (
         ),
         ("goi 0912 345 678 hoac 0912.345.678", "goi **** *** 678 hoac ****.***.678"),
         ("+84 912 345 678 / +84912345678", "+** *** *** 678 / +********678"),
-        ("(+84) 912 345 678", "(+84) *** *** 678"),
+        ("(+84) 912 345 678", "(+**) *** *** 678"),
+        # the formats the first masking missed (issue 9)
+        ("0912.345678", "****.***678"),
+        ("0987 654321", "**** ***321"),
+        ("0912,345,678", "****,***,678"),
+        ("(091) 2345678", "(***) ****678"),
+        ("0912_345_678 va 0912/345/678", "****_***_678 va ****/***/678"),
+        ("sdt 0912 345\n678 nhe", "sdt **** ***\n678 nhe"),  # split by a line wrap
+        ("0912-345.678", "****-***.678"),  # mixed separators
+        ("+84 912.345.678", "+** ***.***.678"),  # +84: a phone, not an amount
+        ("0912 12/2024", "**** **/*024"),  # a leading zero: not a month/year
+        ("024 3825 1234", "*** **** *234"),  # landline
         ("STK 0071 0001 23456", "STK **** **** **456"),
         ("Ung ho FT24253610112251", "Ung ho FT***********251"),
-        # NAPAS trace.ddmmyy.hhmmss: three 6-digit parts, each kept
-        ("292976.010924.013647.xin cam on", "292976.010924.013647.xin cam on"),
+        # NAPAS trace.ddmmyy.hhmmss: short groups joined read as one 18-digit number
+        ("292976.010924.013647.xin cam on", "******.******.***647.xin cam on"),
     ],
 )
 def test_mask_personal_masks_accounts_phones_and_references(text, expected):
@@ -310,6 +321,10 @@ def test_mask_personal_masks_accounts_phones_and_references(text, expected):
         "CreditAmount 200,000 Balance 34,020,836,520",
         "1.000.000.000 dong",
         "1 000 000 dong",
+        "10 000 000 đồng",
+        "ung ho 1.000.000,00 VND",
+        "nam hoc 2024-2025, ngay 2024-09-12",
+        "12/09/2024 va 01-09-2024",
         "ngay 12.09.2024 luc 21:09:44",
         "VCB.CTDK.31/03/2024.ADIDA PHAT",
         "1234567",

@@ -265,3 +265,22 @@ def test_draft_from_a_period_report_page(client, tree, people):
     assert "Phối hợp tổ chức 1 cuộc tuyên truyền với 85 lượt người tham dự." in article.paragraphs
     bad = client.post(url, {"period": "2023-13"})
     assert "không hợp lệ" in bad.content.decode()
+
+
+def test_public_news_text_is_masked(client, tree, people):
+    a = _article(
+        tree,
+        people,
+        title="Trao quà cho gia đình anh Tâm 0912.345678",
+        lead="Ngày 12/09/2024 trao 5.000.000 đồng, liên hệ (091) 2345678.",
+        body="Đoạn một.\n\nGia đình anh Tâm (sđt 0987 654321, STK 0071 0001 23456) đã nhận.",
+    )
+    services.article_publish(actor=people["approver"], article=a)
+    for url in (a.get_absolute_url(), "/tin-tuc/", "/tin-tuc/rss/"):
+        page = client.get(url).content.decode()
+        assert "Trao quà cho gia đình anh Tâm ****.***678" in page, url
+        for raw in ("0912.345678", "(091) 2345678", "0987 654321", "0071 0001 23456"):
+            assert raw not in page, (url, raw)
+    page = client.get(a.get_absolute_url()).content.decode()
+    assert "(sđt **** ***321, STK **** **** **456)" in page
+    assert "Ngày 12/09/2024 trao 5.000.000 đồng" in client.get("/tin-tuc/").content.decode()

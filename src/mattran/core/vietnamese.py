@@ -333,57 +333,189 @@ def format_date(d: date) -> str:
 
 # ------------------------------------------------------------------------ masking
 #
-# Decree 13/2023 treats account and phone numbers as personal data, so free text
-# shown to the public is masked. Scanning left to right, the first alternative
-# that matches wins:
-#   1. a date (12.09.2024, 12/09/2024, 12-09-2024)                 → kept
-#   2. an amount grouped by thousands with "." or ",", no leading
-#      zero (50.000, 10.847.331.843, "200,000")                     → kept
-#   3. digit groups of 2–5 joined by one repeated separator
-#      (0912 345 678, 0912.345.678, +84 912 345 678)               → masked if ≥ 8 digits
-#      Space-grouped numbers are treated as phones, not amounts.
-#   4. any other run of digits, even glued to letters (FT2425...)  → masked if ≥ 8 digits
-# Masking keeps separators and the last 3 digits. Bank reference codes are masked
-# too (rule 4): they can embed account or card numbers and we cannot tell which
-# are harmless. Limits: an ungrouped amount of 8+ digits ("10000000") is masked;
-# a phone written without its leading 0 in thousands groups ("912.345.678") is
-# read as an amount and kept.
+# Decree 13/2023 treats account and phone numbers as personal data, so every text
+# shown to the public (lookup, disclosure, transfer text, CSV, API, news) goes
+# through mask_personal, and the lookup's search key is built from its output.
+#
+# A *cluster* is a run of digit groups joined by short separator runs (1–3 of
+# space, line break, tab, . , / - _ ( ) +): "0912.345678", "(091) 2345678",
+# "+84 912 345 678", "0912 345\n678" are one cluster each. Within a cluster,
+# scanning the groups left to right:
+#   1. a date is kept: dd/mm/yyyy, yyyy-mm-dd, mm/yyyy and a year range
+#      2024-2025 (one separator of . / - throughout, a real day and month);
+#   2. a grouped amount is kept: first group 1–3 digits without a leading zero,
+#      then 3-digit groups, one separator throughout — "." or "," always
+#      (50.000, 34,020,836,520), a space only when a currency word follows the
+#      cluster ("10 000 000 đồng");
+#   3. other groups are numbers: a group of 8+ digits is a number by itself;
+#      consecutive shorter groups are joined into one (0987 654321 = 10 digits),
+#      and so is a long group right after them ("84 912345678").
+#      A number of 8+ digits is masked, keeping separators and its last 3 digits.
+# Rules 1–2 are not tried inside a number that is already being read as a phone
+# or account: after a short group with a leading zero ("0912 12/2024"), after
+# "84"/"0084", or in a cluster written after "+". So a leading-zero number is
+# never mistaken for a date or amount. Bank reference codes glued to letters
+# (FT2425...) are masked too: they can embed account or card numbers.
+# Limits: an ungrouped amount of 8+ digits ("10000000") is masked; a phone
+# written without its leading 0 and grouped like an amount ("912.345.678") is
+# kept, as is an account number grouped exactly like one ("190.367.891.234");
+# "01/02/2024 5678" reads as a date and a short number.
 
-_MASK_RE = re.compile(
-    r"""
-    (?P<date>(?<![\d.,])(?:0?[1-9]|[12]\d|3[01])(?P<ds>[./\-])(?:0?[1-9]|1[0-2])(?P=ds)(?:19|20)\d\d(?![.,]?\d))
-  | (?P<amount>(?<![\d.,])[1-9]\d{0,2}(?P<as>[.,])\d{3}(?:(?P=as)\d{3})*(?![.,]?\d))
-  | (?P<grouped>(?<!\d)\+?\d{2,5}(?P<gs>[ .\-])\d{2,5}(?:(?P=gs)\d{2,5})*(?!\d))
-  | (?P<run>\+?\d+)
-    """,
-    re.VERBOSE,
-)
+_CLUSTER_RE = re.compile(r"\d+(?:[ .,/\-_()+\n\r\t\u00a0]{1,3}\d+)*")
+_DIGIT_GROUP_RE = re.compile(r"\d+")
+_ANY_DIGIT_RE = re.compile(r"\d")
+# A run of 8+ digits and separators: text without one has nothing to mask.
+_LONG_RUN_RE = re.compile(r"\d[\d .,/\-_()+\n\r\t\u00a0]{6,}\d")
+_CURRENCY_AFTER_RE = re.compile(r"\s?(?:đồng|đ|dong|vnđ|vnd)\b", re.IGNORECASE)
+_MIN_MASKED = 8  # digits: shorter numbers (house numbers, years, 7-digit amounts) stay
+_KEEP = 3
 
 
-def _mask_digits(token: str) -> str:
-    digits = sum(ch.isdigit() for ch in token)
-    if digits < 8:
-        return token
-    keep_from = digits - 3
-    out, seen = [], 0
-    for ch in token:
-        if ch.isdigit():
-            out.append(ch if seen >= keep_from else "*")
-            seen += 1
+def _is_day_month(day: str, month: str) -> bool:
+    return (
+        1 <= len(day) <= 2
+        and 1 <= len(month) <= 2
+        and 1 <= int(day) <= 31
+        and 1 <= int(month) <= 12
+    )
+
+
+def _is_year(year: str) -> bool:
+    return len(year) == 4 and year[:2] in ("19", "20")
+
+
+def _date_end(groups: list[str], seps: list[str], i: int) -> int | None:
+    """Index of the last group of a date starting at group i, or None."""
+    n = len(groups)
+    if i + 2 < n and seps[i] == seps[i + 1] and seps[i] in (".", "/", "-"):
+        a, b, c = groups[i], groups[i + 1], groups[i + 2]
+        if _is_year(c) and _is_day_month(a, b):
+            return i + 2
+        if _is_year(a) and _is_day_month(c, b):
+            return i + 2
+    if i + 1 < n and seps[i] in ("/", "-", ".", " - ", "–"):
+        a, b = groups[i], groups[i + 1]
+        if _is_year(b) and len(a) <= 2 and 1 <= int(a) <= 12 and seps[i] != ".":
+            return i + 1  # month/year: 08/2024
+        if _is_year(a) and _is_year(b) and int(a) < int(b):
+            return i + 1  # year range: 2024-2025
+    return None
+
+
+def _amount_end(groups: list[str], seps: list[str], i: int, currency_after: bool) -> int | None:
+    """Index of the last group of a grouped amount starting at group i, or None."""
+    first = groups[i]
+    if not (1 <= len(first) <= 3 and first[0] != "0") or i + 1 >= len(groups):
+        return None
+    sep = seps[i]
+    if sep not in (".", ",", " ", "\u00a0"):
+        return None
+    j = i + 1
+    while len(groups[j]) == 3 and j + 1 < len(groups) and seps[j] == sep:
+        j += 1
+    if len(groups[j]) != 3:
+        return None  # "1.234.5678": not an amount
+    if j + 1 < len(groups) and seps[j] == sep:
+        return None
+    if sep in (" ", "\u00a0") and not (j == len(groups) - 1 and currency_after):
+        return None
+    return j
+
+
+def _mask_cluster(text: str, start: int, end: int, plus_before: bool) -> list[tuple[int, int]]:
+    """Spans (within text) of the numbers to mask in one cluster."""
+    found = list(_DIGIT_GROUP_RE.finditer(text, start, end))
+    spans = [m.span() for m in found]
+    groups = [m.group() for m in found]
+    seps = [text[spans[k][1] : spans[k + 1][0]] for k in range(len(spans) - 1)]
+    currency_after = _CURRENCY_AFTER_RE.match(text, end) is not None
+    numbers: list[tuple[int, int]] = []  # group index ranges, inclusive
+    run: list[int] = []  # consecutive short groups read as one number
+    phone_led = plus_before
+
+    def close_run() -> None:
+        if run:
+            numbers.append((run[0], run[-1]))
+            run.clear()
+
+    i, n = 0, len(groups)
+    while i < n:
+        group = groups[i]
+        if not phone_led and len(group) <= 4 and i + 1 < n:  # a date or amount starts short
+            last = _date_end(groups, seps, i)
+            if last is None and len(group) <= 3:
+                last = _amount_end(groups, seps, i, currency_after)
+            if last is not None:
+                close_run()
+                i = last + 1
+                continue
+        if len(group) >= _MIN_MASKED:
+            if run:  # "84 912345678", "0071 0001 23456789": one number
+                run.append(i)
+            else:
+                close_run()
+                numbers.append((i, i))
+            close_run()
+            phone_led = plus_before
         else:
-            out.append(ch)
-    return "".join(out)
+            if not run and (group[0] == "0" or group in ("84", "0084")):
+                phone_led = True
+            run.append(i)
+        i += 1
+    close_run()
+    out = []
+    for first, last in numbers:
+        digits = sum(len(groups[k]) for k in range(first, last + 1))
+        if digits >= _MIN_MASKED:
+            out.append((spans[first][0], spans[last][1]))
+    return out
 
 
-def _mask_match(match: re.Match[str]) -> str:
-    if match.group("date") or match.group("amount"):
-        return match.group(0)
-    return _mask_digits(match.group(0))
+def _mask_span(text: str) -> str:
+    """Every digit but the last 3 becomes "*"; separators stay."""
+    if text.isdigit():
+        return "*" * (len(text) - _KEEP) + text[-_KEEP:]
+    seen = 0
+    cut = len(text)
+    while seen < _KEEP:
+        cut -= 1
+        if text[cut].isdigit():
+            seen += 1
+    return _ANY_DIGIT_RE.sub("*", text[:cut]) + text[cut:]
 
 
 def mask_personal(text: str) -> str:
-    """Mask account and phone numbers (8+ digits), keeping the last 3 digits.
+    """The one masking of phone and account numbers for every public surface.
 
-    "0912 345 678" → "**** *** 678"; amounts ("50.000") and dates stay as they are.
+    "0912 345 678" → "**** *** 678", "(091) 2345678" → "(***) ****678";
+    dates ("12/09/2024") and grouped amounts ("50.000", "1,000,000") stay.
+    Same length as the input (each masked digit becomes one "*"). See the
+    rules above.
     """
-    return _MASK_RE.sub(_mask_match, text)
+    if not text:
+        return text or ""
+    first = _LONG_RUN_RE.search(text)
+    if first is None:
+        return text
+    out: list[str] = []
+    last = 0
+    for match in _CLUSTER_RE.finditer(text, first.start()):
+        start, end = match.span()
+        if end - start < _MIN_MASKED:
+            continue
+        token = match.group()
+        if token.isdigit():  # one plain run: a number by itself
+            spans = [(start, end)]
+        else:
+            plus_before = (
+                start > 0 and text[start - 1] == "+" or text[max(0, start - 2) : start] == "+("
+            )
+            spans = _mask_cluster(text, start, end, plus_before)
+        for a, b in spans:
+            out.append(text[last:a])
+            out.append(_mask_span(text[a:b]))
+            last = b
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)

@@ -94,9 +94,9 @@ def search_key_for(party_name: str, memo: str) -> str:
 
     Padded with spaces so that a search can match at word starts
     (" hoa" finds "Hòa", "Hoà", "HOA", not "Khoa"); account and phone numbers
-    are masked first, so they cannot be searched for.
+    in the name and the memo are masked first, so they cannot be searched for.
     """
-    return f" {search_words(f'{party_name} {mask_personal(memo)}')} "
+    return f" {search_words(f'{mask_personal(party_name)} {mask_personal(memo)}')} "
 
 
 def lock_fund(fund: Fund) -> Fund:

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from mattran.core.vietnamese import mask_personal
+
 from . import selectors
 from .models import Category
 
@@ -30,10 +32,10 @@ class LatestArticlesFeed(Feed):
         return selectors.articles_public(category=category)[:30]
 
     def item_title(self, item):
-        return item.title
+        return mask_personal(item.title)
 
     def item_description(self, item):
-        return item.lead or (item.paragraphs[0] if item.paragraphs else "")
+        return mask_personal(item.lead or (item.paragraphs[0] if item.paragraphs else ""))
 
     def item_pubdate(self, item):
         return item.published_at

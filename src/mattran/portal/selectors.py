@@ -1,8 +1,9 @@
 """Public reads of the ledger (no login): donation lookup and fund disclosure.
 
-Only funds marked public are shown. Memos are masked (mask_personal: account
-and phone numbers, Decree 13/2023); account numbers and raw references are
-never returned. The name search runs on `LedgerEntry.search_key`, built from
+Only funds marked public are shown. Every free text shown (donor names, memos,
+transfer purposes) goes through the one masking function, mask_personal
+(account and phone numbers, Decree 13/2023); account numbers and raw
+references are never returned. The name search runs on `LedgerEntry.search_key`, built from
 the folded donor name and the *masked* memo, so diacritics, case, đ/d and
 either tone-mark placement ("Hoà"/"Hòa") do not matter. On PostgreSQL a GIN
 index on the entries' word pairs (`search_terms`, funds migration 0004) finds
@@ -131,7 +132,7 @@ def donation_search(*, query: DonationQuery, limit: int = MAX_RESULTS) -> list[d
         {
             "booked_on": r["booked_on"],
             "amount": r["amount"],
-            "donor": r["party_name"],
+            "donor": mask_personal(r["party_name"]),
             "memo": mask_personal(r["memo"]),
             "fund_id": r["fund_id"],
             "fund": r["fund__name"],
@@ -241,7 +242,7 @@ def fund_disclosure(*, fund: Fund, period: Period) -> dict[str, Any]:
                 "sent_on": t.sent_on,
                 "received_on": t.received_on,
                 "confirmed": t.status == TransferStatus.CONFIRMED,
-                "purpose_text": t.purpose_text,
+                "purpose_text": mask_personal(t.purpose_text),
             }
             for t in transfers
         ],

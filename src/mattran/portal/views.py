@@ -156,7 +156,7 @@ def ledger_csv(request, pk: int):
                     day.strftime("%d/%m/%Y"),
                     f"{series}-{year}-{number:04d}" if number else "",
                     kinds.get(kind, kind),
-                    csv_safe(party),
+                    csv_safe(mask_personal(party)),
                     csv_safe(mask_personal(memo)),
                     purposes.get(purpose, ""),
                     qty if qty is not None else "",
