@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from mattran.core.forms import IntegerInputField
+from mattran.core.vietnamese import MAX_AMOUNT
+
 from . import extract, keys
 
 
@@ -43,7 +46,7 @@ def key_choices() -> list[tuple[str, str]]:
 
 class ConfirmRow(forms.Form):
     key = forms.ChoiceField(label="Chỉ tiêu", choices=())
-    value = forms.IntegerField(label="Giá trị", min_value=0, max_value=10**15)
+    value = IntegerInputField(label="Giá trị", max_value=MAX_AMOUNT)
     decision = forms.ChoiceField(
         label="Quyết định",
         choices=[("accept", "Chấp nhận"), ("reject", "Bỏ")],
