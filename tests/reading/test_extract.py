@@ -57,18 +57,35 @@ def test_txt_legacy_whole_text_detected():
     assert (out.text, out.encoding) == (BODY, "tcvn3")
 
 
-def test_pdf_text_layer():
+def pdf_bytes(text: str) -> bytes:
     import matplotlib.pyplot as plt
 
     matplotlib.rcParams["pdf.fonttype"] = 42
     fig = plt.figure(figsize=(8.27, 11.7))
-    fig.text(0.05, 0.9, BODY, fontsize=9)
+    fig.text(0.05, 0.9, text, fontsize=9)
     buf = io.BytesIO()
     fig.savefig(buf, format="pdf")
     plt.close(fig)
-    out = extract.extract(name="bao-cao.pdf", data=buf.getvalue())
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("reader", ["pdftotext", "pypdf"])
+def test_pdf_text_layer(reader, monkeypatch):
+    if reader == "pypdf":  # the fallback when poppler is not installed
+        monkeypatch.setattr(extract, "pdftotext_path", lambda: None)
+    else:
+        assert extract.pdftotext_path(), "CI installs poppler-utils (.ci/run)"
+    out = extract.extract(name="bao-cao.pdf", data=pdf_bytes(BODY))
     assert out.text.strip() == BODY
     assert out.source == "pdf"
+
+
+@pytest.mark.parametrize("reader", ["pdftotext", "pypdf"])
+def test_broken_pdf_either_reader(reader, monkeypatch):
+    if reader == "pypdf":
+        monkeypatch.setattr(extract, "pdftotext_path", lambda: None)
+    with pytest.raises(UserFacingError, match="PDF bị hỏng"):
+        extract.extract(name="a.pdf", data=b"%PDF-1.4 broken")
 
 
 def test_doc_through_libreoffice(tmp_path):

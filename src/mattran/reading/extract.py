@@ -154,7 +154,26 @@ def from_doc(data: bytes) -> Extracted:
     return Extracted(result.text, "doc", result.encoding, result.note)
 
 
-def from_pdf(data: bytes) -> Extracted:
+def pdftotext_path() -> str | None:
+    return shutil.which("pdftotext")
+
+
+def _pdf_pages_poppler(exe: str, data: bytes) -> list[str]:
+    """Poppler's pdftotext (a Debian package CI installs): about 15× faster than pypdf."""
+    try:
+        done = subprocess.run(  # noqa: S603
+            [exe, "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, timeout=120
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise UserFacingError("Tệp PDF quá phức tạp, đọc quá lâu.") from exc
+    if done.returncode != 0:
+        if b"password" in done.stderr.lower():
+            raise UserFacingError("Tệp PDF có mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.")
+        raise UserFacingError("Tệp PDF bị hỏng, không đọc được.")
+    return done.stdout.decode("utf-8", errors="replace").split("\f")
+
+
+def _pdf_pages_pypdf(data: bytes) -> list[str]:
     import pypdf
     from pypdf.errors import PdfReadError
 
@@ -162,9 +181,14 @@ def from_pdf(data: bytes) -> Extracted:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise UserFacingError("Tệp PDF có mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        return [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError) as exc:
         raise UserFacingError("Tệp PDF bị hỏng, không đọc được.") from exc
+
+
+def from_pdf(data: bytes) -> Extracted:
+    exe = pdftotext_path()
+    pages = _pdf_pages_poppler(exe, data) if exe else _pdf_pages_pypdf(data)
     text = "\n".join(pages)
     if sum(ch.isalpha() for ch in text) < 20:
         raise UserFacingError(
