@@ -35,10 +35,6 @@ LAYER_OF = {app: i for i, layer in enumerate(LAYERS) for app in layer}
 KNOWN_UPWARD = {
     # The figures layer (issue 10) takes the funds figure providers out of funds.
     ("funds.report_figures", "reports"),
-    # The report page runs the figure checker of the reading app, which
-    # reads the report catalogue: the checker belongs with reports, or the page asks it
-    # through a registration point as conference pages ask news (emulation/extensions.py).
-    ("reports.views", "reading"),
 }
 
 

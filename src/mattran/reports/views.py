@@ -20,6 +20,7 @@ from mattran.core.periods import Period, period_from_query
 from mattran.units.models import Unit
 
 from . import selectors, services
+from .checks import text_slips
 from .models import Indicator, SubmissionStatus
 from .rollup import OTHER, SELF
 
@@ -100,9 +101,7 @@ def report(request, unit_pk: int, code: str):
     unit = unit_get_visible(user=request.user, pk=unit_pk)
     period = _period_or_404(code)
     rep = selectors.report_build(user=request.user, unit=unit, period=period)
-    from mattran.reading.checker import check_text  # the same checker as for old reports
-
-    slips = check_text(rep.narrative)
+    slips = text_slips(rep.narrative)  # the reading app's checker (reports/checks.py)
     chart = {
         "labels": [r.unit.name for r in rep.child_rows],
         "datasets": [
