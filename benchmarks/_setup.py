@@ -28,7 +28,8 @@ def scratch_database(keep: bool = False):
     from mattran.funds.db import ledger_maintenance
 
     old = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep)
+    # serialize=False: no JSON dump of the whole (kept, possibly huge) database
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep, serialize=False)
     try:
         yield
     finally:

@@ -77,7 +77,9 @@ def run_import(path: Path, label: str, *, trace: bool = False) -> dict:
     traced = tracemalloc.get_traced_memory()[1] if trace else None
     tracemalloc.stop()
     assert StatementLine.objects.filter(account=account).count() == imp.rows_read
-    assert LedgerEntry.objects.filter(fund=fund).count() == imp.receipts_created
+    # every line booked: a receipt per credit, a payment per debit (and the opening balance)
+    booked = LedgerEntry.objects.filter(fund=fund, statement_line__isnull=False).count()
+    assert booked == imp.receipts_created + imp.debits == imp.rows_read
     return {
         "rows": imp.rows_read,
         "receipts": imp.receipts_created,

@@ -43,3 +43,16 @@ def test_demo_is_idempotent_and_yagi_is_searchable(demo_db):
     assert imp.reconciliation_counts()["reconciled"] == 8
     rows = donation_search(query=DonationQuery(name="nguyen van thieu"))
     assert rows and rows[0]["donor"] == "NGUYEN VAN THIEU" and rows[0]["amount"] == 500_000
+
+
+@pytest.mark.django_db
+def test_demo_yagi_fund_equals_the_bank_every_day(demo_db):
+    from mattran.funds.models import AccountKind, Fund
+    from mattran.funds.selectors import account_reconciliation
+
+    yagi = Fund.objects.get(name__contains="Yagi")
+    rec = account_reconciliation(account=yagi.accounts.get(kind=AccountKind.BANK))
+    assert rec.opening and rec.first_difference is None and rec.checked_days == 9
+    assert [d.fund_closing for d in rec.days if d.bank_closing is not None] == [
+        d.bank_closing for d in rec.days if d.bank_closing is not None
+    ]

@@ -72,7 +72,14 @@ def test_vcb_sample_imports_with_8_reconciled_days_and_reimport_adds_nothing(rel
     receipts = LedgerEntry.objects.filter(fund=relief, kind=EntryKind.RECEIPT)
     assert receipts.count() == 8007
     assert receipts.filter(party_name="").count() == imp.queued
-    assert selectors.fund_balance(fund=relief) == 9_783_779_052 - 55_000
+    opening = importing.statement_opening([_day(d) for d in imp.reconciliation])
+    assert opening == LedgerEntry.objects.get(fund=relief, kind=EntryKind.OPENING).amount > 0
+    assert selectors.fund_balance(fund=relief) == opening + 9_783_779_052 - 55_000
+    # fund = bank: every day the statement prints a balance, the fund's closing equals it
+    rec = selectors.account_reconciliation(account=account)
+    assert rec.opening == opening and rec.first_difference is None
+    assert rec.checked_days == 9 and len(rec.days) == 10
+    assert all(d.difference == 0 for d in rec.days if d.bank_closing is not None)
     numbers = list(receipts.order_by("voucher_number").values_list("voucher_number", flat=True))
     assert numbers == list(range(1, 8008))
     assert not receipts.filter(statement_line__debit__gt=0).exists()
@@ -86,7 +93,19 @@ def test_vcb_sample_imports_with_8_reconciled_days_and_reimport_adds_nothing(rel
     again = _import(editor, account, VCB_FILE, "vcb", name="lan-2.csv")
     assert again.lines_created == 0 and again.receipts_created == 0
     assert again.duplicates_skipped == 8008
-    assert LedgerEntry.objects.filter(fund=relief).count() == 8008
+    assert LedgerEntry.objects.filter(fund=relief).count() == 8009  # and the opening balance
+
+
+def _day(data):
+    from mattran.funds.statement_formats import DayReconciliation
+
+    return DayReconciliation(
+        **{
+            **{k: v for k, v in data.items() if k not in ("message", "missing_amount")},
+            "day": dt.date.fromisoformat(data["day"]),
+            "breaks": (),
+        }
+    )
 
 
 def test_overlapping_file_and_genuine_identical_transfers(relief, editor, tmp_path):
@@ -155,6 +174,9 @@ def test_gap_reported_where_rows_are_missing(relief, editor, tmp_path):
     imp = _import(editor, account, path, "vcb")
     gaps = [d for d in imp.reconciliation if d["status"] == "gap"]
     assert len(gaps) == 1 and gaps[0]["day"] == "2024-09-03"
+    # the fund misses the dropped credit: red from 3 September on, by that amount
+    first = selectors.account_reconciliation(account=account).first_difference
+    assert first.day == dt.date(2024, 9, 3) and first.difference == -gaps[0]["missing_amount"]
     assert "lệch" in gaps[0]["message"]
 
 
@@ -296,7 +318,7 @@ def test_import_runs_as_a_job_with_progress(relief, editor):
         },
     )
     assert failed.status == JobStatus.FAILED
-    assert "Thiếu cột" in failed.message
+    assert "không khớp mẫu sao kê" in failed.message and "TNXDate" in failed.message
 
 
 def test_statement_import_needs_edit_permission(relief, tree):
@@ -407,34 +429,109 @@ def test_overlapping_files_with_small_chunks(relief, editor, tmp_path, small_chu
     assert StatementLine.objects.filter(account=account).count() == 8008
 
 
-def test_search_terms_written_by_copy_and_by_the_trigger(relief, editor):
-    """PostgreSQL: the import's terms equal the SQL function's; other inserts get them too."""
+def test_lookup_terms_written_by_the_triggers(relief, editor, tmp_path):
+    """PostgreSQL: each receipt's words (3+ characters) and annotated names are lookup terms."""
     from django.db import connection
 
+    from mattran.funds.models import LookupTerm
+
     account = _account(relief, editor, "Vietcombank", "0011001932418")
-    _import(editor, account, VCB_FILE, "vcb")
-    services.receipt_create(
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
+        "01/09/2024,1,,200.000,,ung ho dong bao lu lut\n"
+        "01/09/2024,3,5.500,,,Phi dich vu SMS\n",
+        encoding="utf-8",
+    )
+    _import(editor, account, path, "vcb")
+    hand = services.receipt_create(
         actor=editor, fund=relief, amount=1_000, booked_on=dt.date(2024, 9, 2), party_name="Lê Hoà"
     )
-    columns = [
-        c.name
-        for c in connection.introspection.get_table_description(
-            connection.cursor(), "funds_ledgerentry"
-        )
-    ]
     if connection.vendor != "postgresql":
-        assert "search_terms" not in columns  # SQLite searches the key with LIKE only
+        assert not LookupTerm.objects.exists()  # SQLite searches the key with LIKE only
         return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*), count(*) FILTER ("
-            "  WHERE search_terms IS DISTINCT FROM funds_search_terms(search_key)) "
-            "FROM funds_ledgerentry"
-        )
-        total, different = cursor.fetchone()
-        cursor.execute(
-            "SELECT search_terms::text FROM funds_ledgerentry WHERE party_name = 'Lê Hoà'"
-        )
-        (terms,) = cursor.fetchone()
-    assert total == LedgerEntry.objects.count() > 3000 and different == 0
-    assert terms == "'hoa' 'le_hoa'"
+    imported = LedgerEntry.objects.get(kind=EntryKind.RECEIPT, statement_line__isnull=False)
+    terms = set(LookupTerm.objects.values_list("term", "entry_id", "booked_on"))
+    day = dt.date(2024, 9, 1)
+    assert terms == {
+        ("ung", imported.pk, day),
+        ("dong", imported.pk, day),
+        ("bao", imported.pk, day),
+        ("lut", imported.pk, day),
+        ("hoa", hand.pk, dt.date(2024, 9, 2)),
+    }  # not the payment; "ho", "lu", "le": shorter than 3 characters
+    services.entry_identify_donor(actor=editor, entry=imported, donor_name="Đỗ Văn Bảo")
+    added = set(LookupTerm.objects.values_list("term", "entry_id")) - {(t, e) for t, e, _ in terms}
+    assert added == {("van", imported.pk)}  # "bao" was already a term of the entry
+
+
+def test_bad_statements_get_a_vietnamese_message_and_write_nothing(relief, editor, tmp_path):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    header = "TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
+    row = "01/09/2024,1,,100.000,,Lê Văn Ân ung ho dong bao\n"  # cp1258 has these letters
+
+    def refused(name, data, layout="vcb", mapping=None):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(UserFacingError) as caught:
+            importing.statement_import_run(
+                actor=editor,
+                account=account,
+                path=path,
+                file_name=name,
+                layout_code=layout,
+                mapping=mapping,
+            )
+        assert not StatementLine.objects.exists() and not LedgerEntry.objects.exists()
+        return caught.value.message
+
+    other = refused("vcb-1234567890123-2024-09-01.csv", (header + row).encode())
+    assert "tài khoản 1234567890123, không phải tài khoản Vietcombank 0011001932418" in other
+    windows = {
+        "cp1258.csv": (header + row).encode("cp1258"),
+        "cp1252.csv": (header + "01/09/2024,1,,100.000,,Café Noël\n").encode("cp1252"),
+    }
+    for name, data in windows.items():
+        assert "bảng mã Windows (cp1258 tiếng Việt hoặc cp1252)" in refused(name, data)
+    utf16 = refused("utf16.csv", (header + row).encode("utf-16"))
+    assert "UTF-16" in utf16
+    vietnamese_header = "Ngày giao dịch,Số chứng từ,Ghi nợ,Ghi có,Số dư,Nội dung\n" + row
+    message = refused("tieu-de.csv", vietnamese_header.encode())
+    assert "không khớp mẫu sao kê" in message and "'Ngày giao dịch'" in message
+    assert "Tệp trống" in refused("trong.csv", b"")
+    assert "không có dòng giao dịch" in refused("chi-tieu-de.csv", header.encode("utf-8-sig"))
+    # a BOM is read as such, also with a mapping that says plain UTF-8
+    path = tmp_path / "bom.csv"
+    path.write_bytes(("Ngày;Số tiền;Nội dung\n01/09/2024;100000;ung ho\n").encode("utf-8-sig"))
+    imp = importing.statement_import_run(
+        actor=editor,
+        account=account,
+        path=path,
+        file_name="bom.csv",
+        layout_code="mapping",
+        mapping={
+            "date": "Ngày",
+            "amount": "Số tiền",
+            "memo": "Nội dung",
+            "thousands_sep": "",
+            "delimiter": ";",
+            "encoding": "utf-8",
+        },
+    )
+    assert imp.receipts_amount == 100_000
+
+
+def test_unchained_balances_name_the_day_and_the_missing_amount(relief, editor, tmp_path):
+    account = _account(relief, editor, "Agribank", "1500201113838")
+    path = tmp_path / "agri.csv"
+    path.write_text(
+        "PageId,Date,Time,DocumentNumber,ReferenceNumber,TransactionDetails,DebitAmount,"
+        "CreditAmount,Balance,OffsetAccount\n"
+        '1,12/09/2024,,,1,ung ho,,"200,000","1,200,000",\n'
+        '1,12/09/2024,,,2,ung ho,,"300,000","1,800,000",\n',  # a 300,000 credit is missing
+        encoding="utf-8",
+    )
+    imp = _import(editor, account, path, "agribank")
+    (day,) = imp.reconciliation
+    assert day["status"] == "gap" and day["missing_amount"] == 300_000
+    assert day["message"].startswith("Ngày 12/09/2024: lệch 300.000 đ")

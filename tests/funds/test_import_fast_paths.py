@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from mattran.core.vietnamese import fold, mask_personal, nfc
 from mattran.funds import statement_formats as sf
-from mattran.funds.importing import OccurrenceCounter, _mask, _search_key, search_terms
+from mattran.funds.importing import OccurrenceCounter, _mask, _search_key
 from mattran.funds.services import search_key_for
 from mattran.funds.statement_formats import (
     fingerprints_with_occurrence,
@@ -220,18 +220,6 @@ def test_dates_read_fast_or_by_strptime_alike():
     assert days == [date(2024, 9, 1), date(2024, 9, 1), date(2024, 9, 2)]
     with pytest.raises(sf.StatementFormatError, match="ngày '31/09/2024' không đúng định dạng"):
         list(iter_lines(io.StringIO(header + "31/09/2024,1,,1.000,,a\n"), layout))
-
-
-@pytest.mark.parametrize(
-    ("key", "terms"),
-    [
-        ("  ", ""),
-        (" hoa ", "hoa"),
-        (" nguyen van an chuyen 0 ", "nguyen_van van_an an_chuyen chuyen_0 0"),
-    ],
-)
-def test_search_terms(key, terms):
-    assert search_terms(key) == terms
 
 
 def test_parsed_lines_are_normalized(sample_lines):

@@ -46,7 +46,7 @@ def ledger(tree, editor):
 
 
 def _names(rows):
-    return [r["donor"] or r["memo"] for r in rows]
+    return [r["donor"] if r["named"] else r["memo"] for r in rows]
 
 
 def test_lookup_without_diacritics_and_either_tone_mark(ledger):
@@ -120,3 +120,46 @@ def test_rate_limited_with_429(client, ledger, settings):
     codes = [client.get("/cong-khai/?q=nguyen").status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
     assert "Quá nhiều yêu cầu" in client.get("/cong-khai/").content.decode()
+
+
+def test_lookup_words_in_any_order_folded_nfd_and_annotated_names(ledger, editor):
+    import unicodedata
+
+    from mattran.funds.models import LedgerEntry
+    from mattran.portal.selectors import donation_page
+
+    def memos(**kw):
+        return [r["memo"] for r in donation_search(query=DonationQuery(**kw))]
+
+    assert _names(donation_search(query=DonationQuery(name="hoa nguyen"))) == ["Nguyễn Thị Hoà"]
+    nfd = unicodedata.normalize("NFD", "NGUYỄN thị HÒA")
+    assert _names(donation_search(query=DonationQuery(name=nfd))) == ["Nguyễn Thị Hoà"]
+    # a memo word alone finds the unnamed transfer; "." and other text folding to nothing: none
+    assert memos(name="chuyển") == ["TRAN VAN KHOA chuyen tien tu TK **********418"]
+    for nothing in (".", "…", " - ", "!!"):
+        assert donation_search(query=DonationQuery(name=nothing)) == []
+        assert donation_search(query=DonationQuery(name=nothing, amount=500_000)) == []
+    # short words only next to a longer word or an amount, and then as whole words
+    assert donation_search(query=DonationQuery(name="le")) == []
+    assert _names(donation_search(query=DonationQuery(name="le nguyen"))) == ["Lê Văn Nguyên"]
+    assert _names(donation_search(query=DonationQuery(name="ho", amount=500_000))) == [
+        "Nguyễn Thị Hoà"
+    ]
+    # naming the donor later (an annotation) makes the name findable; đ = d
+    unnamed = LedgerEntry.objects.get(amount=200_000)
+    services.entry_identify_donor(actor=editor, entry=unnamed, donor_name="Đặng Văn Khoa")
+    (row,) = donation_search(query=DonationQuery(name="dang van"))
+    assert row["donor"] == "Đặng Văn Khoa" and row["named"]
+    assert donation_page(query=DonationQuery(name="dang")).rows[0]["amount"] == 200_000
+
+
+def test_lookup_pages_newest_first(ledger, editor, monkeypatch):
+    from mattran.portal import selectors as portal
+
+    monkeypatch.setattr(portal, "PER_PAGE", 1)
+    query = DonationQuery(name="ung")  # "ung ho" / "ủng hộ": two receipts
+    first = portal.donation_page(query=query, page=1)
+    second = portal.donation_page(query=query, page=2)
+    assert first.has_next and not second.has_next and second.has_previous
+    days = [r["booked_on"] for r in first.rows + second.rows]
+    assert len(days) == 2 and days == sorted(days, reverse=True)

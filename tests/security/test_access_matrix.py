@@ -496,6 +496,7 @@ ACCESS: dict[str, Row] = {
     "funds:transfer": Row(EDIT, "fund", post=Post(EDIT, "transfer.send", _transfer_data)),
     "funds:upload": Row(EDIT, "fund", post=Post(EDIT, "statement.import", _upload_data)),
     "funds:queue": Row(EDIT, "fund", view=VIEW, post=Post(EDIT, "ledger.identify", _identify_data)),
+    "funds:reconciliation": Row(VIEW, "fund"),
     "funds:unclassified": Row(
         EDIT, "fund", view=VIEW, post=Post(EDIT, "ledger.classify", _classify_data)
     ),

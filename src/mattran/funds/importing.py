@@ -74,6 +74,7 @@ from .models import (
     VoucherSeries,
 )
 from .services import (
+    account_opening_record,
     lock_fund,
 )
 from .statement_formats import (
@@ -196,20 +197,6 @@ def _mask(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower() if text.isascii() else fold(text))
-
-
-def search_terms(search_key: str) -> str:
-    """The lookup's search terms of an entry, as a tsvector literal (PostgreSQL only).
-
-    Its adjacent word pairs ("nguyen_van van_an") and its last word, as the SQL
-    function funds_search_terms() computes them for rows written without them
-    (migration 0004): words are [a-z0-9]+, so no quoting is needed.
-    """
-    words = search_key.split()
-    if not words:
-        return ""
-    pairs = [f"{a}_{b}" for a, b in zip(words[:-1], words[1:], strict=True)]
-    return " ".join([*pairs, words[-1]])
 
 
 def _search_key(name: str, memo: str) -> str:
@@ -495,7 +482,7 @@ class _CopyWriter(_Writer):
     """PostgreSQL: COPY through _CopyPipe; ids from the sequence; receipts every ENTRY_FLUSH."""
 
     LINES_SQL = f"COPY funds_statementline ({', '.join(_LINE_COLUMNS)}) FROM STDIN"
-    ENTRIES_SQL = f"COPY funds_ledgerentry ({', '.join(_ENTRY_COLUMNS)}, search_terms) FROM STDIN"
+    ENTRIES_SQL = f"COPY funds_ledgerentry ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -567,8 +554,7 @@ class _CopyWriter(_Writer):
                         f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{day(r[4])}\t{esc(r[5])}\t{r[6]}\t"
                         f"{esc(r[7])}\t{esc(r[8])}\t{esc(r[9])}\t{esc(r[10])}\t{r[11]}\t"
                         f"{r[12]}\t{null if r[13] is None else r[13]}\t{stamp}\t"
-                        f"{r[15]}\t{r[16]}\t{r[17]}\t{r[18]}\t{tail}\t"
-                        f"{search_terms(r[9])}\n"
+                        f"{r[15]}\t{r[16]}\t{r[17]}\t{r[18]}\t{tail}\n"
                         for r in entries
                     ]
                 )
@@ -739,6 +725,92 @@ class _Import:
             )
 
 
+_ACCOUNT_NUMBER = re.compile(r"(?<!\d)\d{9,19}(?!\d)")
+
+
+def check_statement_account(file_name: str, account: FundAccount) -> None:
+    """Refuse a statement whose file name names another account ("vcb-0011001932418-…").
+
+    Banks and the volunteers' converters name statement files after the
+    account; a number of 9–19 digits in the name that is not this account's
+    number means the wrong file or the wrong account was chosen.
+    """
+    numbers = _ACCOUNT_NUMBER.findall(Path(file_name).stem)
+    if numbers and account.account_number not in numbers:
+        raise UserFacingError(
+            f"Tệp “{file_name}” là sao kê của tài khoản {numbers[0]}, không phải tài khoản "
+            f"{account} của quỹ: không nhập dòng nào. Hãy chọn đúng tài khoản hoặc đúng tệp."
+        )
+
+
+def statement_opening(days: Sequence[DayReconciliation]) -> int | None:
+    """The account's balance before the statement's first line, when the statement says it.
+
+    From the first row's printed balance (Agribank prints one on every row) or,
+    when only day-end balances are printed (Vietcombank), from the first day's
+    closing balance minus that day's movements.
+    """
+    if not days:
+        return None
+    first = days[0]
+    if first.opening_balance is not None:
+        return first.opening_balance
+    if first.closing_balance is not None:
+        return first.closing_balance - first.credits + first.debits
+    return None
+
+
+def _book_opening(*, actor, account: FundAccount, days, file_name: str) -> None:
+    """Take the account's opening balance from its first statement (once per account)."""
+    opening = statement_opening(days)
+    if not opening or opening < 0:
+        return
+    first_day = days[0].day
+    known = LedgerEntry.objects.filter(account=account)
+    if (
+        known.filter(kind=EntryKind.OPENING).exists()
+        or known.filter(booked_on__lt=first_day).exists()
+    ):
+        return
+    account_opening_record(
+        actor=actor,
+        account=account,
+        amount=opening,
+        booked_on=first_day,
+        note=f"Số dư đầu kỳ theo sao kê {file_name[:200]}",
+    )
+
+
+STALE_SHARE = 0.1  # as autovacuum's analyze scale factor, but at once
+
+
+def refresh_statistics(rows_added: int) -> None:
+    """ANALYZE the tables a bulk import grew by a tenth or more (PostgreSQL).
+
+    Right after a big COPY the planner's statistics still describe the old
+    tables (autovacuum analyses them later, asynchronously): it then takes a
+    word of a million rows for a rare one and picks a slow plan. Analysing
+    here costs a sample of each table (about a second at millions of rows).
+    """
+    if connection.vendor != "postgresql" or not rows_added:
+        return
+    tables = ("funds_statementline", "funds_ledgerentry", "funds_lookupterm")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [list(tables)]
+        )
+        known = dict(cursor.fetchall())
+        # lookup terms grow about eight times as fast as lines
+        grown = {
+            "funds_statementline": rows_added,
+            "funds_ledgerentry": rows_added,
+            "funds_lookupterm": rows_added * 8,
+        }
+        stale = [t for t in tables if known.get(t, -1) < grown[t] / STALE_SHARE]
+        if stale:
+            cursor.execute(f"ANALYZE {', '.join(stale)}")
+
+
 def statement_import_run(
     *,
     actor,
@@ -755,6 +827,7 @@ def statement_import_run(
     require_perm(actor, Perm.EDIT, fund.unit, "nhập sao kê vào quỹ")
     if account.kind != AccountKind.BANK:
         raise UserFacingError("Chỉ nhập được sao kê vào tài khoản ngân hàng.")
+    check_statement_account(file_name, account)
     layout = layout_from(layout_code, mapping)
     total = count_rows(path, layout)
     if progress:
@@ -799,6 +872,7 @@ def statement_import_run(
         if rows_read == 0:
             raise UserFacingError("Tệp sao kê không có dòng giao dịch nào.")
         days = reconciler.finish()
+        _book_opening(actor=actor, account=account, days=days, file_name=file_name)
         imp.rows_read = rows_read
         imp.reconciliation = [day_to_json(d) for d in days]
         imp.status = "done"
@@ -826,6 +900,7 @@ def statement_import_run(
             ),
             note=f"{counts['reconciled']} ngày khớp số dư, {counts['gap']} ngày lệch",
         )
+    refresh_statistics(imp.lines_created)
     if progress:
         progress.update(
             rows_read,

@@ -96,6 +96,9 @@ class EntryKind(models.TextChoices):
     TRANSFER_OUT = "transfer_out", "Chuyển đi"
     TRANSFER_IN = "transfer_in", "Nhận chuyển đến"
     REVERSAL = "reversal", "Bút toán đảo"
+    # the bank account's balance when the fund started keeping its book (at most one per
+    # account): part of the balance, never money received in a period
+    OPENING = "opening", "Số dư đầu kỳ"
 
 
 # Sign of each kind in a fund's balance; a reversal takes the opposite sign of
@@ -223,7 +226,7 @@ class LedgerEntry(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=["receipt", "transfer_in"], sign=1)
+                    Q(kind__in=["receipt", "transfer_in", "opening"], sign=1)
                     | Q(kind__in=["disbursement", "transfer_out"], sign=-1)
                     | Q(kind="reversal")
                 ),
@@ -238,6 +241,9 @@ class LedgerEntry(models.Model):
                 name="ledger_disbursement_has_purpose",
             ),
             models.UniqueConstraint(
+                fields=["account"], condition=Q(kind="opening"), name="ledger_one_opening"
+            ),
+            models.UniqueConstraint(
                 fields=["fund", "voucher_series", "voucher_year", "voucher_number"],
                 condition=Q(voucher_number__isnull=False),
                 name="ledger_voucher_unique",
@@ -246,7 +252,8 @@ class LedgerEntry(models.Model):
         indexes = [
             models.Index(fields=["fund", "booked_on"], name="ledger_fund_day"),
             models.Index(fields=["booked_on"], name="ledger_day"),
-            models.Index(fields=["amount"], name="ledger_amount"),
+            # amount (and date) lookups newest first: one index range, no sort
+            models.Index(fields=["amount", "-booked_on", "-id"], name="ledger_amount_day"),
             models.Index(fields=["reference"], name="ledger_reference"),
         ]
 
@@ -479,6 +486,8 @@ class LedgerAnnotation(models.Model):
     )
     purpose = models.CharField("mục đích chi", max_length=20, choices=Purpose.choices, blank=True)
     note = models.TextField("ghi chú", blank=True)
+    # fold(donor name) padded with spaces, as LedgerEntry.search_key: the lookup searches it
+    name_key = models.CharField(max_length=220, editable=False, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="người ghi",
@@ -504,3 +513,26 @@ class LedgerAnnotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.entry_id}"
+
+
+class LookupTerm(models.Model):
+    """One word (3+ characters, folded) of a receipt's donor name or memo, for the public lookup.
+
+    Derived search machinery, written by database triggers on PostgreSQL
+    (migration 0006: a statement-level trigger on each insert into the ledger and
+    into the annotations, so the bulk import's rows get theirs in one set-based
+    INSERT); SQLite searches `search_key` with LIKE and leaves this table empty.
+    The index (term, booked_on DESC, entry_id DESC) hands the lookup the newest
+    rows of a word in order: "nguyen" over millions of receipts reads only the
+    first page's rows. No foreign key (never deleted; the ledger is append-only).
+    """
+
+    term = models.CharField(max_length=100)
+    booked_on = models.DateField()
+    entry_id = models.BigIntegerField()
+
+    # PostgreSQL index (migration 0006): (term COLLATE "C", booked_on DESC, entry_id DESC),
+    # so that a prefix is one byte-ordered range whatever the database's collation.
+
+    def __str__(self) -> str:
+        return f"{self.term} #{self.entry_id}"

@@ -121,18 +121,21 @@ class FundBook:
 
 def fund_book(*, fund: Fund, period: Period) -> FundBook:
     """The fund book for a period; `entries` is lazy (paginate it), running balance by window."""
-    opening = fund_balance(fund=fund, on=period.start - dt.timedelta(days=1))
+    before = fund_balance(fund=fund, on=period.start - dt.timedelta(days=1))
     in_period = LedgerEntry.objects.filter(
         fund=fund, booked_on__gte=period.start, booked_on__lte=period.end
     )
+    # an account's opening balance booked in the period is part of the opening, not money in
     totals = in_period.aggregate(
-        total_in=Sum("amount", filter=Q(sign=1), default=0),
+        total_in=Sum("amount", filter=Q(sign=1) & ~Q(kind=EntryKind.OPENING), default=0),
         total_out=Sum("amount", filter=Q(sign=-1), default=0),
+        opened=Sum("amount", filter=Q(kind=EntryKind.OPENING), default=0),
     )
+    opening = before + totals["opened"]
     entries = (
         with_annotations(in_period)
         .annotate(
-            running=Window(Sum(SIGNED), order_by=[F("booked_on").asc(), F("id").asc()]) + opening
+            running=Window(Sum(SIGNED), order_by=[F("booked_on").asc(), F("id").asc()]) + before
         )
         .select_related("reverses", "transfer", "account")
         .order_by("booked_on", "id")
@@ -394,3 +397,90 @@ def fund_figures(*, user=None, unit: Unit, period: Period, subtree: bool = True)
         "transfers_in_total": sum(t["amount"] for t in transfers_in if not t["internal"]),
         "labels": {"fund_kind": dict(FundKind.choices), "purpose": dict(Purpose.choices)},
     }
+
+
+# ------------------------------------------------------------------ fund = bank
+
+
+@dataclass
+class BankDay:
+    day: dt.date
+    fund_in: int
+    fund_out: int
+    fund_closing: int
+    bank_closing: int | None  # the statement's day-end balance, when it prints one
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.bank_closing is None else self.fund_closing - self.bank_closing
+
+
+@dataclass
+class AccountReconciliation:
+    account: Any
+    opening: int | None  # the "số dư đầu kỳ" entry of the account, if any
+    days: list[BankDay]
+
+    @property
+    def first_difference(self) -> BankDay | None:
+        return next((d for d in self.days if d.difference), None)
+
+    @property
+    def checked_days(self) -> int:
+        return sum(1 for d in self.days if d.bank_closing is not None)
+
+
+def account_reconciliation(*, account) -> AccountReconciliation:
+    """Per day: the fund's closing balance on a bank account beside the bank's (two queries).
+
+    The fund's side sums every ledger entry of the account (opening balance,
+    receipts and payments booked from statements or by hand, reversals); the
+    bank's side is the balance the statement prints on the day's last line
+    that has one (the newest import wins when files overlap).
+    """
+    from django.db.models import Max
+
+    from .models import StatementLine
+
+    fund_days = (
+        LedgerEntry.objects.filter(account=account)
+        .values("booked_on")
+        .annotate(
+            money_in=Sum("amount", filter=Q(sign=1) & ~Q(kind=EntryKind.OPENING), default=0),
+            money_out=Sum("amount", filter=Q(sign=-1), default=0),
+            opening=Sum("amount", filter=Q(kind=EntryKind.OPENING), default=0),
+        )
+        .order_by("booked_on")
+    )
+    last_lines = (
+        StatementLine.objects.filter(account=account, balance__isnull=False)
+        .values("booked_on")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    bank = dict(
+        StatementLine.objects.filter(pk__in=Subquery(last_lines)).values_list(
+            "booked_on", "balance"
+        )
+    )
+    rows: dict[dt.date, dict[str, int]] = {}
+    opening_total = 0
+    for r in fund_days:
+        rows[r["booked_on"]] = r
+        opening_total += r["opening"]
+    days, running = [], 0
+    for day in sorted(set(rows) | set(bank)):
+        r = rows.get(day, {"money_in": 0, "money_out": 0, "opening": 0})
+        running += r["opening"] + r["money_in"] - r["money_out"]
+        days.append(
+            BankDay(
+                day=day,
+                fund_in=r["money_in"],
+                fund_out=r["money_out"],
+                fund_closing=running,
+                bank_closing=bank.get(day),
+            )
+        )
+    return AccountReconciliation(
+        account=account, opening=opening_total if opening_total else None, days=days
+    )

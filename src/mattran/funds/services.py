@@ -547,7 +547,12 @@ def _donor_fields(donor_name: str, donor_kind: str) -> dict:
         raise UserFacingError("Tên người ủng hộ dài quá 200 ký tự.")
     if donor_kind not in (PartyKind.PERSON, PartyKind.ORGANISATION):
         raise UserFacingError("Cần chọn người ủng hộ là cá nhân hay tổ chức.")
-    return {"kind": AnnotationKind.IDENTIFY, "donor_name": name, "donor_kind": donor_kind}
+    return {
+        "kind": AnnotationKind.IDENTIFY,
+        "donor_name": name,
+        "donor_kind": donor_kind,
+        "name_key": f" {search_words(mask_personal(name))} "[:220],
+    }
 
 
 @transaction.atomic
@@ -643,3 +648,43 @@ def entry_classify(*, actor, entry: LedgerEntry, purpose: str, note: str = "") -
         note=f"{entry.voucher_code or entry.pk}: {annotation.get_purpose_display()}",
     )
     return annotation
+
+
+# --------------------------------------------------------------- opening balance
+
+
+@transaction.atomic
+def account_opening_record(
+    *, actor, account: FundAccount, amount: int, booked_on: dt.date, note: str = ""
+) -> LedgerEntry:
+    """The bank account's balance when the book starts (entered once, or from a statement).
+
+    Booked as one "số dư đầu kỳ" entry of the account, on the first day of the
+    book: from then on the fund's balance on that account can equal the bank's.
+    A second one is refused (the database allows one per account); a mistake
+    is corrected by a reversal.
+    """
+    fund = account.fund
+    require_perm(actor, Perm.EDIT, fund.unit, "ghi số dư đầu kỳ")
+    _check_amount(amount)
+    fund = lock_fund(fund)
+    _check_open(fund, booked_on)
+    if LedgerEntry.objects.filter(account=account, kind=EntryKind.OPENING).exists():
+        raise UserFacingError(f"Tài khoản {account} đã có số dư đầu kỳ.")
+    if LedgerEntry.objects.filter(account=account, booked_on__lt=booked_on).exists():
+        raise UserFacingError(
+            f"Tài khoản {account} đã có bút toán trước ngày {format_date(booked_on)}: "
+            "số dư đầu kỳ phải là ngày đầu tiên của sổ."
+        )
+    entry = LedgerEntry(
+        fund=fund,
+        account=account,
+        kind=EntryKind.OPENING,
+        sign=1,
+        amount=amount,
+        booked_on=booked_on,
+        party_name="",
+        channel=Channel.BANK if account.kind == AccountKind.BANK else Channel.CASH,
+        memo=note or f"Số dư đầu kỳ tài khoản {account}",
+    )
+    return _create_entry(entry, actor=actor, action="ledger.opening")

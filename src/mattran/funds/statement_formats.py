@@ -555,13 +555,26 @@ def _is_blank(cells: Sequence[object]) -> bool:
 
 
 def _check_header(header: Sequence[object], mapping: ColumnMapping) -> dict[str, int]:
-    names = [nfc(_cell_text(h)) for h in header]
+    names = [nfc(_cell_text(h)).lstrip("\ufeff").strip() for h in header]
     positions: dict[str, int] = {}
     for index, name in enumerate(names):
         positions.setdefault(name, index)
-    for column in mapping.required_columns():
-        if nfc(column) not in positions:
-            raise StatementFormatError(None, column, f"Thiếu cột '{column}' trong tệp")
+    required = mapping.required_columns()
+    missing = [column for column in required if nfc(column) not in positions]
+    if len(missing) == 1 and len(required) > 2:
+        column = missing[0]
+        raise StatementFormatError(None, column, f"Thiếu cột '{column}' trong tệp")
+    if missing:
+        # most columns unknown: another bank's layout, or headers in another language
+        found = ", ".join(f"'{n}'" for n in names[:12] if n) or "không có"
+        raise StatementFormatError(
+            None,
+            None,
+            "Dòng tiêu đề của tệp không khớp mẫu sao kê đã chọn: cần các cột "
+            + ", ".join(f"'{c}'" for c in required)
+            + f"; tệp có các cột {found}. Hãy chọn đúng mẫu của ngân hàng, "
+            "hoặc dùng “Mẫu khác (ánh xạ cột)” để chỉ cột nào là ngày, số tiền, nội dung",
+        )
     return positions
 
 
@@ -708,13 +721,7 @@ def _csv_rows(reader, layout: Layout) -> Iterator[list[str]]:
     try:
         yield from reader
     except UnicodeDecodeError as exc:
-        raise StatementFormatError(
-            None,
-            None,
-            f"Tệp không phải văn bản CSV theo bảng mã {layout.columns.encoding} "
-            f"(lỗi gần dòng {reader.line_num + 1}); hãy xuất lại sao kê dạng CSV "
-            "UTF-8 hoặc XLSX",
-        ) from exc
+        raise StatementFormatError(None, None, _encoding_message(exc, reader, layout)) from exc
     except csv.Error as exc:
         raise StatementFormatError(
             None,
@@ -722,6 +729,25 @@ def _csv_rows(reader, layout: Layout) -> Iterator[list[str]]:
             f"Tệp CSV hỏng ở dòng {reader.line_num}: có ký tự NUL hoặc dấu ngoặc kép không "
             "đóng; hãy xuất lại sao kê",
         ) from exc
+
+
+def _encoding_message(exc: UnicodeDecodeError, reader, layout: Layout) -> str:
+    """What to tell a person whose file is not in the layout's encoding (Vietnamese)."""
+    where = f"(lỗi gần dòng {reader.line_num + 1})"
+    raw = exc.object[:4] if isinstance(exc.object, bytes | bytearray) else b""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        kind = "bảng mã UTF-16 (Excel “Unicode Text”)"
+    elif layout.columns.encoding.lower().replace("_", "-") in {"utf-8", "utf-8-sig", "utf8"}:
+        kind = (
+            "bảng mã Windows (cp1258 tiếng Việt hoặc cp1252), không phải UTF-8 – "
+            "thường gặp khi lưu bằng Excel dạng “CSV (Comma delimited)”"
+        )
+    else:
+        kind = f"một bảng mã khác {layout.columns.encoding}"
+    return (
+        f"Tệp sao kê được lưu bằng {kind} {where}. Hãy mở tệp và lưu lại dạng "
+        "“CSV UTF-8”, hoặc tải lên tệp XLSX; không có dữ liệu nào được ghi"
+    )
 
 
 def _text_lines(source: IO[str] | IO[bytes], encoding: str) -> Iterator[str]:

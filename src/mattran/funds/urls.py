@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/nhap-sao-ke/", views.statement_upload, name="upload"),
     path("<int:pk>/hang-cho/", views.match_queue, name="queue"),
     path("<int:pk>/chua-phan-loai/", views.unclassified_payments, name="unclassified"),
+    path("<int:pk>/doi-chieu-ngan-hang/", views.fund_reconciliation, name="reconciliation"),
     path("but-toan/<int:pk>/", views.entry_detail, name="entry"),
     path("but-toan/<int:pk>/phieu/", views.voucher_print, name="voucher"),
     path("but-toan/<int:pk>/phieu.docx", views.voucher_download, name="voucher_docx"),

@@ -499,3 +499,14 @@ def unclassified_payments(request, pk: int):
         "funds/unclassified.html",
         {"fund": fund, "page": page, "can_edit": can_edit, "form": ClassifyForm()},
     )
+
+
+@login_required
+def fund_reconciliation(request, pk: int):
+    """Fund = bank: per bank account and day, the fund's closing balance beside the bank's."""
+    fund = selectors.fund_get_visible(user=request.user, pk=pk)
+    accounts = [
+        selectors.account_reconciliation(account=account)
+        for account in fund.accounts.filter(kind=AccountKind.BANK).order_by("bank_name", "pk")
+    ]
+    return render(request, "funds/reconciliation.html", {"fund": fund, "accounts": accounts})

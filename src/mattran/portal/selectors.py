@@ -3,11 +3,23 @@
 Only funds marked public are shown. Every free text shown (donor names, memos,
 transfer purposes) goes through the one masking function, mask_personal
 (account and phone numbers, Decree 13/2023); account numbers and raw
-references are never returned. The name search runs on `LedgerEntry.search_key`, built from
-the folded donor name and the *masked* memo, so diacritics, case, đ/d and
-either tone-mark placement ("Hoà"/"Hòa") do not matter. On PostgreSQL a GIN
-index on the entries' word pairs (`search_terms`, funds migration 0004) finds
-the candidate rows; the LIKE on the key keeps the exact semantics.
+references are never returned.
+
+The lookup finds receipts (every credit of an imported statement is one, named
+or "người ủng hộ chưa xác định") by words of the donor name or of the memo,
+amount, date range, bank reference, or any combination. Words are folded
+(case, diacritics, đ/d, both tone placements, NFD input: `search_words`) and
+match at word starts, in any order: "ngu" finds "Nguyễn", "hoa" finds "Hoà" but
+not "Khoa". Words of 1–2 characters match whole words and only next to a
+longer word, an amount or a reference; a query that folds to nothing finds
+nothing. A donor named later (LedgerAnnotation) is found by that name too.
+
+How (see funds.models.LookupTerm): on PostgreSQL one word drives, the rarest
+one (a capped count per word): its terms in the byte-ordered index (term,
+booked_on DESC, entry_id DESC) give the newest rows first, the other
+conditions are checked on those rows only, and reading stops after one page.
+Without a word, the (amount, booked_on DESC, id DESC) index or the reference
+index drives. SQLite runs the same conditions as LIKE on `search_key`.
 """
 
 from __future__ import annotations
@@ -17,22 +29,39 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 
 from mattran.core.periods import Period
-from mattran.core.vietnamese import fold, mask_personal
-from mattran.funds.models import EntryKind, Fund, FundKind, LedgerEntry, Purpose, TransferStatus
+from mattran.core.vietnamese import mask_personal
+from mattran.funds.models import (
+    UNKNOWN_DONOR,
+    AccountKind,
+    AnnotationKind,
+    EntryKind,
+    Fund,
+    FundKind,
+    LedgerAnnotation,
+    LedgerEntry,
+    Purpose,
+    StatementLine,
+    TransferStatus,
+)
 from mattran.funds.models import Transfer as FundTransfer
+from mattran.funds.selectors import with_annotations
 from mattran.funds.services import search_words
 
-MIN_NAME = 3
-MAX_RESULTS = 50
+MIN_NAME = 3  # characters of at least one word (or an amount, or a reference)
+PER_PAGE = 50
+MAX_RESULTS = PER_PAGE  # kept for callers of the first page
+MAX_PAGE = 200  # deeper pages: narrow the search instead
+DRIVER_PROBE = 2000  # rows counted per word to choose the rarest
 
 
 @dataclass(frozen=True)
 class DonationQuery:
-    name: str = ""
+    name: str = ""  # words of the donor name or of the memo
     amount: int | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -40,14 +69,26 @@ class DonationQuery:
     fund_id: int | None = None
 
     @property
+    def words(self) -> list[str]:
+        return search_words(self.name).split()
+
+    @property
     def is_empty(self) -> bool:
-        return not (self.name or self.amount or self.reference)
+        return not (self.name.strip() or self.amount or self.reference.strip())
+
+    @property
+    def is_searchable(self) -> bool:
+        """A word of 3+ characters, an amount or a reference; never a text folding to nothing."""
+        words = self.words
+        if self.name.strip() and not words:
+            return False  # "." or "!!!": nothing to look for
+        return any(len(w) >= MIN_NAME for w in words) or bool(self.amount or self.reference.strip())
 
     def cache_key(self) -> str:
         return "|".join(
             str(x)
             for x in (
-                fold(self.name),
+                " ".join(self.words),
                 self.amount,
                 self.date_from,
                 self.date_to,
@@ -65,37 +106,26 @@ def public_funds() -> QuerySet[Fund]:
     )
 
 
-def search_tsquery(key: str) -> str:
-    """The tsquery that finds a typed phrase in `search_terms`: its word pairs, the last a prefix.
+def _pattern(word: str) -> str:
+    """LIKE pattern of a word in a padded key: a word start (3+ characters) or a whole word."""
+    return f"% {word}%" if len(word) >= MIN_NAME else f"% {word} %"
 
-    "nguyen van an" → 'nguyen_van' & 'van_an':*  ;  "hoa" → 'hoa':*  (words are [a-z0-9]+).
-    Every row whose search key holds the phrase at a word start matches it;
-    the LIKE on the key then removes the few others.
-    """
-    words = key.split()
-    if len(words) == 1:
-        return f"'{words[0]}':*"
-    pairs = [f"'{a}_{b}'" for a, b in zip(words[:-1], words[1:], strict=True)]
-    pairs[-1] += ":*"
-    return " & ".join(pairs)
+
+def _word_q(word: str) -> Q:
+    needle = f" {word}" if len(word) >= MIN_NAME else f" {word} "
+    named = LedgerAnnotation.objects.filter(
+        entry=OuterRef("pk"), kind=AnnotationKind.IDENTIFY, name_key__contains=needle
+    )
+    return Q(search_key__contains=needle) | Q(Exists(named))
 
 
 def donation_queryset(*, query: DonationQuery) -> QuerySet[LedgerEntry]:
-    """Public receipts matching the query, newest first (empty query: none)."""
+    """Public receipts matching the query, newest first (ORM form, any database)."""
     qs = LedgerEntry.objects.filter(kind=EntryKind.RECEIPT, fund__is_public=True)
-    if query.is_empty:
+    if query.is_empty or not query.is_searchable:
         return qs.none()
-    key = search_words(query.name)
-    if key:
-        if len(key) < MIN_NAME:
-            return qs.none()
-        if connection.vendor == "postgresql":
-            # the GIN index on search_terms finds the rows (see funds migration 0004)
-            qs = qs.extra(  # noqa: S610 - the query is a bound parameter
-                where=["funds_ledgerentry.search_terms @@ %s::tsquery"],
-                params=[search_tsquery(key)],
-            )
-        qs = qs.filter(search_key__contains=f" {key}")  # words starting as typed
+    for word in query.words:
+        qs = qs.filter(_word_q(word))
     if query.amount:
         qs = qs.filter(amount=query.amount)
     if query.date_from:
@@ -109,34 +139,139 @@ def donation_queryset(*, query: DonationQuery) -> QuerySet[LedgerEntry]:
     return qs.order_by("-booked_on", "-id")
 
 
-def donation_search(*, query: DonationQuery, limit: int = MAX_RESULTS) -> list[dict[str, Any]]:
-    """Receipts matching the query, newest first, as public rows (masked memo, no numbers)."""
-    if query.is_empty:
-        return []
-    qs = donation_queryset(query=query)
-    rows = qs.values(
-        "id",
-        "booked_on",
-        "amount",
-        "party_name",
-        "memo",
-        "fund_id",
-        "fund__name",
-        "fund__unit__name",
-        "voucher_series",
-        "voucher_year",
-        "voucher_number",
-        "reversed_by",
-    )[:limit]
-    return [
+def _term_range(word: str) -> tuple[str, str]:
+    return word, word + "{"  # "{" follows "z" (terms are [a-z0-9]+, compared bytewise)
+
+
+def _driver_word(words: list[str]) -> str:
+    """The word with the fewest rows (each counted up to DRIVER_PROBE, one query); ties: longest."""
+    long_words = sorted({w for w in words if len(w) >= MIN_NAME}, key=len, reverse=True)
+    if len(long_words) == 1:
+        return long_words[0]
+    probe = (
+        "(SELECT count(*) FROM (SELECT 1 FROM funds_lookupterm "
+        'WHERE term COLLATE "C" >= %s AND term COLLATE "C" < %s LIMIT %s) s)'
+    )
+    params: list[object] = []
+    for word in long_words:
+        params += [*_term_range(word), DRIVER_PROBE]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([probe] * len(long_words)), params)
+        counts = cursor.fetchone()
+    return min(zip(counts, range(len(long_words)), long_words, strict=True))[2]
+
+
+def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
+    """PostgreSQL, a query with a word: the newest `limit` matching ids, driven by one word."""
+    words = query.words
+    driver = _driver_word(words)
+    lo, hi = _term_range(driver)
+    where, params = ["e.kind = 'receipt'", "f.is_public"], []
+    for word in words:
+        if word == driver:
+            continue
+        where.append(
+            "(e.search_key LIKE %s OR EXISTS (SELECT 1 FROM funds_ledgerannotation a "
+            "WHERE a.entry_id = e.id AND a.kind = 'identify' AND a.name_key LIKE %s))"
+        )
+        params += [_pattern(word), _pattern(word)]
+    days = []
+    if query.date_from:
+        days.append("l.booked_on >= %s")
+        params.append(query.date_from)
+    if query.date_to:
+        days.append("l.booked_on <= %s")
+        params.append(query.date_to)
+    if query.amount:
+        where.append("e.amount = %s")
+        params.append(query.amount)
+    if query.reference.strip():
+        where.append("e.reference = %s")
+        params.append(query.reference.strip())
+    if query.fund_id:
+        where.append("e.fund_id = %s")
+        params.append(query.fund_id)
+    conditions = " AND ".join(days + where)
+    sql = f"""
+        WITH RECURSIVE terms (term) AS (
+            (SELECT term FROM funds_lookupterm
+             WHERE term COLLATE "C" >= %s AND term COLLATE "C" < %s
+             ORDER BY term COLLATE "C" LIMIT 1)
+            UNION ALL
+            SELECT (SELECT t.term FROM funds_lookupterm t
+                    WHERE t.term COLLATE "C" > terms.term COLLATE "C"
+                      AND t.term COLLATE "C" < %s
+                    ORDER BY t.term COLLATE "C" LIMIT 1)
+            FROM terms WHERE terms.term IS NOT NULL
+        )
+        SELECT x.entry_id FROM terms CROSS JOIN LATERAL (
+            SELECT l.entry_id, l.booked_on
+            FROM funds_lookupterm l
+            JOIN funds_ledgerentry e ON e.id = l.entry_id
+            JOIN funds_fund f ON f.id = e.fund_id
+            WHERE l.term COLLATE "C" = terms.term COLLATE "C" AND {conditions}
+            ORDER BY l.booked_on DESC, l.entry_id DESC
+            LIMIT %s
+        ) x
+        WHERE terms.term IS NOT NULL
+        GROUP BY x.entry_id, x.booked_on
+        ORDER BY x.booked_on DESC, x.entry_id DESC
+        LIMIT %s
+    """  # noqa: S608 - conditions are fixed SQL; every value is a bound parameter
+    return RawSQL(sql, [lo, hi, hi, *params, limit, limit])  # noqa: S611 - bound parameters
+
+
+@dataclass
+class DonationPage:
+    rows: list[dict[str, Any]]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def donation_page(*, query: DonationQuery, page: int = 1) -> DonationPage:
+    """One page of matching receipts, newest first, as public rows (no total: it costs a scan)."""
+    page = min(max(page, 1), MAX_PAGE)
+    if query.is_empty or not query.is_searchable:
+        return DonationPage([], page, False)
+    start, end = (page - 1) * PER_PAGE, page * PER_PAGE + 1  # one more row: is there a next?
+    if connection.vendor == "postgresql" and any(len(w) >= MIN_NAME for w in query.words):
+        qs = LedgerEntry.objects.filter(pk__in=_pg_page_ids(query, end))
+    else:
+        qs = donation_queryset(query=query)
+    rows = (
+        with_annotations(qs)
+        .order_by("-booked_on", "-id")
+        .values(
+            "id",
+            "booked_on",
+            "amount",
+            "donor",
+            "memo",
+            "fund_id",
+            "fund__name",
+            "fund__unit__name",
+            "account__bank_name",
+            "voucher_series",
+            "voucher_year",
+            "voucher_number",
+            "reversed_by",
+        )[start:end]
+    )
+    result = [
         {
             "booked_on": r["booked_on"],
             "amount": r["amount"],
-            "donor": mask_personal(r["party_name"]),
+            "donor": mask_personal(r["donor"]) if r["donor"] else UNKNOWN_DONOR,
+            "named": bool(r["donor"]),
             "memo": mask_personal(r["memo"]),
             "fund_id": r["fund_id"],
             "fund": r["fund__name"],
             "unit": r["fund__unit__name"],
+            "bank": r["account__bank_name"] or "",
             "voucher": (
                 f"{r['voucher_series']}-{r['voucher_year']}-{r['voucher_number']:04d}"
                 if r["voucher_number"]
@@ -146,12 +281,19 @@ def donation_search(*, query: DonationQuery, limit: int = MAX_RESULTS) -> list[d
         }
         for r in rows
     ]
+    return DonationPage(result[:PER_PAGE], page, len(result) > PER_PAGE)
+
+
+def donation_search(*, query: DonationQuery, limit: int = MAX_RESULTS) -> list[dict[str, Any]]:
+    """The first page of donation_page's rows (at most `limit`)."""
+    return donation_page(query=query).rows[:limit]
 
 
 def fund_disclosure(*, fund: Fund, period: Period) -> dict[str, Any]:
     """Money in, out by purpose, transfers, balances and a monthly series for one fund.
 
-    Three queries: opening balance, grouped movements per month, transfers.
+    Five queries: opening balance, grouped movements per month, transfers, and the
+    period's bank statements beside the ledger on the bank accounts.
     Reversals are netted against the entry they reverse.
     """
     signed = F("amount") * F("sign")
@@ -162,11 +304,13 @@ def fund_disclosure(*, fund: Fund, period: Period) -> dict[str, Any]:
         or 0
     )
     rows = (
-        LedgerEntry.objects.filter(
-            fund=fund, booked_on__gte=period.start, booked_on__lte=period.end
+        with_annotations(
+            LedgerEntry.objects.filter(
+                fund=fund, booked_on__gte=period.start, booked_on__lte=period.end
+            )
         )
         .annotate(month=TruncMonth("booked_on"))
-        .values("month", "kind", "purpose", "reverses__kind", "reverses__purpose")
+        .values("month", "kind", "effective_purpose", "reverses__kind", "reverses__purpose")
         .annotate(
             amount=Sum("amount"),
             quantity=Sum("quantity"),
@@ -182,7 +326,7 @@ def fund_disclosure(*, fund: Fund, period: Period) -> dict[str, Any]:
     by_purpose: dict[str, dict[str, int]] = {}
     months: dict[str, dict[str, int]] = {}
     for r in rows:
-        kind, factor, purpose, quantity = r["kind"], 1, r["purpose"], r["quantity"] or 0
+        kind, factor, purpose, quantity = r["kind"], 1, r["effective_purpose"], r["quantity"] or 0
         if kind == EntryKind.REVERSAL:
             kind, factor, purpose, quantity = (
                 r["reverses__kind"],
@@ -191,6 +335,9 @@ def fund_disclosure(*, fund: Fund, period: Period) -> dict[str, Any]:
                 r["rq"] or 0,
             )
         amount = factor * r["amount"]
+        if kind == EntryKind.OPENING:  # an account's opening balance: not money in
+            opening += amount
+            continue
         label = r["month"].strftime("%m/%Y") if r["month"] else ""
         month = months.setdefault(label, {"in": 0, "out": 0})
         if kind in (EntryKind.RECEIPT, EntryKind.TRANSFER_IN):
@@ -219,8 +366,34 @@ def fund_disclosure(*, fund: Fund, period: Period) -> dict[str, Any]:
         .order_by("sent_on", "pk")
     )
     purposes = dict(Purpose.choices)
+    # the bank's side: the statements of the period beside the ledger on the bank accounts
+    statements = StatementLine.objects.filter(
+        account__fund=fund, booked_on__gte=period.start, booked_on__lte=period.end
+    ).aggregate(money_in=Sum("credit", default=0), money_out=Sum("debit", default=0), n=Count("id"))
+    on_bank = (
+        LedgerEntry.objects.filter(
+            fund=fund,
+            account__kind=AccountKind.BANK,
+            booked_on__gte=period.start,
+            booked_on__lte=period.end,
+        )
+        .exclude(kind=EntryKind.OPENING)
+        .aggregate(
+            money_in=Sum("amount", filter=Q(sign=1), default=0),
+            money_out=Sum("amount", filter=Q(sign=-1), default=0),
+        )
+    )
     return {
         "fund": fund,
+        "bank": {
+            "lines": statements["n"],
+            "statement_in": statements["money_in"],
+            "statement_out": statements["money_out"],
+            "ledger_in": on_bank["money_in"],
+            "ledger_out": on_bank["money_out"],
+            "equal": (statements["money_in"], statements["money_out"])
+            == (on_bank["money_in"], on_bank["money_out"]),
+        },
         "period": period,
         "opening": opening,
         "money_in": money_in,

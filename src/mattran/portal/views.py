@@ -46,7 +46,7 @@ def lookup(request):
     if getattr(request, "limited", False):
         return _limited(request)
     form = LookupForm(request.GET or None)
-    results, searched = [], False
+    results, searched, searchable, page = [], False, True, None
     if form.is_valid():
         d = form.cleaned_data
         query = selectors.DonationQuery(
@@ -58,15 +58,29 @@ def lookup(request):
         )
         if not query.is_empty:
             searched = True
-            key = "portal:lookup:" + hashlib.sha256(query.cache_key().encode()).hexdigest()
-            results = cache.get(key)
-            if results is None:
-                results = selectors.donation_search(query=query)
-                cache.set(key, results, CACHE_SECONDS)
+            searchable = query.is_searchable
+            try:
+                number = int(request.GET.get("trang", "1"))
+            except ValueError:
+                number = 1
+            key = (
+                "portal:lookup:"
+                + hashlib.sha256(f"{query.cache_key()}|{number}".encode()).hexdigest()
+            )
+            page = cache.get(key)
+            if page is None:
+                page = selectors.donation_page(query=query, page=number)
+                cache.set(key, page, CACHE_SECONDS)
+            results = page.rows
+    params = request.GET.copy()
+    params.pop("trang", None)
     context = {
         "form": form,
         "results": results,
+        "page": page,
         "searched": searched,
+        "searchable": searchable,
+        "querystring": params.urlencode(),
         "funds": None if request.htmx else list(selectors.public_funds()),
         "min_name": selectors.MIN_NAME,
     }
