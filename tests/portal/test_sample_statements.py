@@ -73,13 +73,17 @@ def test_three_samples_fund_equals_files_and_lines_are_findable_by_a_memo_word(t
     receipts = list(LedgerEntry.objects.filter(fund=fund, kind="receipt").values_list("pk", "memo"))
     words = {pk: set(search_words(mask_personal(memo)).split()) for pk, memo in receipts}
     frequency = Counter(w for ws in words.values() for w in ws)
-    assert all(any(len(w) >= 3 and not w.isdigit() for w in ws) for ws in words.values())
-    sample = receipts[:: max(len(receipts) // 40, 1)]
+    # memos without any word of 3+ characters (".", "T", "Ck": 5 of 16,974 credits) are found
+    # by amount and date instead
+    wordless = [pk for pk, ws in words.items() if not any(len(w) >= 3 for w in ws)]
+    assert len(wordless) == 5
+    for entry in LedgerEntry.objects.filter(pk__in=wordless):
+        day = entry.booked_on
+        query = DonationQuery(amount=entry.amount, date_from=day, date_to=day)
+        assert donation_queryset(query=query).filter(pk=entry.pk).exists()
+    sample = [r for r in receipts[:: max(len(receipts) // 40, 1)] if r[0] not in wordless]
     for pk, memo in sample:
-        word = min(
-            (w for w in words[pk] if len(w) >= 3 and not w.isdigit()),
-            key=lambda w: (frequency[w], w),
-        )
+        word = min((w for w in words[pk] if len(w) >= 3), key=lambda w: (frequency[w], w))
         if frequency[word] > 500:  # only common words: in the full result set, pages deep
             assert donation_queryset(query=DonationQuery(name=word)).filter(pk=pk).exists()
             continue
