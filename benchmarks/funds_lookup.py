@@ -185,6 +185,11 @@ def fill(rows: int):
             if (start // CHUNK) % 10 == 0:
                 print(f"  {start + CHUNK - 1:,} rows, {time.perf_counter() - started:.0f} s")
     pg.commit()
+    from mattran.funds.models import VoucherCounter
+
+    VoucherCounter.objects.update_or_create(
+        fund=fund, series="PT", year=2024, defaults={"last_number": rows}
+    )
     print(f"  COPY of {rows:,} rows (with lookup terms): {time.perf_counter() - started:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '512MB'")
@@ -242,7 +247,7 @@ def main():
     parser.add_argument("--rare", type=int, default=40, help="full rare names in the mix")
     parser.add_argument("--naive-queries", type=int, default=6)
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the filled database")
-    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE of 'nguyen'")
+    parser.add_argument("--explain", default="", help="EXPLAIN ANALYZE of this query's words")
     args = parser.parse_args()
     from django.db.models import Q
 
@@ -292,7 +297,7 @@ def main():
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN[-5:])}"
             mix.append(("full rare name", DonationQuery(name=name)))
         if args.explain:
-            sql = _pg_page_ids(DonationQuery(name="nguyen"), 51)
+            sql = _pg_page_ids(DonationQuery(name=args.explain), 51)
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql.sql, sql.params)
                 print("\n".join(row[0] for row in cursor.fetchall()))

@@ -199,16 +199,20 @@ def _latest_annotation(kind: str, field: str) -> Subquery:
     )
 
 
-def with_annotations(qs: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry]:
-    """Entries with `donor` and `effective_purpose`: the newest annotation, else the entry's own.
-
-    `donor` is "" when nobody has named the donor (shown as UNKNOWN_DONOR).
-    """
+def with_donor(qs: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry]:
+    """Entries with `donor`: the newest identifying annotation's name, else the entry's own
+    ("" when nobody has named the donor: shown as UNKNOWN_DONOR)."""
     return qs.annotate(
         donor=Coalesce(
             _latest_annotation(AnnotationKind.IDENTIFY, "donor_name"),
             F("party_name"),
-        ),
+        )
+    )
+
+
+def with_annotations(qs: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry]:
+    """Entries with `donor` and `effective_purpose`: the newest annotation, else the entry's own."""
+    return with_donor(qs).annotate(
         effective_purpose=Coalesce(
             _latest_annotation(AnnotationKind.CLASSIFY, "purpose"),
             NullIf(F("purpose"), Value("")),
