@@ -249,6 +249,7 @@ class Figure:
         d["value"] = int(self.value) if self.kind != "rate" else str(self.value)
         d["key_name"] = self.key_name
         d["key_registered"] = figure_keys.is_registered(self.key)
+        d["figure_key"] = figure_keys.figure_key(self.key)
         d["unit_text"] = self.unit_text
         return d
 

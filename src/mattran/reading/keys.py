@@ -9,7 +9,10 @@ Switching to the figures registry is a change to `registered_keys()` here.
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
+
+from django.apps import apps
 
 from mattran.reports import catalogue
 
@@ -47,3 +50,19 @@ def is_registered(key: str | None) -> bool:
 
 def all_keys() -> dict[str, tuple[str, str]]:
     return {**registered_keys(), **EXTRA_KEYS}
+
+
+def figure_key(code: str | None) -> str | None:
+    """The figures-layer key of an indicator code ("activities.count(types=toa_dam)"),
+    once the catalogue stores one (issue 11, h10); None before, and for EXTRA_KEYS."""
+    for entry in catalogue.INDICATORS:
+        if entry[0] == code and isinstance(entry[4], str) and "." in entry[4]:
+            return entry[4]
+    return None
+
+
+def figures_layer_ready() -> bool:
+    """Has the figures layer with its entered totals landed?"""
+    return apps.is_installed("mattran.figures") and bool(
+        importlib.util.find_spec("mattran.figures.services")
+    )

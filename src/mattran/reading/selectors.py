@@ -95,3 +95,28 @@ def analyse(
         system, previous = system_figures(user=user, unit=unit, period=period)
     warnings = checker.check(reading, system=system, previous=previous, jump=jump)
     return Analysis(extracted, reading, warnings, unit, period, system, previous)
+
+
+def history_of(*, unit: Unit, period: Period) -> dict[str, int]:
+    """The entered totals of `unit` for `period` by reader key, wherever they were written
+    (the figures layer's entered totals, or the aggregate entries before it)."""
+    from mattran.activities.models import AggregateEntry
+
+    from . import keys
+    from .services import HISTORY_PREFIX
+
+    out: dict[str, int] = {}
+    for code, value in AggregateEntry.objects.filter(
+        unit=unit, period_start=period.start, period_end=period.end
+    ).values_list("element__code", "value"):
+        key = code.removeprefix(HISTORY_PREFIX)
+        if key in keys.all_keys():
+            out[key] = value
+    if keys.figures_layer_ready():
+        from mattran.figures.services import entered_totals_of
+
+        by_figure = {keys.figure_key(k): k for k in keys.all_keys() if keys.figure_key(k)}
+        for figure, value in entered_totals_of(unit=unit, period=period).items():
+            if figure in by_figure:
+                out[by_figure[figure]] = value
+    return out

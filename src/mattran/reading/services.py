@@ -1,12 +1,14 @@
 """The one write of the reader: confirmed figures become entered totals.
 
-Until the figures layer's "entered totals" (issue 11 item 7) lands, a
-confirmed figure is written as an aggregate entry of the activities app
-(`activities.services.aggregate_entries_save`: unit × period × value, locks,
-rules and audit included). A key that already is an aggregate element (đơn
-thư, ý kiến cử tri) is written to that element; any other key to an inactive
-element "lich_su_<key>" made for history, so it never shows on the monthly
-entry form.
+When the figures layer's entered totals (issue 11 item 7) are installed, a
+confirmed figure whose indicator has a figure key is written through
+`figures.services.entered_totals_set`. Otherwise (and for the keys the
+catalogue does not have yet) it is written as an aggregate entry of the
+activities app (`activities.services.aggregate_entries_save`: unit × period ×
+value, locks, rules and audit included): a key that already is an aggregate
+element (đơn thư, ý kiến cử tri) goes to that element, any other key to an
+inactive element "lich_su_<key>" made for history, so it never shows on the
+monthly entry form.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from mattran.access.policy import Perm, require_perm
-from mattran.activities.models import AggregateEntry, DataElement, PeriodType
+from mattran.activities.models import DataElement, PeriodType
 from mattran.activities.services import aggregate_entries_save
 from mattran.core.audit import audit_record
 from mattran.core.errors import UserFacingError
@@ -53,8 +55,9 @@ def history_confirm(
     period: Period,
     entries: list[tuple[str, int]],
     source: str = "",
-) -> list[AggregateEntry]:
-    """Write the figures a person accepted as entered totals of `unit` for `period`."""
+) -> int:
+    """Write the figures a person accepted as entered totals of `unit` for `period`;
+    returns how many were written."""
     require_perm(actor, Perm.EDIT, unit, "ghi số liệu lịch sử")
     if not entries:
         raise UserFacingError("Chưa chấp nhận số liệu nào nên chưa ghi gì.")
@@ -71,14 +74,30 @@ def history_confirm(
         seen.add(key)
     if errors:
         raise UserFacingError(" ".join(errors))
-    values = {_element_for(key): value for key, value in entries}
-    saved = aggregate_entries_save(
-        actor=actor,
-        unit=unit,
-        period_start=period.start,
-        period_end=period.end,
-        values=values,
-    )
+    rest = list(entries)
+    written = 0
+    if keys.figures_layer_ready():
+        from mattran.figures.services import entered_totals_set
+
+        by_figure = {keys.figure_key(k): v for k, v in entries if keys.figure_key(k)}
+        rest = [(k, v) for k, v in entries if not keys.figure_key(k)]
+        if by_figure:
+            entered_totals_set(
+                actor=actor, unit=unit, period=period, values=by_figure,
+                note=f"Từ báo cáo cũ “{source}”",
+            )  # fmt: skip
+            written += len(by_figure)
+    if rest:
+        values = {_element_for(key): value for key, value in rest}
+        written += len(
+            aggregate_entries_save(
+                actor=actor,
+                unit=unit,
+                period_start=period.start,
+                period_end=period.end,
+                values=values,
+            )
+        )
     audit_record(
         actor=actor,
         action="reading.confirm",
@@ -86,4 +105,4 @@ def history_confirm(
         after={"period": period.code, "source": source, "entries": dict(entries)},
         note=f"Ghi {len(entries)} tổng số từ báo cáo cũ “{source}” cho {period.label}",
     )
-    return saved
+    return written

@@ -102,7 +102,7 @@ def confirm(request):
         if row and row.get("decision") == "accept"
     ]
     try:
-        saved = services.history_confirm(
+        written = services.history_confirm(
             actor=request.user,
             unit=unit,
             period=period,
@@ -114,6 +114,6 @@ def confirm(request):
         return redirect("reading:upload")
     messages.success(
         request,
-        f"Đã ghi {len(saved)} tổng số của {unit.name} cho {period.label} vào lịch sử.",
+        f"Đã ghi {written} tổng số của {unit.name} cho {period.label} vào lịch sử.",
     )
     return redirect("reading:upload")
