@@ -18,7 +18,8 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-STATEMENTS = ROOT.parent / "shared" / "data" / "statements"
+from mattran.demo.data import STATEMENTS_DIR as STATEMENTS  # noqa: E402 - the samples' home
+
 VCB_FILE = STATEMENTS / "vcb-0011001932418-2024-09-01_part00.csv"
 
 

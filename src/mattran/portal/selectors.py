@@ -15,7 +15,7 @@ longer word, an amount or a reference; a query that folds to nothing finds
 nothing. A donor named later (LedgerAnnotation) is found by that name too.
 
 How (see funds.models.LookupTerm): on PostgreSQL one word drives, the rarest
-one (a capped count per word): its terms in the byte-ordered index (term,
+one by the planner's statistics of the terms (pg_stats): its terms in the byte-ordered index (term,
 booked_on DESC, entry_id DESC) give the newest rows first, the other
 conditions are checked on those rows only, and reading stops after one page.
 Without a word, the (amount, booked_on DESC, id DESC) index or the reference
@@ -25,6 +25,7 @@ index drives. SQLite runs the same conditions as LIKE on `search_key`.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,6 @@ MIN_NAME = 3  # characters of at least one word (or an amount, or a reference)
 PER_PAGE = 50
 MAX_RESULTS = PER_PAGE  # kept for callers of the first page
 MAX_PAGE = 200  # deeper pages: narrow the search instead
-DRIVER_PROBE = 2000  # rows counted per word to choose the rarest
 
 
 @dataclass(frozen=True)
@@ -143,22 +143,42 @@ def _term_range(word: str) -> tuple[str, str]:
     return word, word + "{"  # "{" follows "z" (terms are [a-z0-9]+, compared bytewise)
 
 
+_FREQUENCIES: dict[str, Any] = {"at": -1e9, "mcv": []}
+STATS_SECONDS = 300  # the planner's statistics change at most with each import's ANALYZE
+
+
+def _common_terms() -> list[tuple[str, float]]:
+    """The most common lookup terms and their share of rows, from ANALYZE (pg_stats).
+
+    Migration 0008 keeps up to 1,000 of them; a word not among them is rarer than
+    all of them. Read again at most every STATS_SECONDS per process.
+    """
+    now = time.monotonic()
+    if now - _FREQUENCIES["at"] > STATS_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats "
+                "WHERE tablename = 'funds_lookupterm' AND attname = 'term'"
+            )
+            row = cursor.fetchone()
+        pairs = list(zip(row[0], row[1], strict=True)) if row and row[0] else []
+        _FREQUENCIES.update(at=now, mcv=pairs)
+    return _FREQUENCIES["mcv"]
+
+
 def _driver_word(words: list[str]) -> str:
-    """The word with the fewest rows (each counted up to DRIVER_PROBE, one query); ties: longest."""
+    """The word with the fewest rows by the statistics (a prefix: its common terms summed);
+    ties (all rare): the longest. Rare words make short pages: the others are checked
+    on its rows only."""
     long_words = sorted({w for w in words if len(w) >= MIN_NAME}, key=len, reverse=True)
     if len(long_words) == 1:
         return long_words[0]
-    probe = (
-        "(SELECT count(*) FROM (SELECT 1 FROM funds_lookupterm "
-        'WHERE term COLLATE "C" >= %s AND term COLLATE "C" < %s LIMIT %s) s)'
-    )
-    params: list[object] = []
-    for word in long_words:
-        params += [*_term_range(word), DRIVER_PROBE]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join([probe] * len(long_words)), params)
-        counts = cursor.fetchone()
-    return min(zip(counts, range(len(long_words)), long_words, strict=True))[2]
+    common = _common_terms()
+
+    def share(word: str) -> float:
+        return sum(f for term, f in common if term.startswith(word))
+
+    return min(long_words, key=lambda w: (share(w), -len(w)))
 
 
 def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
