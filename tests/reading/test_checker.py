@@ -2,6 +2,9 @@
 
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from mattran.reading.checker import check, check_text
 from mattran.reading.finder import read_text
 
@@ -69,3 +72,20 @@ def test_against_the_system_and_last_year():
 def test_check_text_returns_only_slips():
     assert check_text("Hòa giải 86/92 (đạt 93,5%); tặng 4 suất quà, mỗi suất 1 triệu đồng.") == []
     assert [w.code for w in check_text("Hòa giải 86/92 (đạt 93.4%).")] == ["rate_mismatch"]
+
+
+TOKENS = [
+    "Hòa giải", "86/92", "(đạt", "93.4%)", ";", "mỗi", "suất", "500", "nghìn", "đồng",
+    "trong đó", "tổng trị giá", "tỷ", "triệu", "1,2", "2.366.435.000đ", "cuộc", "lượt người",
+    "hơn", "gần", "cấp Quận", "phường", "các", "MTTQ", "0/0", "5/0", "99999999999999999999",
+    "１２３", "٣٤", "²", "%", ",", ".", "\n", "ngày", "14/9", "năm 2023", "9 nhiệm vụ:", "a;b",
+    "mười", "một triệu", "không trăm", "linh", "1.000.000.000.000.000.000", "phấn đấu",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=40))
+def test_reading_and_checking_never_fail_on_any_mix(tokens):
+    text = " ".join(tokens)
+    reading = read_text(text)
+    check(reading, system={"tuyen_truyen": {"unit": 0, "own": None}}, previous={"toa_dam": 5})
+    assert all(0 <= f.value <= 10**15 for f in reading.figures if f.kind != "rate")

@@ -84,7 +84,9 @@ def _rates(reading: Reading) -> list[Warning]:
         parts = [f for f in same if f.role == "part"]
         if parts:
             part = parts[-1]
-            whole = next(f for f in figs if f.pair_id == part.pair_id and f.role == "whole")
+            whole = next((f for f in figs if f.pair_id == part.pair_id and f.role == "whole"), None)
+            if whole is None:
+                continue
         elif rate.key in RATE_OF:
             a_key, b_key = RATE_OF[rate.key]
             part = next((f for f in reversed(same) if f.key == a_key), None)
@@ -104,8 +106,8 @@ def _parts(reading: Reading) -> list[Warning]:
     figs = reading.figures
     # a ratio whose part exceeds its whole
     for part in (f for f in figs if f.role == "part"):
-        whole = next(f for f in figs if f.pair_id == part.pair_id and f.role == "whole")
-        if part.value > whole.value:
+        whole = next((f for f in figs if f.pair_id == part.pair_id and f.role == "whole"), None)
+        if whole is not None and part.value > whole.value:
             out.append(
                 Warning("part_exceeds_whole", "error",
                         f"“{part.text}”: phần ({_vi(part.value)}) lớn hơn tổng ({_vi(whole.value)}).",

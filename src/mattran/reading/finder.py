@@ -17,6 +17,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from mattran.core.vietnamese import MAX_AMOUNT
+
 from . import keys as figure_keys
 
 W = r"[0-9A-Za-zÀ-ỹĐđ]"  # a word character, Vietnamese letters included
@@ -628,12 +630,24 @@ def read_text(text: str) -> Reading:
                 Skipped(m.group(0), s_start + a, "no_unit", "không rõ đơn vị tính")
             )
     reading.figures.sort(key=lambda f: (f.start, f.role != "part"))
+    _drop_huge(reading)
     _level_after(reading)
     _drop_targets(reading)
     _assign_keys(reading)
     _mark_per_item(reading)
     _drop_scope_counts(reading)
     return reading
+
+
+def _drop_huge(reading: Reading) -> None:
+    """A number above the largest amount the system keeps is a typing slip or a code."""
+    kept = []
+    for f in reading.figures:
+        if f.value > MAX_AMOUNT:
+            reading.skipped.append(Skipped(f.text, f.start, "too_large", "số quá lớn"))
+            continue
+        kept.append(f)
+    reading.figures = kept
 
 
 _LEVEL_AFTER = re.compile(
