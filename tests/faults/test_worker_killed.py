@@ -25,6 +25,7 @@ from mattran.funds import services
 from mattran.funds.jobs import STATEMENT_IMPORT
 from mattran.funds.models import (
     AccountKind,
+    EntryKind,
     FundKind,
     LedgerEntry,
     StatementImport,
@@ -98,7 +99,9 @@ def _import_footprint(fund, account) -> dict[str, int]:
     return {
         "imports": StatementImport.objects.filter(account=account).count(),
         "lines": StatementLine.objects.filter(account=account).count(),
-        "entries": LedgerEntry.objects.filter(fund=fund).count(),
+        # The statement's lines; the account's opening balance taken from the
+        # statement (one entry of kind OPENING) is counted apart.
+        "entries": LedgerEntry.objects.filter(fund=fund).exclude(kind=EntryKind.OPENING).count(),
         "audit": AuditEvent.objects.filter(action="statement.import").count(),
     }
 
@@ -168,7 +171,8 @@ def test_killed_worker_leaves_no_partial_import_and_a_restart_finishes_it_once(
     assert footprint == {
         "imports": 1,
         "lines": imp.lines_created,
-        "entries": imp.receipts_created,
+        # Every statement line is booked: credits as receipts, debits as payments.
+        "entries": imp.receipts_created + imp.debits,
         "audit": 1,
     }
     # Each statement line booked at most once, and the money adds up to the import's figures.
@@ -179,15 +183,18 @@ def test_killed_worker_leaves_no_partial_import_and_a_restart_finishes_it_once(
         .filter(n__gt=1)
     )
     assert not per_line.exists()
-    assert LedgerEntry.objects.filter(fund=fund).aggregate(s=Sum("amount"))["s"] == (
-        imp.receipts_amount
-    )
-    numbers = list(
-        LedgerEntry.objects.filter(fund=fund)
-        .order_by("voucher_number")
-        .values_list("voucher_number", flat=True)
-    )
-    assert numbers == list(range(1, len(numbers) + 1))  # no voucher number lost to the crash
+    booked = LedgerEntry.objects.filter(fund=fund).exclude(kind=EntryKind.OPENING)
+    assert booked.aggregate(s=Sum("amount"))["s"] == imp.receipts_amount + imp.debits_amount
+    assert LedgerEntry.objects.filter(fund=fund, kind=EntryKind.OPENING).count() <= 1
+    # No voucher number lost to the crash: each series (receipts, payments) has no gap.
+    series = booked.values_list("voucher_series", flat=True)
+    for code in set(series):
+        numbers = list(
+            LedgerEntry.objects.filter(fund=fund, voucher_series=code)
+            .order_by("voucher_number")
+            .values_list("voucher_number", flat=True)
+        )
+        assert numbers == list(range(1, len(numbers) + 1)), code
 
     # The database queue's entry of the killed run is closed, the rerun's succeeded.
     from django_tasks_db.models import DBTaskResult
