@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mattran.access.middleware.TwoFactorMiddleware",
+    "mattran.access.middleware.PasswordChangeRequiredMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]

@@ -2,17 +2,20 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mattran.access import views as access_views
 from mattran.core import views as core_views
+from mattran.portal import views as portal_views
 
 admin.site.site_header = "mattran – Quản trị hệ thống"
 admin.site.site_title = "mattran"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # Visitors see the public portal; signed-in users go on to core_views.home.
+    path("", portal_views.front, name="home"),
     path("suc-khoe/", core_views.health, name="health"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/", access_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "doi-mat-khau/xong/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -162,6 +162,7 @@ class Row:
     anonymous: int = 302  # status for anonymous (302: to the login page; API: 401)
     api: bool = False  # JSON API: requests carry the role's token, not a session
     args: dict = field(default_factory=dict)  # URL arguments computed from the world
+    signed_in: int | None = None  # PUBLIC rows: the status for a signed-in user, if not `get`
 
 
 def Api(access: str, on: str | None = None, **kw) -> Row:
@@ -314,7 +315,8 @@ def _member_pk(w, rel):
 
 ACCESS: dict[str, Row] = {
     # core, authentication
-    "home": Row(PUBLIC, get=302),
+    # "/": the public portal for a visitor, the app's home for a signed-in user
+    "home": Row(PUBLIC, signed_in=302),
     "health": Row(PUBLIC),
     "login": Row(PUBLIC),
     "logout": Row(PUBLIC, get=405),
@@ -371,6 +373,30 @@ ACCESS: dict[str, Row] = {
     "access:revoke": Row(
         ADMINISTER, "grant", get=405, post=Post(ADMINISTER, "grant.revoke", lambda w, r: {})
     ),
+    # office accounts (issue 11): create with roles, bulk add, deactivate, first login
+    "access:users": Row(
+        ADMINISTER,
+        post=Post(
+            ADMINISTER,
+            "user.create",
+            lambda w, r: {
+                "full_name": "Cán bộ mới",
+                "username": f"moi_{r}",
+                "email": "moi@example.org",
+                "unit_code": w["unit"][r].code,
+                "roles": ["editor"],
+                "handover": "link",
+            },
+            on="unit",
+            ok=200,  # the one-time handover page, not a redirect
+            refused=200,  # the form says the unit is outside the user's scope
+        ),
+    ),
+    "access:users_bulk": Row(ADMINISTER),
+    "access:user_deactivate": Row(
+        ADMINISTER, "staff", get=405, post=Post(ADMINISTER, "user.deactivate", lambda w, r: {})
+    ),
+    "access:first_login": Row(PUBLIC, get=404, kwargs={"token": "khong-hop-le"}),
     # activities
     "activities:home": Row(VIEW, get=302),
     "activities:list": Row(VIEW, "unit"),
@@ -392,6 +418,7 @@ ACCESS: dict[str, Row] = {
         post=Post(EDIT, "aggregate.create", lambda w, r: {"don_thu_tiep_nhan": "7"}),
     ),
     "activities:bulk": Row(EDIT, "unit"),
+    "activities:bulk_job": Row(VIEW, "job"),
     "activities:detail": Row(VIEW, "activity"),
     "activities:update": Row(EDIT, "activity", post=Post(EDIT, "activity.update", _activity_data)),
     "activities:delete": Row(
@@ -751,6 +778,13 @@ ACCESS: dict[str, Row] = {
         "decision",
         post=Post(COMMEND, "commendation.add", lambda w, r: {"proposals": [w["proposal"][r].pk]}),
     ),
+    "emulation:decision_add_many": Row(
+        COMMEND,
+        "decision",
+        post=Post(
+            COMMEND, "commendation.add", lambda w, r: {"lines": "Nguyễn Văn Thử; Cán bộ; Tốt"}
+        ),
+    ),
     "emulation:decision_document": Row(VIEW, "decision"),
     "emulation:unit_history": Row(VIEW, "unit"),
     "emulation:person_history": Row(VIEW, "person"),
@@ -948,6 +982,7 @@ OBJECTS = {
     "statement_import": "statement_import",
     "job": "job",
     "grant": "grant",
+    "staff": "staff",  # a user whose only grant is on the unit (office accounts)
     # emulation (each unit organises pledges of its children; MEMBER names one member)
     "key_task": "key_task",
     "program": "program",  # a draft with an item, a signatory and a signed document
@@ -1111,6 +1146,8 @@ def _build_world(media: Path) -> dict:
             purpose_text="Hỗ trợ hộ nghèo",
         )
         w["grant"][rel] = grant(clerk, unit, Role.VIEWER)
+        w["staff"][rel] = UserFactory(username=f"canbo_{rel}")
+        grant(w["staff"][rel], unit, Role.EDITOR)
         for code, status in [
             (PERIOD_SUBMITTED, SubmissionStatus.SUBMITTED),
             (PERIOD_APPROVED, SubmissionStatus.APPROVED),
@@ -1384,7 +1421,7 @@ def _sees_member(row: Row, role: str, rel: str | None) -> bool:
 
 def expected_get(row: Row, role: str, rel: str | None, world) -> int:
     if row.access == PUBLIC:
-        return row.get
+        return row.signed_in if row.signed_in and role != "anonymous" else row.get
     if role == "anonymous":
         return row.anonymous
     if row.access == SUPERUSER:

@@ -24,3 +24,35 @@ class GrantForm(StyledFormMixin, forms.Form):
         if user is None:
             raise forms.ValidationError(f"Không có người dùng '{name}'.")
         return user
+
+
+class UserCreateForm(StyledFormMixin, forms.Form):
+    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    username = forms.CharField(
+        label="Tên đăng nhập", max_length=150, help_text="Ví dụ: capnhat.phuongly"
+    )
+    email = forms.CharField(label="Email", max_length=254, required=False)
+    phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
+    unit_code = forms.CharField(
+        label="Đơn vị làm việc (mã hoặc tên)",
+        max_length=200,
+        help_text="Vai trò có hiệu lực trên đơn vị này và các đơn vị trực thuộc.",
+    )
+    roles = forms.MultipleChoiceField(
+        label="Vai trò",
+        choices=[(r.value, r.label) for r in (Role.EDITOR, Role.APPROVER, Role.VIEWER, Role.ADMIN)],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    handover = forms.ChoiceField(
+        label="Cách trao mật khẩu",
+        choices=[
+            ("link", "Đường dẫn đăng nhập lần đầu (dùng một lần, 7 ngày)"),
+            ("password", "Mật khẩu tạm (phải đổi khi đăng nhập)"),
+        ],
+        initial="link",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+
+class UserBulkForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label="Tệp danh sách (.xlsx)")

@@ -51,3 +51,37 @@ class TwoFactorMiddleware:
         if request.htmx:
             return HttpResponseClientRedirect(target)
         return redirect(target)
+
+
+MUST_CHANGE_SESSION_KEY = "mattran_must_change_password"
+
+
+def flag_temporary_password(sender, request, user, **kwargs) -> None:
+    """On sign-in (user_logged_in): note in the session that the password is a
+    temporary one, so the middleware below costs no query on other requests."""
+    from .models import Account
+
+    if Account.objects.filter(user=user, must_change_password=True).exists():
+        request.session[MUST_CHANGE_SESSION_KEY] = True
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user signed in with a temporary password reaches nothing but the
+    password change page (and logout) until they set their own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.session.get(MUST_CHANGE_SESSION_KEY) or not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in EXEMPT_URL_NAMES:
+            return None
+        target = reverse("password_change")
+        if request.htmx:
+            return HttpResponseClientRedirect(target)
+        return redirect(target)

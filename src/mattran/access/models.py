@@ -58,3 +58,46 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+class Account(models.Model):
+    """What an office administrator records about a user they created: the unit that
+    manages the account, a phone number, and the first-login state.
+
+    A new user gets either a one-time first-login link (only its SHA-256 is stored)
+    or a temporary password; in both cases `must_change_password` holds until the
+    user sets their own (access.middleware sends them to do so first).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người dùng",
+        on_delete=models.CASCADE,
+        related_name="account",
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name="đơn vị quản lý tài khoản",
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    must_change_password = models.BooleanField("phải đổi mật khẩu", default=True)
+    first_login_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    first_login_expires = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tạo",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tài khoản"
+        verbose_name_plural = "tài khoản"
+
+    def __str__(self) -> str:
+        return str(self.user)

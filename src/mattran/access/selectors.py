@@ -150,3 +150,22 @@ def grant_carry_over_plan(
             )
         result.append(item)
     return result
+
+
+def users_manageable(*, user):
+    """Users an office administrator manages: accounts of units they administer,
+    and users holding grants there (active and deactivated, newest first)."""
+    from django.contrib.auth import get_user_model
+
+    policy = policy_for(user)
+    q = policy.unit_q(Perm.ADMINISTER, prefix="account__unit__") | policy.unit_q(
+        Perm.ADMINISTER, prefix="grants__unit__"
+    )
+    ids = get_user_model().objects.filter(q).values("pk")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=ids)
+        .select_related("account", "account__unit")
+        .prefetch_related("grants__unit")
+        .order_by("-is_active", "-date_joined", "username")
+    )

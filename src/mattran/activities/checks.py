@@ -31,6 +31,20 @@ def ensure_unlocked(*, unit, start, end=None) -> None:
     _call("ensure_unlocked", unit=unit, start=start, end=end)
 
 
+def ensure_unlocked_days(*, unit, days) -> None:
+    """`ensure_unlocked` for many days of one unit (a bulk upload), in one query."""
+    _call("ensure_unlocked_days", unit=unit, days=days)
+
+
+def approved_over(*, unit, start, end) -> list:
+    """The approved submissions over [start, end] whose reports show the unit's records."""
+    return _call("approved_over", unit=unit, start=start, end=end)
+
+
+def lock_message(submission, *, unit=None) -> str:
+    return _call("lock_message", submission=submission, unit=unit)
+
+
 def rules_active() -> list:
     return _call("rules_active")
 

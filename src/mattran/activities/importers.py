@@ -26,9 +26,10 @@ from mattran.core.periods import Period
 from mattran.core.uploads import xlsx_open, xlsx_reading
 from mattran.core.vietnamese import NumberError, fold, nfc, parse_integer
 from mattran.units.models import Unit
+from mattran.units.selectors import unit_date_error
 
 from . import checks, services
-from .models import ActivityType, MediationOutcome
+from .models import ActivityRecord, ActivityType, MediationCase, MediationOutcome
 
 MAX_BYTES = min(getattr(settings, "MATTRAN_MAX_UPLOAD_BYTES", 5 * 1024 * 1024), 5 * 1024 * 1024)
 MAX_ROWS = 5000
@@ -55,6 +56,11 @@ MEDIATION_COLUMNS = [
     "Ghi chú",
     "Mã đơn vị (để trống: đơn vị này)",
 ]
+# The template carries its unit and period (sheet "Hướng dẫn", column A label,
+# column B value); the upload validates against them, not against the page.
+META_UNIT = "Mã đơn vị trong hệ thống"
+META_PERIOD = "Mã kỳ"
+META_FIRST_ROW = 8
 OUTCOME_BY_LABEL = {fold(label): value for value, label in MediationOutcome.choices}
 OUTCOME_BY_LABEL.update({"thanh": "resolved", "khong thanh": "failed", "dang": "pending"})
 
@@ -67,7 +73,11 @@ def safe_cell(value):
 
 
 def _units_for(unit: Unit) -> list[Unit]:
-    return list(Unit.objects.filter(Unit.subtree_q(unit.path)).order_by("path")[:2000])
+    return list(
+        Unit.objects.filter(Unit.subtree_q(unit.path))
+        .select_related("version")
+        .order_by("path")[:2000]
+    )
 
 
 def bulk_template(*, unit: Unit, period: Period) -> bytes:
@@ -89,6 +99,20 @@ def bulk_template(*, unit: Unit, period: Period) -> bytes:
     for i, line in enumerate(lines, start=1):
         guide.cell(row=i, column=1, value=safe_cell(line)).font = bold if i == 1 else Font()
     guide.column_dimensions["A"].width = 110
+    meta = [
+        (META_UNIT, f"#{unit.pk}", unit.name),
+        (META_PERIOD, period.code, period.label),
+    ]
+    for i, (label, value, shown) in enumerate(meta, start=META_FIRST_ROW):
+        guide.cell(row=i, column=1, value=label).font = bold
+        cell = guide.cell(row=i, column=2, value=value)
+        cell.number_format = "@"
+        guide.cell(row=i, column=3, value=safe_cell(shown))
+    guide.cell(
+        row=META_FIRST_ROW + len(meta),
+        column=1,
+        value="Không sửa hai ô trên: hệ thống dùng chúng để biết mẫu này của đơn vị và kỳ nào.",
+    )
 
     cat = wb.create_sheet(SHEET_CATALOGUE)
     cat.append(["Mã loại hoạt động", "Tên loại", "Ghi số người", "Ghi đề án / nội dung"])
@@ -110,6 +134,7 @@ def bulk_template(*, unit: Unit, period: Period) -> bytes:
     cat.append(["Mã đơn vị", "Tên đơn vị"])
     for u in _units_for(unit):
         cat.append([safe_cell(u.code or f"#{u.pk}"), safe_cell(u.name)])
+        cat.cell(row=cat.max_row, column=1).number_format = "@"
     for c in "ABCD":
         cat.column_dimensions[c].width = 40
 
@@ -130,6 +155,8 @@ def bulk_template(*, unit: Unit, period: Period) -> bytes:
             cell.fill = head_fill
             ws.column_dimensions[cell.column_letter].width = 24
         ws.freeze_panes = "A2"
+        # Unit codes are text: "00187" must not become the number 187.
+        ws.column_dimensions[ws.cell(row=1, column=len(cols)).column_letter].number_format = "@"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -139,6 +166,54 @@ def bulk_template(*, unit: Unit, period: Period) -> bytes:
 class BulkResult:
     activities: int
     mediation: int
+    period_code: str = ""
+    # Rows already recorded (same unit, date, type, title), skipped unless confirmed.
+    duplicates: tuple[RowError, ...] = ()
+    duplicates_written: bool = False
+
+
+def _meta(wb) -> dict[str, str]:
+    """The unit and period the template was made for (empty for older templates)."""
+    if "Hướng dẫn" not in wb.sheetnames:
+        return {}
+    found = {}
+    with xlsx_reading():
+        for row in wb["Hướng dẫn"].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+            if row and row[0] in (META_UNIT, META_PERIOD) and len(row) > 1:
+                found[row[0]] = _text(row[1]).strip()
+    return found
+
+
+def template_target(*, wb, unit: Unit, period: Period | None) -> tuple[Unit, Period]:
+    """The unit and period of an uploaded template; a Vietnamese error if the file
+    belongs to another unit. The page's period is only a fallback for old files."""
+    meta = _meta(wb)
+    code = meta.get(META_PERIOD)
+    if code:
+        period = Period.parse(code)
+    if period is None:
+        raise UserFacingError("Tệp không ghi kỳ báo cáo: hãy tải mẫu mới từ hệ thống.")
+    unit_ref = meta.get(META_UNIT, "")
+    if unit_ref and unit_ref != f"#{unit.pk}":
+        other = (
+            Unit.objects.filter(pk=unit_ref.lstrip("#")).first() if unit_ref[1:].isdigit() else None
+        )
+        name = other.name if other else unit_ref
+        raise UserFacingError(
+            f"Tệp này là mẫu của {name}, không phải của {unit.name}: "
+            f"hãy tải lên ở trang nhập Excel của {name}, hoặc tải mẫu của {unit.name}."
+        )
+    return unit, period
+
+
+def code_restore(value, known: dict[str, object]) -> str:
+    """A unit code as text. Excel turns "00187" typed in a number cell into 187:
+    when exactly one known code is that number with its leading zeros, it is meant."""
+    code = _text(value).strip()
+    if not code or code in known or not code.isdigit():
+        return code
+    matches = [k for k in known if k.isdigit() and k.lstrip("0") == code.lstrip("0")]
+    return matches[0] if len(matches) == 1 else code
 
 
 def _date(value, row: int, column: str, errors: list[RowError]) -> dt.date | None:
@@ -208,10 +283,25 @@ def _open(source) -> object:
         ) from exc
 
 
-def bulk_import(*, actor, unit: Unit, period: Period, source) -> BulkResult:
-    """Validate the whole file, then write every row, or nothing."""
+def bulk_import(
+    *,
+    actor,
+    unit: Unit,
+    period: Period | None,
+    source,
+    include_duplicates: bool = False,
+    progress=None,
+) -> BulkResult:
+    """Validate the whole file, then write every row, or nothing.
+
+    The unit and period are those written in the template (`template_target`).
+    A row already recorded (same unit, date, type and title; for mediation,
+    unit, date and content), in the database or earlier in the file, is
+    reported and skipped unless `include_duplicates`.
+    """
     wb = _open(source)
     try:
+        unit, period = template_target(wb=wb, unit=unit, period=period)
         missing = [s for s in (SHEET_ACTIVITIES, SHEET_MEDIATION) if s not in wb.sheetnames]
         if missing:
             raise ImportValidationError(
@@ -219,7 +309,8 @@ def bulk_import(*, actor, unit: Unit, period: Period, source) -> BulkResult:
             )
         units = _units_for(unit)
         by_code = {u.code: u for u in units if u.code} | {f"#{u.pk}": u for u in units}
-        types = {t.code: t for t in ActivityType.objects.filter(active=True)}
+        active_types = list(ActivityType.objects.filter(active=True))
+        types = {t.code: t for t in active_types} | {fold(t.name): t for t in active_types}
         children = {u.code: u for u in units if u.parent_id and u.code}
         today = timezone.localdate()
         errors: list[RowError] = []
@@ -232,7 +323,7 @@ def bulk_import(*, actor, unit: Unit, period: Period, source) -> BulkResult:
             return f"{sheet} › {column}"
 
         def unit_of(value, row: int, sheet: str, column: str) -> Unit | None:
-            code = _text(value)
+            code = code_restore(value, by_code)
             if not code:
                 return unit
             found = by_code.get(code)
@@ -243,6 +334,26 @@ def bulk_import(*, actor, unit: Unit, period: Period, source) -> BulkResult:
                     )
                 )
             return found
+
+        approved_over, lock_message = checks.approved_over, checks.lock_message
+
+        approved: dict[int, list] = {}
+
+        def recordable_on(target: Unit | None, day, row: int, sheet: str, column: str) -> None:
+            """The day lies in the target's structure version and in no approved period."""
+            if target is None or day is None or not period.contains(day):
+                return
+            if message := unit_date_error(unit=target, start=day):
+                errors.append(RowError(row, where(sheet, column), message))
+                return
+            if target.pk not in approved:
+                approved[target.pk] = approved_over(unit=target, start=period.start, end=period.end)
+            for sub in approved[target.pk]:
+                if sub.period_start <= day <= sub.period_end:
+                    errors.append(
+                        RowError(row, where(sheet, column), lock_message(sub, unit=target))
+                    )
+                    return
 
         def in_period(day: dt.date | None, row: int, sheet: str, column: str) -> None:
             if day is None:
@@ -264,14 +375,15 @@ def bulk_import(*, actor, unit: Unit, period: Period, source) -> BulkResult:
             before = len(errors)
             day = _date(v[0], row, where(SHEET_ACTIVITIES, c[0]), errors)
             in_period(day, row, SHEET_ACTIVITIES, c[0])
-            type_code = _text(v[1])
-            atype = types.get(type_code)
+            type_code = _text(v[1]).strip()
+            atype = types.get(type_code) or types.get(fold(type_code))
             if atype is None:
                 errors.append(
                     RowError(
                         row,
                         where(SHEET_ACTIVITIES, c[1]),
-                        f"mã loại hoạt động “{type_code}” không có trong danh mục"
+                        f"mã loại hoạt động “{type_code}” không có trong danh mục "
+                        "(ghi mã hoặc tên loại)"
                         if type_code
                         else "chưa ghi mã loại hoạt động",
                     )
@@ -282,7 +394,8 @@ def bulk_import(*, actor, unit: Unit, period: Period, source) -> BulkResult:
             attendance = _int(v[3], row, where(SHEET_ACTIVITIES, c[3]), errors)
             subject = _text(v[4])
             supervised = []
-            for code in filter(None, (x.strip() for x in _text(v[5]).split(";"))):
+            for raw in filter(None, (x.strip() for x in _text(v[5]).split(";"))):
+                code = code_restore(raw, children)
                 if code in children:
                     supervised.append(children[code])
                 else:
@@ -294,6 +407,7 @@ def bulk_import(*, actor, unit: Unit, period: Period, source) -> BulkResult:
                         )
                     )
             target = unit_of(v[7], row, SHEET_ACTIVITIES, c[7])
+            recordable_on(target, day, row, SHEET_ACTIVITIES, c[0])
             if target is not None and not services.can_record(actor, target):
                 errors.append(
                     RowError(
@@ -384,6 +498,7 @@ def bulk_import(*, actor, unit: Unit, period: Period, source) -> BulkResult:
                     )
                 )
             target = unit_of(v[5], row, SHEET_MEDIATION, c[5])
+            recordable_on(target, received, row, SHEET_MEDIATION, c[0])
             if target is not None and not services.can_record(actor, target):
                 errors.append(
                     RowError(
@@ -412,24 +527,81 @@ def bulk_import(*, actor, unit: Unit, period: Period, source) -> BulkResult:
         raise ImportValidationError(errors)
     if not activities and not cases:
         raise ImportValidationError([RowError(None, None, "tệp không có dòng dữ liệu nào")])
-    return _write(actor=actor, activities=activities, cases=cases)
+    duplicates = _duplicates(activities, cases)
+    if not include_duplicates:
+        skip = {(d.column, d.row) for d in duplicates}
+        activities = [(r, d) for r, d in activities if (SHEET_ACTIVITIES, r) not in skip]
+        cases = [(r, d) for r, d in cases if (SHEET_MEDIATION, r) not in skip]
+    result = _write(actor=actor, activities=activities, cases=cases, progress=progress)
+    return BulkResult(
+        activities=result.activities,
+        mediation=result.mediation,
+        period_code=period.code,
+        duplicates=tuple(duplicates),
+        duplicates_written=include_duplicates,
+    )
+
+
+def _duplicates(activities, cases) -> list[RowError]:
+    """Rows already recorded, or repeated earlier in the file (one query per sheet)."""
+    found: list[RowError] = []
+    if activities:
+        days = [d["date"] for _, d in activities]
+        seen = {
+            (u, day, t, fold(title)): "đã có trong hệ thống"
+            for u, day, t, title in ActivityRecord.objects.filter(
+                unit__in={d["unit"].pk for _, d in activities},
+                date__range=(min(days), max(days)),
+            ).values_list("unit_id", "date", "type_id", "title")
+        }
+        for row, d in activities:
+            key = (d["unit"].pk, d["date"], d["type"].pk, fold(d["title"]))
+            if key in seen:
+                found.append(RowError(row, SHEET_ACTIVITIES, f"{d['title']}: {seen[key]}"))
+            else:
+                seen[key] = f"trùng dòng {row}"
+    if cases:
+        days = [d["received_on"] for _, d in cases]
+        seen = {
+            (u, day, fold(title)): "đã có trong hệ thống"
+            for u, day, title in MediationCase.objects.filter(
+                unit__in={d["unit"].pk for _, d in cases},
+                received_on__range=(min(days), max(days)),
+            ).values_list("unit_id", "received_on", "title")
+        }
+        for row, d in cases:
+            key = (d["unit"].pk, d["received_on"], fold(d["title"]))
+            if key in seen:
+                found.append(RowError(row, SHEET_MEDIATION, f"{d['title']}: {seen[key]}"))
+            else:
+                seen[key] = f"trùng dòng {row}"
+    return found
 
 
 @transaction.atomic
-def _write(*, actor, activities, cases) -> BulkResult:
+def _write(*, actor, activities, cases, progress=None) -> BulkResult:
     errors: list[RowError] = []
-    for row, data in activities:
+    total = len(activities) + len(cases)
+    if progress is not None:
+        progress.update(0, total=total, message="Đang ghi")
+    batch = 500
+    for i in range(0, len(activities), batch):
+        chunk = activities[i : i + batch]
         try:
-            with transaction.atomic():
-                services.activity_record_create(actor=actor, **data)
+            services.activity_records_bulk_create(actor=actor, rows=[d for _, d in chunk])
         except UserFacingError as exc:
-            errors.append(RowError(row, SHEET_ACTIVITIES, exc.message))
+            errors.append(RowError(chunk[0][0], SHEET_ACTIVITIES, exc.message))
+            break
+        if progress is not None:
+            progress.advance(len(chunk))
     for row, data in cases:
         try:
             with transaction.atomic():
                 services.mediation_case_create(actor=actor, **data)
         except UserFacingError as exc:
             errors.append(RowError(row, SHEET_MEDIATION, exc.message))
+        if progress is not None:
+            progress.advance()
     if errors:  # raising out of the atomic block rolls every row back
         raise ImportValidationError(errors)
     return BulkResult(activities=len(activities), mediation=len(cases))

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mattran.access.policy import Perm, policy_for
-from mattran.core.audit import audit_record, snapshot
+from mattran.core.audit import audit_record, audit_record_many, snapshot
 from mattran.core.errors import UserFacingError
 from mattran.core.vietnamese import fold, nfc
 from mattran.units.models import MemberOrganisation, Unit
@@ -228,6 +228,69 @@ def activity_record_create(
         actor=actor, action="activity.create", obj=record, unit=unit, after=snapshot(record)
     )
     return record
+
+
+@transaction.atomic
+def activity_records_bulk_create(*, actor, rows: list[dict]) -> list[ActivityRecord]:
+    """Many activity records at once (an XLSX upload), all or nothing.
+
+    `rows` are already validated field by field (the importer applies the same
+    rules as `_validate_activity`); here, once per unit: permission, the unit's
+    structure version covering the dates, and the approved-period locks over
+    the days used. Then one INSERT per table and one audit event per record,
+    in the same transaction, instead of ~15 queries per row.
+    """
+    by_unit: dict[int, list[dict]] = {}
+    for row in rows:
+        by_unit.setdefault(row["unit"].pk, []).append(row)
+    for unit_rows in by_unit.values():
+        unit = unit_rows[0]["unit"]
+        _require_record(actor, unit, None)
+        days = [r["date"] for r in unit_rows]
+        ensure_date_in_version(unit=unit, start=min(days), end=max(days))
+        checks.ensure_unlocked_days(unit=unit, days=days)
+    created_by = actor if getattr(actor, "is_authenticated", False) else None
+    records = []
+    for row in rows:
+        t, title, subject = row["type"], nfc(row["title"]), nfc(row.get("subject") or "")
+        records.append(
+            ActivityRecord(
+                unit=row["unit"],
+                unit_path=row["unit"].path,
+                type=t,
+                date=row["date"],
+                title=title,
+                notes=(row.get("notes") or "").strip(),
+                attendance=row.get("attendance") if t.uses_attendance else None,
+                subject=subject if t.uses_subject else "",
+                search_key=fold(f"{title} {subject}")[:800],
+                created_by=created_by,
+            )
+        )
+    ActivityRecord.objects.bulk_create(records, batch_size=500)
+    supervised = [
+        SupervisedUnit(record=rec, unit=u, order=i)
+        for rec, row in zip(records, rows, strict=True)
+        for i, u in enumerate(dict.fromkeys(row.get("supervised_units") or ()), start=1)
+    ]
+    SupervisedUnit.objects.bulk_create(supervised, batch_size=500)
+    concrete = [f.name for f in ActivityRecord._meta.concrete_fields]
+    supervised_of = {rec.pk: [] for rec in records}
+    for link in supervised:
+        supervised_of[link.record.pk].append(link.unit.pk)
+    audit_record_many(
+        actor=actor,
+        action="activity.create",
+        objs=records,
+        unit_of=lambda rec: rec.unit,
+        # The record's fields, plus its many-to-many values known here (no query each).
+        after_of=lambda rec: (
+            snapshot(rec, concrete)
+            | {"supervised_units": supervised_of[rec.pk], "co_organisers": []}
+        ),
+        note="nhập từ Excel",
+    )
+    return records
 
 
 def _require_change(actor, record: ActivityRecord) -> None:

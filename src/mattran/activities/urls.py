@@ -11,6 +11,7 @@ urlpatterns = [
     path("don-vi/<int:unit_pk>/hoa-giai/them/", views.mediation_create, name="mediation_create"),
     path("don-vi/<int:unit_pk>/so-lieu/", views.aggregate_form, name="aggregate"),
     path("don-vi/<int:unit_pk>/nhap-excel/", views.bulk, name="bulk"),
+    path("nhap-excel/tien-trinh/<int:pk>/", views.bulk_job, name="bulk_job"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/sua/", views.activity_update, name="update"),
     path("<int:pk>/xoa/", views.activity_delete, name="delete"),

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,12 +15,15 @@ from django.views.decorators.http import require_http_methods
 
 from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
-from mattran.core.errors import ImportValidationError, UserFacingError
+from mattran.core.errors import UserFacingError
+from mattran.core.jobs import job_progress, job_start
+from mattran.core.models import Job, JobStatus
 from mattran.core.periods import Period
 from mattran.units.models import MemberOrganisation, Unit
 
 from . import importers, selectors, services
 from .forms import ActivityFilterForm, ActivityForm, AggregateForm, DeleteForm, MediationForm
+from .jobs import BULK_IMPORT
 from .models import MediationOutcome, PeriodType
 from .services import FieldErrors
 
@@ -418,26 +425,40 @@ def bulk(request, unit_pk: int):
         name = f"mau-nhap-{unit.code or unit.pk}-{period.code}.xlsx".replace("..", "_")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    row_errors, total = [], 0
-    if period and request.method == "POST":
+    if request.method == "POST":
         upload = request.FILES.get("tep")
         if upload is None:
             errors.append("Chưa chọn tệp.")
+        elif upload.size > importers.MAX_BYTES:
+            errors.append(f"Tệp quá lớn (tối đa {importers.MAX_BYTES // (1024 * 1024)} MB).")
         else:
-            try:
-                result = importers.bulk_import(
-                    actor=request.user, unit=unit, period=period, source=upload
-                )
-            except ImportValidationError as exc:
-                row_errors, total = exc.errors, exc.total
-            except UserFacingError as exc:
-                errors.append(exc.message)
-            else:
-                messages.success(
+            folder = Path(settings.MEDIA_ROOT) / "bulk"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{uuid.uuid4().hex}.xlsx"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            job = job_start(
+                kind=BULK_IMPORT,
+                actor=request.user,
+                unit=unit,
+                params={
+                    "unit_id": unit.pk,
+                    "period": period.code if period else "",
+                    "path": str(path),
+                    "include_duplicates": request.POST.get("ghi_trung") == "1",
+                },
+                message="Đang chờ nhập tệp Excel",
+            )
+            job.refresh_from_db()
+            if job.status == JobStatus.FAILED:  # already run (no separate worker): say why here
+                return render(
                     request,
-                    f"Đã ghi {result.activities} hoạt động và {result.mediation} vụ việc hòa giải.",
-                )
-                return redirect("activities:list", unit_pk=unit.pk)
+                    "activities/bulk.html",
+                    {"unit": unit, "code": code, "period": period, "errors": errors,
+                     "max_mb": importers.MAX_BYTES // (1024 * 1024), **_bulk_job_context(job)},
+                )  # fmt: skip
+            return redirect("activities:bulk_job", pk=job.pk)
     return render(
         request,
         "activities/bulk.html",
@@ -446,8 +467,34 @@ def bulk(request, unit_pk: int):
             "code": code,
             "period": period,
             "errors": errors,
-            "row_errors": row_errors,
-            "total": total,
             "max_mb": importers.MAX_BYTES // (1024 * 1024),
         },
     )
+
+
+@login_required
+def bulk_job(request, pk: int):
+    """Progress and outcome of an XLSX upload (polled by HTMX while it runs); visible
+    to who started it and to who may see its unit, like every job page."""
+    job = Job.objects.filter(pk=pk).select_related("unit").first()
+    if job is None or not (
+        job.created_by_id == request.user.pk
+        or (job.unit and policy_for(request.user).can(Perm.VIEW, job.unit))
+    ):
+        raise Http404
+    template = "activities/_bulk_job.html" if request.htmx else "activities/bulk_job.html"
+    return render(request, template, _bulk_job_context(job))
+
+
+def _bulk_job_context(job: Job) -> dict:
+    result = job.result or {}
+    error = (result.get("error") or "").splitlines()
+    return {
+        "unit": job.unit,
+        "job": job,
+        "progress": job_progress(job),
+        "error_head": error[:1],
+        "error_lines": error[1:],
+        "duplicates": result.get("duplicates") or [],
+        "result": result,
+    }

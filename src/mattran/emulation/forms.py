@@ -298,10 +298,25 @@ class ProgressFilterForm(StyledFormMixin, forms.Form):
 # ======================================================================= commendations
 
 
+def award_types_for(unit: Unit | None):
+    """Award types a unit may record: its province's and those of every province."""
+    qs = AwardType.objects.all()
+    if unit is None:
+        return qs
+    root_id = unit.ancestor_ids[0] if unit.ancestor_ids else unit.pk
+    code = Unit.objects.filter(pk=root_id).values_list("code", flat=True).first() or ""
+    return qs.filter(Q(province_code="") | Q(province_code=code))
+
+
 class DecisionForm(StyledFormMixin, forms.Form):
     award_type = forms.ModelChoiceField(
         label="Hình thức khen thưởng", queryset=AwardType.objects.all()
     )
+
+    def __init__(self, *args, unit: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award_type"].queryset = award_types_for(unit)
+
     issuer = forms.CharField(label="Cơ quan ban hành", max_length=200)
     number = forms.CharField(label="Số quyết định", max_length=60, help_text="Ví dụ: 15/QĐ-MTTQ")
     signed_on = forms.DateField(label="Ngày ký", widget=DATE_WIDGET)
@@ -341,9 +356,16 @@ class ProposalForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient_unit"].queryset = Unit.objects.filter(
-            Q(pk=unit.pk) | Q(parent=unit)
-        ).order_by("level", "name")
+        self.fields["award_type"].queryset = award_types_for(unit)
+        # The unit, its children and theirs: a district proposes a residential area too.
+        self.fields["recipient_unit"].queryset = (
+            Unit.objects.filter(Unit.subtree_q(unit.path), level__lte=unit.level + 2)
+            .select_related("parent")
+            .order_by("level", "path")
+        )
+        self.fields["recipient_unit"].label_from_instance = lambda u: (
+            f"{u.name} ({u.parent.name})" if u.parent_id and u.pk != unit.pk else u.name
+        )
         self.fields["recipient_member_organisation"].queryset = MemberOrganisation.objects.filter(
             unit=unit
         ).order_by("order")
@@ -432,3 +454,26 @@ class ConferenceLinksForm(forms.Form):
         self.fields["pledges"].queryset = pledges
         self.fields["programs"].queryset = programs
         self.fields["decisions"].queryset = decisions
+
+
+class RecipientsForm(StyledFormMixin, forms.Form):
+    """Many recipients of one decision: pasted lines, or an XLSX list."""
+
+    lines = forms.CharField(
+        label="Danh sách (mỗi dòng một tập thể hoặc cá nhân)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=(
+            "Dán từ Excel (các cột cách nhau bởi dấu tab) hoặc gõ, cột cách nhau bởi dấu “;”: "
+            "Tên tập thể hoặc cá nhân; Chức danh / đơn vị công tác; Thành tích. "
+            "Tên đơn vị, khu dân cư, tổ chức thành viên được nhận là tập thể; "
+            "khu dân cư trùng tên thì ghi thêm đơn vị cấp trên trong ngoặc."
+        ),
+    )
+    file = forms.FileField(label="Hoặc tải tệp Excel (.xlsx, cùng các cột)", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("lines", "").strip() and not data.get("file"):
+            raise forms.ValidationError("Dán danh sách hoặc chọn tệp Excel.")
+        return data

@@ -582,6 +582,20 @@ class AwardType(models.Model):
         "đối tượng", max_length=12, choices=RecipientKind.choices, default=RecipientKind.BOTH
     )
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    # Award types are data: which province's units may record them (its GSO code;
+    # empty: every province) and the level of the body that issues them.
+    province_code = models.CharField(
+        "mã tỉnh/thành phố",
+        max_length=10,
+        blank=True,
+        help_text="Để trống: dùng ở mọi tỉnh, thành phố (ví dụ hình thức của Trung ương).",
+    )
+    issuer_level = models.PositiveSmallIntegerField(
+        "cấp ban hành",
+        null=True,
+        blank=True,
+        choices=[(0, "Trung ương"), (1, "Cấp tỉnh"), (2, "Cấp huyện"), (3, "Cấp xã")],
+    )
 
     class Meta:
         verbose_name = "hình thức khen thưởng"

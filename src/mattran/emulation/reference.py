@@ -13,13 +13,17 @@ AWARD_TYPES = [
     ("co-thi-dua", "Cờ thi đua", "collective", 30),
     ("giay-khen", "Giấy khen", "both", 40),
 ]
+# code -> (province code, issuing level): where each applies (issue 11); others: anywhere.
+AWARD_SCOPE = {"bang-khen-tw": ("", 0), "bang-khen-tp-ha-noi": ("01", 1)}
 
 
 def install(apps=None) -> None:
     if apps is None:
         from django.apps import apps
     AwardType = apps.get_model("emulation", "AwardType")
+    fields = {f.name for f in AwardType._meta.get_fields()}
     for code, name, kind, order in AWARD_TYPES:
-        AwardType.objects.get_or_create(
-            code=code, defaults={"name": name, "recipient_kind": kind, "order": order}
-        )
+        defaults = {"name": name, "recipient_kind": kind, "order": order}
+        if "province_code" in fields and code in AWARD_SCOPE:
+            defaults["province_code"], defaults["issuer_level"] = AWARD_SCOPE[code]
+        AwardType.objects.get_or_create(code=code, defaults=defaults)

@@ -1667,3 +1667,46 @@ def conference_links_set(
             after=after,
         )
     return conference
+
+
+@transaction.atomic
+def commendations_add_many(
+    *, actor, decision: CommendationDecision, lines: Sequence
+) -> list[Commendation]:
+    """Add many recipients (resolved `recipients.RecipientLine`s) to one decision, all
+    or nothing; an individual becomes a new Person with the title given."""
+    require_any_perm(actor, (Perm.EDIT, Perm.APPROVE), decision.unit)
+    added = []
+    for line in lines:
+        person = None
+        if line.is_person:
+            person = Person(full_name=nfc(line.name)[:120])
+            full_clean_or_raise(person)
+            person.save()
+        recipient = Recipient(
+            unit=line.unit,
+            member_organisation=line.member_organisation,
+            person=person,
+            title=line.title if person is not None else "",
+        )
+        try:
+            _recipient_check(decision.unit, decision.award_type, recipient)
+        except UserFacingError as exc:
+            raise UserFacingError(f"Dòng {line.line}: {exc.message}") from exc
+        commendation = Commendation(
+            decision=decision,
+            achievement=_text(line.achievement, "Thành tích", required=False),
+        )
+        _apply_recipient(commendation, recipient)
+        full_clean_or_raise(commendation)
+        commendation.save()
+        audit_record(
+            actor=actor,
+            action="commendation.add",
+            obj=commendation,
+            unit=decision.unit,
+            after=snapshot(commendation),
+            note="thêm nhiều",
+        )
+        added.append(commendation)
+    return added

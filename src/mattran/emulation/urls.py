@@ -67,6 +67,11 @@ urlpatterns += [
     ),
     path("khen-thuong/quyet-dinh/<int:pk>/", views.decision_detail, name="decision"),
     path(
+        "khen-thuong/quyet-dinh/<int:pk>/them-nhieu/",
+        views.decision_add_many,
+        name="decision_add_many",
+    ),
+    path(
         "khen-thuong/quyet-dinh/<int:pk>/van-ban/",
         views.decision_document,
         name="decision_document",

@@ -1162,6 +1162,7 @@ def decision_create(request, unit_id: int):
     form = forms.DecisionForm(
         request.POST or None,
         request.FILES or None,
+        unit=unit,
         initial={"issuer": committee_name(unit), "achievement_year": _this_year() - 1},
     )
     if request.method == "POST" and form.is_valid():
@@ -1228,6 +1229,53 @@ def decision_detail(request, pk: int):
                 decisions=decision
             ),
         },
+    )
+
+
+@login_required
+def decision_add_many(request, pk: int):
+    """One decision, many recipients pasted or uploaded; all or nothing."""
+    from mattran.core.errors import ImportValidationError
+
+    from .recipients import lines_from_text, lines_from_xlsx, recipients_resolve
+
+    decision = selectors.decision_get_visible(user=request.user, pk=pk)
+    policy = policy_for(request.user)
+    if not (policy.can(Perm.EDIT, decision.unit) or policy.can(Perm.APPROVE, decision.unit)):
+        raise Http404
+    form = forms.RecipientsForm(request.POST or None, request.FILES or None)
+    row_errors, total = [], 0
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["file"]:
+                if d["file"].size > 2 * 1024 * 1024:
+                    raise UserFacingError("Tệp quá lớn (tối đa 2 MB).")
+                lines = lines_from_xlsx(d["file"].read())
+            else:
+                lines = lines_from_text(d["lines"])
+            resolved = recipients_resolve(
+                scope=decision.unit, award_type=decision.award_type, lines=lines
+            )
+            added = services.commendations_add_many(
+                actor=request.user, decision=decision, lines=resolved
+            )
+        except ImportValidationError as exc:
+            row_errors, total = exc.errors, exc.total
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            collectives = sum(1 for c in added if c.is_collective)
+            messages.success(
+                request,
+                f"Đã thêm {len(added)} người, tập thể được khen "
+                f"({collectives} tập thể, {len(added) - collectives} cá nhân).",
+            )
+            return redirect("emulation:decision", pk=decision.pk)
+    return render(
+        request,
+        "emulation/recipients.html",
+        {"decision": decision, "form": form, "row_errors": row_errors, "total": total},
     )
 
 

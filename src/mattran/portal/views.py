@@ -182,3 +182,22 @@ def ledger_csv(request, pk: int):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="so-quy-{fund.pk}-{period.code}.csv"'
     return response
+
+
+def front(request):
+    """ "/": the public front door for a visitor; a signed-in user goes on to the app."""
+    if request.user.is_authenticated:
+        from mattran.core.views import home
+
+        return home(request)
+    from mattran.news.selectors import articles_public  # a sibling app, read only
+
+    return render(
+        request,
+        "portal/front.html",
+        {
+            "form": LookupForm(),
+            "funds": list(selectors.public_funds()),
+            "articles": list(articles_public()[:5]),
+        },
+    )

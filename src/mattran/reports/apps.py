@@ -9,11 +9,14 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from mattran.activities import checks
 
-        from .locks import ensure_unlocked
+        from .locks import approved_over, ensure_unlocked, ensure_unlocked_days, lock_message
         from .validation import activity_errors, aggregate_errors, rules_active
 
         checks.install(
             ensure_unlocked=ensure_unlocked,
+            ensure_unlocked_days=ensure_unlocked_days,
+            approved_over=approved_over,
+            lock_message=lock_message,
             rules_active=rules_active,
             activity_errors=activity_errors,
             aggregate_errors=aggregate_errors,

@@ -119,3 +119,30 @@ def ensure_unlocked(*, unit: Unit, start: dt.date, end: dt.date | None = None) -
     submission = lock_find(unit=unit, start=start, end=end, unit_ids=unit_ids)
     if submission is not None:
         raise UserFacingError(lock_message(submission, unit=unit))
+
+
+def approved_over(*, unit: Unit, start: dt.date, end: dt.date) -> list[Submission]:
+    """Every approved submission over [start, end] whose report shows `unit`'s records."""
+    return list(
+        Submission.objects.filter(
+            unit_id__in=lock_unit_ids(unit),
+            status=SubmissionStatus.APPROVED,
+            period_start__lte=end,
+            period_end__gte=start,
+        )
+        .select_related("unit", "unit__version")
+        .order_by("period_start")
+    )
+
+
+def ensure_unlocked_days(*, unit: Unit, days: list[dt.date]) -> None:
+    """`ensure_unlocked` for many days of one unit (a bulk upload): one query for the
+    approved submissions over the whole range, then each day checked against them."""
+    if not days:
+        return
+    _advisory_locks(lock_unit_ids(unit), shared=True)
+    subs = approved_over(unit=unit, start=min(days), end=max(days))
+    for day in sorted(set(days)):
+        for sub in subs:
+            if sub.period_start <= day <= sub.period_end:
+                raise UserFacingError(lock_message(sub, unit=unit))
