@@ -327,6 +327,8 @@ ACCESS: dict[str, Row] = {
     "admin:index": Row(SUPERUSER),
     # units
     "units:tree": Row(LOGIN),
+    # the national unit list, in the app (tests/units/test_import_page.py posts it)
+    "units:import": Row(SUPERUSER),
     "units:detail": Row(VIEW, "unit"),
     "units:children": Row(VIEW, "unit"),
     "units:audit": Row(VIEW, "unit"),

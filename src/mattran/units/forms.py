@@ -38,3 +38,30 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
     date_to = forms.DateField(
         label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class UnitImportForm(StyledFormMixin, forms.Form):
+    """A province's unit list (GSO layout) into a structure version, in the app."""
+
+    version_code = forms.CharField(
+        label="Mã phiên bản địa giới", max_length=20, help_text="Ví dụ: 2025-01 hoặc 2025-07"
+    )
+    version_name = forms.CharField(
+        label="Tên phiên bản (khi tạo mới)", max_length=200, required=False
+    )
+    valid_from = forms.DateField(
+        label="Hiệu lực từ (khi tạo mới)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    valid_to = forms.DateField(
+        label="Hiệu lực đến", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    legal_basis = forms.CharField(label="Căn cứ pháp lý", max_length=300, required=False)
+    file = forms.FileField(label="Danh mục đơn vị (.csv, bố cục của Tổng cục Thống kê)")
+    lineage_from = forms.CharField(
+        label="Kế thừa từ phiên bản (tùy chọn)", max_length=20, required=False
+    )
+    lineage_file = forms.FileField(
+        label="Tệp kế thừa (Mã cũ, Tên cũ, Mã mới, Tên mới, Kiểu)", required=False
+    )

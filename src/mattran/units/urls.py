@@ -5,6 +5,7 @@ from . import views
 app_name = "units"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("nhap-danh-muc/", views.unit_import, name="import"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/con/", views.children, name="children"),
     path("<int:pk>/nhat-ky/", views.audit, name="audit"),

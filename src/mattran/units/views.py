@@ -1,15 +1,22 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from mattran.core.errors import UserFacingError
 from mattran.core.permissions import Perm, policy_for
 
 from . import selectors, services
-from .forms import AuditFilterForm, MemberOrganisationForm, PositionForm, ResidentialAreaForm
+from .forms import (
+    AuditFilterForm,
+    MemberOrganisationForm,
+    PositionForm,
+    ResidentialAreaForm,
+    UnitImportForm,
+)
 from .models import Level, Term
 from .selectors import unit_get_visible
 
@@ -173,3 +180,72 @@ def audit(request, pk: int):
     )
     page = Paginator(events, 50).get_page(request.GET.get("trang"))
     return render(request, "units/audit.html", {"unit": unit, "form": form, "page": page})
+
+
+@user_passes_test(lambda u: u.is_active and u.is_superuser, login_url="/quan-tri/login/")
+def unit_import(request):
+    """The national unit list of a province (and its lineage to an older version),
+    imported in the app by the system administrator: `mattran import_units` and
+    `mattran import_lineage` without a shell. All or nothing, every bad row named."""
+    from django.db import transaction
+
+    from mattran.core.errors import ImportValidationError
+
+    from .importers import import_lineage_csv, import_units_csv
+    from .models import StructureVersion
+
+    form = UnitImportForm(request.POST or None, request.FILES or None)
+    row_errors, total = [], 0
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                version = StructureVersion.objects.filter(code=d["version_code"].strip()).first()
+                if version is None:
+                    if not d["valid_from"]:
+                        raise UserFacingError(
+                            f"Phiên bản “{d['version_code']}” chưa có: cần ngày hiệu lực để tạo."
+                        )
+                    version = services.structure_version_ensure(
+                        actor=request.user,
+                        code=d["version_code"].strip(),
+                        name=d["version_name"] or f"Địa giới hành chính {d['version_code']}",
+                        valid_from=d["valid_from"],
+                        valid_to=d["valid_to"],
+                        legal_basis=d["legal_basis"],
+                    )
+                result = import_units_csv(
+                    actor=request.user,
+                    source=d["file"],
+                    version=version,
+                    source_name=d["file"].name,
+                )
+                links = 0
+                if d["lineage_file"]:
+                    old = StructureVersion.objects.filter(code=d["lineage_from"].strip()).first()
+                    if old is None:
+                        raise UserFacingError(
+                            f"Không có phiên bản “{d['lineage_from']}” để ghi kế thừa."
+                        )
+                    links = import_lineage_csv(
+                        actor=request.user,
+                        source=d["lineage_file"],
+                        from_version=old,
+                        to_version=version,
+                    )
+        except ImportValidationError as exc:
+            row_errors, total = exc.errors, exc.total
+        except UserFacingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Đã nhập {result.created} đơn vị vào {version.name}"
+                + (f" và {links} quan hệ kế thừa." if links else "."),
+            )
+            return redirect(f"{reverse('units:tree')}?phien-ban={version.code}")
+    return render(
+        request,
+        "units/import.html",
+        {"form": form, "row_errors": row_errors, "total": total},
+    )
