@@ -130,6 +130,22 @@ def test_units_only_the_visible_subtree_with_filters(tree, api):
     assert_error(viewer.get(f"{API}/units/", {"page": 99}), 404, "not_found")
 
 
+def test_units_of_the_structure_in_force_on_a_date(tree, api):
+    """Issue 11: a client picks units by date, not by knowing version codes."""
+    import datetime as dt
+
+    from mattran.units.models import StructureVersion
+
+    StructureVersion.objects.filter(pk=tree["city"].version_id).update(
+        valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2024, 12, 31)
+    )
+    viewer = api["viewer_a"]
+    assert viewer.get(f"{API}/units/", {"date": "2023-09-30"}).json()["count"] == 4
+    assert viewer.get(f"{API}/units/", {"date": "2025-03-01"}).json()["count"] == 0
+    body = assert_error(viewer.get(f"{API}/units/", {"date": "30/09/2023"}), 400, "invalid")
+    assert set(body["fields"]) == {"date"}
+
+
 def test_unit_list_query_count_does_not_grow_with_units(tree, api, django_assert_max_num_queries):
     client = api["viewer_a"]
     client.get(f"{API}/units/")  # warm-up (content types, catalogues)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from mattran.access.policy import Perm, policy_for
 from mattran.core.vietnamese import fold
@@ -19,11 +19,17 @@ def unit_list_visible(
     parent: int | None = None,
     level: int | None = None,
     q: str = "",
+    date=None,
 ) -> QuerySet[Unit]:
-    """Units the user may see, filtered; one query (plus the count for a page)."""
+    """Units the user may see, filtered; one query (plus the count for a page).
+    `date`: the units of the structure version in force that day (issue 11)."""
     qs = Unit.objects.filter(policy_for(user).unit_q(Perm.VIEW))
     if version:
         qs = qs.filter(version__code=version)
+    if date is not None:
+        qs = qs.filter(version__valid_from__lte=date).filter(
+            Q(version__valid_to__isnull=True) | Q(version__valid_to__gte=date)
+        )
     if code:
         qs = qs.filter(code=code)
     if parent is not None:

@@ -154,6 +154,10 @@ class UnitQuerySerializer(ApiSerializer):
     q = serializers.CharField(
         required=False, max_length=100, help_text="Tìm theo tên (không phân biệt dấu)"
     )
+    date = serializers.DateField(
+        required=False,
+        help_text="Chỉ các đơn vị của phiên bản địa giới có hiệu lực vào ngày này (YYYY-MM-DD)",
+    )
 
 
 class UnitSerializer(ApiSerializer):
