@@ -52,6 +52,11 @@ def _create_user(page, url, *, name, username, unit, roles, handover) -> str:
 
 def test_a_new_office_from_the_unit_list_to_its_first_approved_report(page, live_server):
     url = live_server.url
+    # Reference data of the migrations (award types), which an earlier transactional
+    # test may have emptied; the superuser of the installation.
+    from mattran.emulation import reference
+
+    reference.install()
     UserFactory(username="quantri", is_superuser=True, is_staff=True, password=PASSWORD)
 
     # The system administrator imports the province's unit list in the app.
