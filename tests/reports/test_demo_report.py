@@ -62,7 +62,7 @@ def test_narrative_says_it_as_the_seed_does(dong_da):
     text = report.narrative
     for sentence in SEED_SENTENCES:
         assert sentence in text
-    # The money sentence comes from the funds ledger (funds.report_figures providers).
+    # The money sentence comes from the funds ledger, through the figures layer.
     assert (
         "Vận động, ủng hộ Quỹ “Vì Biển, đảo Việt Nam” năm 2023 đạt 2.366.435.000đ. Trong 9 "
         "tháng, đã trích 1.413.860.796 đồng từ quỹ “Vì người nghèo” các cấp quận hỗ trợ 359 "
@@ -74,20 +74,20 @@ def test_fund_figures_come_from_the_ledger_and_split_by_ward(dong_da):
     report = report_build(user=None, unit=dong_da, period=Period.parse("2023-9M"))
     f = report.figures
     expected = {
-        "funds.vi_bien_dao.mobilised": 2_366_435_000,
-        "funds.vi_nguoi_ngheo.disbursed": 1_413_860_796,
-        "funds.vi_nguoi_ngheo.gifts": 359,
-        "funds.vi_nguoi_ngheo.houses_repaired": 2,
-        "funds.transfers_to_parent": 200_000_000,
+        "funds.mobilised(fund=sea_islands)": 2_366_435_000,
+        "funds.spent(fund=poor)": 1_413_860_796,
+        "funds.spent(fund=poor,measure=quantity,purpose=gifts)": 359,
+        "funds.spent(fund=poor,measure=quantity,purpose=house_repair)": 2,
+        "funds.transfers(direction=up)": 200_000_000,
     }
-    by_key = {fig.indicator.provider_key: fig for fig in f.values() if fig.indicator.provider_key}
+    by_key = {fig.indicator.figure_key: fig for fig in f.values()}
     for key, value in expected.items():
         fig = by_key[key]
         assert fig.totals[0] == value, key
         # own office + wards add up to the total: the ledger is split, not duplicated
         assert (fig.own[0] or 0) + (fig.children[0] or 0) == value, key
     # wards raised part of the Vì biển, đảo money themselves
-    assert by_key["funds.vi_bien_dao.mobilised"].children[0] > 0
+    assert by_key["funds.mobilised(fund=sea_islands)"].children[0] > 0
 
 
 def test_wards_are_spread_over_months_and_wards(dong_da):

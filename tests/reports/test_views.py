@@ -86,9 +86,9 @@ def test_report_queries_do_not_grow_with_units_or_records(client, records, peopl
             )
     after = _report_queries(client, people["viewer_a"], district)
     assert after == before
-    # definitions, one UNION ALL roll-up, two lists, and one grouped ledger query per fund
-    # figure and period (5 figures x 2 periods, funds.report_figures)
-    assert after <= 30
+    # definitions, one UNION ALL roll-up, two lists, one grouped query per ledger source
+    # (entries, transfers) for every fund figure and both periods, entered totals
+    assert after <= 24
 
 
 def test_completeness_shows_who_is_late(client, records, people):

@@ -8,6 +8,3 @@ class FundsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import backup_checks, db, jobs  # noqa: F401 - backup check, SQLite ledger functions, job handler
-        from .report_figures import register_report_figures
-
-        register_report_figures()

@@ -5,11 +5,9 @@ from .models import Indicator, ReportItem, ReportSection, ReportTemplate, Valida
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "source", "measure", "value_format", "order", "active"]
-    list_filter = ["source", "active"]
-    search_fields = ["name", "code"]
-    filter_horizontal = ["activity_types"]
-    raw_id_fields = ["operand_a", "operand_b"]
+    list_display = ["name", "code", "figure_key", "value_format", "order", "active"]
+    list_filter = ["value_format", "active"]
+    search_fields = ["name", "code", "figure_key"]
 
 
 class ReportItemInline(admin.TabularInline):

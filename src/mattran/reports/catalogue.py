@@ -1,233 +1,208 @@
 """The standard indicators, validation rules and the "Báo cáo sơ kết/tổng kết công tác
 Mặt trận" template, as data. Installed by a data migration (idempotent, by code).
 
-Fund figures come from the funds ledger through external figure providers
-(`mattran.reports.providers`); their indicators are declared here with the
-provider keys the funds app registers. Until it does, the figures print as
-"—" and their sentences are left out of the narrative.
+Each indicator stores only a figure key of the figures layer (`mattran.figures`):
+the layer computes it from the app that owns the records (activities,
+mediation, aggregate entries, the funds ledger, commendations…).
 """
 
 from __future__ import annotations
 
-# code, name, short name, unit label, source, measure, extra
-INDICATORS: list[tuple[str, str, str, str, str, str, dict]] = [
+# code, name, short name, unit label, figure key, value format
+INDICATORS: list[tuple[str, str, str, str, str, str]] = [
     (
         "tuyen_truyen",
         "Số cuộc tuyên truyền",
         "Tuyên truyền",
         "cuộc",
-        "activity",
-        "count",
-        {"types": ["tuyen_truyen"]},
+        "activities.count(types=tuyen_truyen)",
+        "number",
     ),
     (
         "tuyen_truyen_luot",
         "Số lượt người tham dự tuyên truyền",
         "Lượt người dự tuyên truyền",
         "lượt người",
-        "activity",
-        "attendance",
-        {"types": ["tuyen_truyen"]},
+        "activities.attendance(types=tuyen_truyen)",
+        "number",
     ),
     (
         "tuyen_truyen_thieu_so_nguoi",
         "Số cuộc tuyên truyền chưa ghi số người tham dự",
         "Tuyên truyền thiếu số người",
         "cuộc",
-        "activity",
-        "missing_attendance",
-        {"types": ["tuyen_truyen"]},
+        "activities.missing_attendance(types=tuyen_truyen)",
+        "number",
     ),
-    ("toa_dam", "Số cuộc tọa đàm", "Tọa đàm", "cuộc", "activity", "count", {"types": ["toa_dam"]}),
+    ("toa_dam", "Số cuộc tọa đàm", "Tọa đàm", "cuộc", "activities.count(types=toa_dam)", "number"),
     (
         "hoi_nghi_dbnd",
         "Số hội nghị đại biểu nhân dân",
         "Hội nghị ĐBND",
         "hội nghị",
-        "activity",
-        "count",
-        {"types": ["hoi_nghi_dbnd"]},
+        "activities.count(types=hoi_nghi_dbnd)",
+        "number",
     ),
     (
         "ngay_hoi_ddk",
         "Số Ngày hội Đại đoàn kết toàn dân tộc",
         "Ngày hội ĐĐK",
         "ngày hội",
-        "activity",
-        "count",
-        {"types": ["ngay_hoi_ddk"]},
+        "activities.count(types=ngay_hoi_ddk)",
+        "number",
     ),
     (
         "doan_giam_sat",
         "Số đoàn giám sát trực tiếp",
         "Đoàn giám sát",
         "đoàn",
-        "activity",
-        "count",
-        {"types": ["doan_giam_sat"]},
+        "activities.count(types=doan_giam_sat)",
+        "number",
     ),
     (
         "don_vi_duoc_giam_sat",
         "Số đơn vị được giám sát",
         "Đơn vị được giám sát",
         "đơn vị",
-        "activity",
-        "supervised_units",
-        {"types": ["doan_giam_sat"]},
+        "activities.supervised_units(types=doan_giam_sat)",
+        "number",
     ),
     (
         "ttnd_giam_sat",
         "Số cuộc giám sát của Ban Thanh tra nhân dân",
         "Ban TTND giám sát",
         "cuộc",
-        "activity",
-        "count",
-        {"types": ["ttnd_giam_sat"]},
+        "activities.count(types=ttnd_giam_sat)",
+        "number",
     ),
     (
         "gsdtcd_cong_trinh",
         "Số công trình được Ban Giám sát đầu tư của cộng đồng giám sát",
         "Công trình GSĐTCCĐ",
         "công trình",
-        "activity",
-        "count",
-        {"types": ["gsdtcd_cong_trinh"]},
+        "activities.count(types=gsdtcd_cong_trinh)",
+        "number",
     ),
     (
         "hoa_giai_tiep_nhan",
         "Số vụ việc hòa giải tiếp nhận",
         "Hòa giải tiếp nhận",
         "vụ việc",
-        "mediation",
-        "received",
-        {},
+        "mediation.received",
+        "number",
     ),
     (
         "hoa_giai_thanh",
         "Số vụ việc hòa giải thành",
         "Hòa giải thành",
         "vụ việc",
-        "mediation",
-        "resolved",
-        {},
+        "mediation.resolved",
+        "number",
     ),
     (
         "hoa_giai_khong_thanh",
         "Số vụ việc hòa giải không thành",
         "Hòa giải không thành",
         "vụ việc",
-        "mediation",
-        "failed",
-        {},
+        "mediation.failed",
+        "number",
     ),
     (
         "hoa_giai_dang_giai_quyet",
         "Số vụ việc đang hòa giải cuối kỳ",
         "Đang hòa giải",
         "vụ việc",
-        "mediation",
-        "open",
-        {},
+        "mediation.open",
+        "number",
     ),
     (
         "ty_le_hoa_giai_thanh",
         "Tỷ lệ hòa giải thành",
         "Tỷ lệ hòa giải thành",
         "%",
-        "computed",
-        "ratio",
-        {"a": "hoa_giai_thanh", "b": "hoa_giai_tiep_nhan", "format": "percent"},
+        "mediation.rate",
+        "percent",
     ),
     (
         "phan_bien",
         "Số hội nghị phản biện xã hội",
         "Phản biện xã hội",
         "hội nghị",
-        "activity",
-        "count",
-        {"types": ["phan_bien"]},
+        "activities.count(types=phan_bien)",
+        "number",
     ),
     (
         "doi_thoai",
         "Số cuộc đối thoại định kỳ",
         "Đối thoại",
         "cuộc",
-        "activity",
-        "count",
-        {"types": ["doi_thoai"]},
+        "activities.count(types=doi_thoai)",
+        "number",
     ),
     (
         "don_thu_tiep_nhan",
         "Số đơn thư tiếp nhận",
         "Đơn thư tiếp nhận",
         "đơn",
-        "aggregate",
-        "value",
-        {"element": "don_thu_tiep_nhan"},
+        "aggregates.value(element=don_thu_tiep_nhan)",
+        "number",
     ),
     (
         "don_thu_da_chuyen",
         "Số đơn thư đã chuyển cơ quan có thẩm quyền",
         "Đơn thư đã chuyển",
         "đơn",
-        "aggregate",
-        "value",
-        {"element": "don_thu_da_chuyen"},
+        "aggregates.value(element=don_thu_da_chuyen)",
+        "number",
     ),
     (
         "y_kien_cu_tri",
         "Số ý kiến, kiến nghị của cử tri được tổng hợp",
         "Ý kiến cử tri",
         "ý kiến",
-        "aggregate",
-        "value",
-        {"element": "y_kien_cu_tri"},
+        "aggregates.value(element=y_kien_cu_tri)",
+        "number",
     ),
-    # Figures owned by the funds ledger (issue 4), read through providers.
+    # The funds ledger.
     (
         "quy_bien_dao_van_dong",
         "Vận động Quỹ “Vì biển, đảo Việt Nam”",
         "Quỹ Vì biển, đảo",
         "đồng",
-        "external",
-        "provided",
-        {"provider": "funds.vi_bien_dao.mobilised", "format": "money"},
+        "funds.mobilised(fund=sea_islands)",
+        "money",
     ),
     (
         "quy_vi_nguoi_ngheo_chi",
         "Chi từ Quỹ “Vì người nghèo” các cấp",
         "Chi Quỹ Vì người nghèo",
         "đồng",
-        "external",
-        "provided",
-        {"provider": "funds.vi_nguoi_ngheo.disbursed", "format": "money"},
+        "funds.spent(fund=poor)",
+        "money",
     ),
     (
         "quy_vi_nguoi_ngheo_suat_qua",
         "Số suất quà hỗ trợ từ Quỹ “Vì người nghèo”",
         "Suất quà",
         "suất",
-        "external",
-        "provided",
-        {"provider": "funds.vi_nguoi_ngheo.gifts"},
+        "funds.spent(fund=poor,measure=quantity,purpose=gifts)",
+        "number",
     ),
     (
         "quy_vi_nguoi_ngheo_nha",
         "Số nhà Nhân ái được sửa chữa",
         "Nhà Nhân ái sửa",
         "nhà",
-        "external",
-        "provided",
-        {"provider": "funds.vi_nguoi_ngheo.houses_repaired"},
+        "funds.spent(fund=poor,measure=quantity,purpose=house_repair)",
+        "number",
     ),
     (
         "ung_ho_cap_tren",
         "Ủng hộ cấp trên",
         "Ủng hộ cấp trên",
         "đồng",
-        "external",
-        "provided",
-        {"provider": "funds.transfers_to_parent", "format": "money"},
+        "funds.transfers(direction=up)",
+        "money",
     ),
 ]
 
@@ -388,7 +363,6 @@ SECTIONS: list[tuple[str, list[tuple[str | None, str]]]] = [
 
 def install(apps) -> None:
     ActivityType = apps.get_model("activities", "ActivityType")
-    DataElement = apps.get_model("activities", "DataElement")
     Indicator = apps.get_model("reports", "Indicator")
     ValidationRule = apps.get_model("reports", "ValidationRule")
     ReportTemplate = apps.get_model("reports", "ReportTemplate")
@@ -397,27 +371,18 @@ def install(apps) -> None:
 
     types = {t.code: t for t in ActivityType.objects.all()}
     indicators = {}
-    for order, (code, name, short, label, source, measure, extra) in enumerate(INDICATORS, 1):
-        ind, created = Indicator.objects.get_or_create(
+    for order, (code, name, short, label, key, value_format) in enumerate(INDICATORS, 1):
+        ind, _ = Indicator.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
                 "short_name": short,
                 "unit_label": label,
-                "source": source,
-                "measure": measure,
-                "value_format": extra.get("format", "number"),
-                "provider_key": extra.get("provider", ""),
-                "data_element": (
-                    DataElement.objects.get(code=extra["element"]) if "element" in extra else None
-                ),
-                "operand_a": indicators.get(extra.get("a")),
-                "operand_b": indicators.get(extra.get("b")),
+                "figure_key": key,
+                "value_format": value_format,
                 "order": order * 10,
             },
         )
-        if created and extra.get("types"):
-            ind.activity_types.set([types[c] for c in extra["types"]])
         indicators[code] = ind
 
     for code, name, kind, severity, extra, message in RULES:

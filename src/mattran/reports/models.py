@@ -1,13 +1,10 @@
 """Indicators, report templates and validation rules (all data), and period submissions.
 
-An indicator is a named figure defined once:
-- from activity records of some types: count, sum of attendance, count of
-  records missing attendance, number of distinct supervised units;
-- from mediation cases: received, resolved, failed, still open;
-- entered as an aggregate (a `activities.DataElement`);
-- computed from two other indicators (ratio as a percentage, sum, difference);
-- or read from an external figure provider (e.g. the funds ledger), registered
-  in code under `provider_key` (see `mattran.reports.providers`).
+An indicator is a named figure of a report: a code the sentences use, a
+Vietnamese name and unit, and a figure key of the figures layer
+(`mattran.figures`), e.g. ``activities.count(types=tuyen_truyen)`` or
+``funds.spent(fund=poor,measure=quantity,purpose=gifts)``. The key is checked
+against the registry where it is entered; the figures layer computes it.
 """
 
 from __future__ import annotations
@@ -17,46 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from mattran.activities.models import ActivityType, DataElement
+from mattran.activities.models import ActivityType
+from mattran.figures.fields import FigureKeyField
 from mattran.units.models import Unit
-
-
-class Source(models.TextChoices):
-    ACTIVITY = "activity", "Đếm/cộng từ hoạt động"
-    MEDIATION = "mediation", "Từ vụ việc hòa giải"
-    AGGREGATE = "aggregate", "Nhập tổng hợp"
-    COMPUTED = "computed", "Tính từ hai chỉ tiêu khác"
-    EXTERNAL = "external", "Từ phân hệ khác (quỹ…)"
-
-
-class Measure(models.TextChoices):
-    COUNT = "count", "Số hoạt động"
-    ATTENDANCE = "attendance", "Tổng số người tham dự"
-    MISSING_ATTENDANCE = "missing_attendance", "Số hoạt động chưa ghi số người tham dự"
-    SUPERVISED_UNITS = "supervised_units", "Số đơn vị được giám sát (không trùng)"
-    RECEIVED = "received", "Số vụ việc tiếp nhận (kể cả kỳ trước chuyển sang)"
-    RESOLVED = "resolved", "Số vụ việc hòa giải thành"
-    FAILED = "failed", "Số vụ việc hòa giải không thành"
-    OPEN = "open", "Số vụ việc đang hòa giải cuối kỳ"
-    VALUE = "value", "Giá trị nhập"
-    RATIO = "ratio", "Tỷ lệ % (A / B)"
-    SUM = "sum", "Tổng (A + B)"
-    DIFFERENCE = "difference", "Hiệu (A − B)"
-    PROVIDED = "provided", "Do phân hệ khác cung cấp"
-
-
-MEASURES_BY_SOURCE = {
-    Source.ACTIVITY: {
-        Measure.COUNT,
-        Measure.ATTENDANCE,
-        Measure.MISSING_ATTENDANCE,
-        Measure.SUPERVISED_UNITS,
-    },
-    Source.MEDIATION: {Measure.RECEIVED, Measure.RESOLVED, Measure.FAILED, Measure.OPEN},
-    Source.AGGREGATE: {Measure.VALUE},
-    Source.COMPUTED: {Measure.RATIO, Measure.SUM, Measure.DIFFERENCE},
-    Source.EXTERNAL: {Measure.PROVIDED},
-}
 
 
 class ValueFormat(models.TextChoices):
@@ -70,30 +30,12 @@ class Indicator(models.Model):
     name = models.CharField("tên", max_length=200)
     short_name = models.CharField("tên ngắn (tiêu đề cột)", max_length=60, blank=True)
     unit_label = models.CharField("đơn vị tính", max_length=40, blank=True)
-    source = models.CharField("nguồn", max_length=12, choices=Source.choices)
-    measure = models.CharField("cách tính", max_length=20, choices=Measure.choices)
-    activity_types = models.ManyToManyField(
-        ActivityType, verbose_name="loại hoạt động", blank=True, related_name="indicators"
-    )
-    data_element = models.ForeignKey(
-        DataElement,
-        verbose_name="chỉ tiêu nhập tổng hợp",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="indicators",
-    )
-    operand_a = models.ForeignKey(
-        "self", verbose_name="A", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    operand_b = models.ForeignKey(
-        "self", verbose_name="B", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    provider_key = models.CharField(
-        "mã nguồn số liệu ngoài",
-        max_length=80,
-        blank=True,
-        help_text="Phân hệ khác đăng ký nguồn này trong mã (mattran.reports.providers).",
+    figure_key = FigureKeyField(
+        "mã số liệu",
+        help_text=(
+            "Số liệu của lớp số liệu, ví dụ activities.count(types=tuyen_truyen), "
+            "mediation.rate, funds.spent(fund=poor,purpose=gifts,measure=quantity)."
+        ),
     )
     value_format = models.CharField(
         "định dạng", max_length=10, choices=ValueFormat.choices, default=ValueFormat.NUMBER
@@ -113,22 +55,6 @@ class Indicator(models.Model):
     @property
     def label(self) -> str:
         return self.short_name or self.name
-
-    def clean(self) -> None:
-        allowed = MEASURES_BY_SOURCE.get(self.source, set())
-        if self.measure not in allowed:
-            raise ValidationError({"measure": "Cách tính không phù hợp với nguồn số liệu."})
-        if self.source == Source.AGGREGATE and not self.data_element_id:
-            raise ValidationError(
-                {"data_element": "Chỉ tiêu nhập tổng hợp cần chọn chỉ tiêu nhập."}
-            )
-        if self.source == Source.COMPUTED:
-            if not (self.operand_a_id and self.operand_b_id):
-                raise ValidationError("Chỉ tiêu tính toán cần đủ hai chỉ tiêu A và B.")
-            if self.pk and self.pk in (self.operand_a_id, self.operand_b_id):
-                raise ValidationError("Chỉ tiêu tính toán không được dùng chính nó.")
-        if self.source == Source.EXTERNAL and not self.provider_key:
-            raise ValidationError({"provider_key": "Cần mã nguồn số liệu ngoài."})
 
 
 class ReportTemplate(models.Model):

@@ -16,35 +16,24 @@ from django.http import Http404
 from django.utils import timezone
 
 from mattran.access.policy import Perm, policy_for
-from mattran.activities.models import ActivityRecord, AggregateEntry, MediationCase
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period
 from mattran.core.vietnamese import fold
+from mattran.figures.engine import figures_compute, figures_drill
+from mattran.figures.scope import OTHER, SELF, Scope, lineage_map_build, scope_build
 from mattran.units.models import Position, Role, StructureVersion, Unit
 
-from .figures import Figure, FigureBuilder
+from .figures import Figure, figures_for_indicators
 from .models import (
     Indicator,
-    Measure,
     ReportItem,
     ReportSection,
     ReportTemplate,
-    Source,
     Submission,
     SubmissionStatus,
 )
 from .narrative import NarrativeContext, paragraph_render
-from .rollup import (
-    OTHER,
-    SELF,
-    LineageMap,
-    Scope,
-    lineage_map_build,
-    rollup,
-    rollup_lists,
-    scope_build,
-)
-from .validation import RuleFailure, report_failures, rules_active
+from .validation import RuleFailure, report_failures, required_field_key, rules_active
 
 
 @dataclass
@@ -318,29 +307,15 @@ def report_build(
             )
         )
     )
-    indicators = list(Indicator.objects.filter(active=True).prefetch_related("activity_types"))
-    types_all = {t.pk: t for i in indicators for t in i.activity_types.all()}
-    supervision_types = [
-        t.pk
-        for i in indicators
-        if i.measure == Measure.SUPERVISED_UNITS
-        for t in i.activity_types.all()
+    indicators = list(Indicator.objects.filter(active=True))
+    rules = rules_active()
+    keys = [i.figure_key for i in indicators] + [
+        str(k) for k in (required_field_key(r) for r in rules) if k is not None
     ]
-    supervision_types += [pk for pk, t in types_all.items() if t.uses_supervised_units]
-    subject_types = [pk for pk, t in types_all.items() if t.uses_subject]
-
-    lmap: LineageMap = lineage_map_build(scope.version)
-    raw = rollup(user=user, scope=scope, periods=periods, lmap=lmap)
-    lists = rollup_lists(
-        user=user,
-        scope=scope,
-        periods=periods,
-        supervision_type_ids=sorted(set(supervision_types)),
-        subject_type_ids=subject_types,
-    )
-    figures = FigureBuilder(
-        user=user, scope=scope, periods=periods, raw=raw, lists=lists, indicators=indicators
-    ).build()
+    lmap = lineage_map_build(scope.version)
+    figure_set = figures_compute(user=user, scope=scope, periods=periods, keys=keys, lmap=lmap)
+    raw = figure_set.request.extras.get("records")
+    figures = figures_for_indicators(figure_set, indicators)
     words = _words(scope, period)
     ctx = NarrativeContext(words=words, figures=figures)
     section_views = [
@@ -355,21 +330,17 @@ def report_build(
         )
         for s in sections
     ]
-    has_other = (
-        any(b == OTHER for (_, b, *_) in raw.activity)
-        or any(b == OTHER for (_, b) in raw.mediation)
-        or any(b == OTHER for (_, b, _) in raw.aggregate)
-    )
+    has_other = bool(raw and raw.has_other)
     rows = _rows(scope, has_other)
     failures = report_failures(
-        rules=rules_active(),
+        rules=rules,
         figures=figures,
-        raw=raw,
+        figure_set=figure_set,
         rows=[(r.bucket, r.unit.name if r.unit else r.label) for r in rows],
         total_label=scope.unit.name if unit else "Toàn quốc",
     )
     split_notes = []
-    if raw.split:
+    if raw and raw.split:
         paths = list(raw.split)
         olds = {u.path: u for u in Unit.objects.filter(path__in=paths).select_related("version")}
         succ_paths = {p: lmap.candidates_of(p) for p in paths}
@@ -429,7 +400,7 @@ def signer_name(*, unit: Unit | None) -> str:
 
 @dataclass
 class DrillDown:
-    kind: str  # "activity", "mediation", "aggregate", "external", "computed"
+    kind: str  # "activity", "mediation", "aggregate", "external"
     records: QuerySet | None
     operands: list[Indicator] = field(default_factory=list)
     external_url: str = ""
@@ -443,84 +414,19 @@ def drilldown(
     `bucket`: "total", "self", "other" or a child unit id. Records carried over
     from other structure versions are included where the roll-up put them.
     """
-    policy = policy_for(user)
     scope = scope_build(unit=report_unit)
-    lmap = lineage_map_build(scope.version)
-    if bucket == "total":
-        where = scope.subtree_q()
-    elif bucket == SELF:
-        where = Q(unit_path=report_unit.path)
-    elif bucket == OTHER:
-        where = Q(pk__in=[])
-    else:
-        child = next((c for c in scope.children if str(c.pk) == bucket), None)
-        if child is None:
-            raise Http404("Không có đơn vị này trong báo cáo")
-        where = Unit.subtree_q(child.path, "unit_")
-    if bucket != SELF and lmap:
-        foreign = _foreign_paths(user=user, scope=scope, lmap=lmap, period=period, bucket=bucket)
-        if foreign:
-            where |= Q(unit_path__in=foreign)
-    access = policy.unit_q(Perm.VIEW, prefix="unit_")
-    src = indicator.source
-    if src == Source.ACTIVITY:
-        qs = ActivityRecord.objects.filter(
-            where,
-            access,
-            type__in=indicator.activity_types.all(),
-            date__range=(period.start, period.end),
-        )
-        if indicator.measure == Measure.MISSING_ATTENDANCE:
-            qs = qs.filter(attendance__isnull=True)
-        qs = qs.select_related("unit", "type").order_by("date", "id")
-        return DrillDown("activity", qs)
-    if src == Source.MEDIATION:
-        p = period
-        measure_q = {
-            Measure.RECEIVED: Q(received_on__lte=p.end)
-            & (Q(received_on__gte=p.start) | Q(closed_on__isnull=True) | Q(closed_on__gte=p.start)),
-            Measure.RESOLVED: Q(outcome="resolved", closed_on__range=(p.start, p.end)),
-            Measure.FAILED: Q(outcome="failed", closed_on__range=(p.start, p.end)),
-            Measure.OPEN: Q(received_on__lte=p.end)
-            & (Q(closed_on__isnull=True) | Q(closed_on__gt=p.end)),
-        }[indicator.measure]
-        qs = MediationCase.objects.filter(where, access, measure_q).select_related("unit")
-        return DrillDown("mediation", qs.order_by("received_on", "id"))
-    if src == Source.AGGREGATE:
-        qs = AggregateEntry.objects.filter(
-            where,
-            access,
-            element_id=indicator.data_element_id,
-            period_start__gte=period.start,
-            period_end__lte=period.end,
-        ).select_related("unit", "element")
-        return DrillDown("aggregate", qs.order_by("period_start", "unit__path"))
-    if src == Source.COMPUTED:
-        ops = Indicator.objects.filter(pk__in=[indicator.operand_a_id, indicator.operand_b_id])
-        return DrillDown("computed", None, operands=list(ops))
-    from . import providers
-
-    reg = providers.get(indicator.provider_key)
-    url = ""
-    if reg is not None:
-        result = reg.provider(
-            user=user,
-            unit=report_unit,
-            children=scope.children,
-            version=scope.version,
-            period=period,
-        )
-        url = result.detail_url
-    return DrillDown("external", None, external_url=url)
-
-
-def _foreign_paths(
-    *, user, scope: Scope, lmap: LineageMap, period: Period, bucket: str
-) -> list[str]:
-    raw = rollup(user=user, scope=scope, periods=[period], lmap=lmap)
-    if bucket == "total":
-        return sorted({p for paths in raw.foreign_paths.values() for p in paths})
-    return sorted(raw.foreign_paths.get(bucket, set()))
+    if bucket not in ("total", SELF, OTHER) and bucket not in scope.child_keys:
+        raise Http404("Không có đơn vị này trong báo cáo")
+    found = figures_drill(
+        user=user, scope=scope, period=period, key=indicator.figure_key, bucket=bucket
+    )
+    if found is not None:
+        kind, records = found
+        return DrillDown(kind, records)
+    figure_set = figures_compute(
+        user=user, scope=scope, periods=[period], keys=[indicator.figure_key]
+    )
+    return DrillDown("external", None, external_url=figure_set[indicator.figure_key].detail_url)
 
 
 # ---------------------------------------------------------------- completeness

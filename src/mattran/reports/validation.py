@@ -8,10 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mattran.activities.models import ActivityType
+from mattran.figures.engine import FigureSet
+from mattran.figures.keys import FigureKey, KeySyntaxError, key_make, key_parse
+from mattran.figures.scope import SELF
 
 from .figures import Figure, as_number
-from .models import Operator, RuleKind, Severity, Source, ValidationRule
-from .rollup import SELF, RawFigures
+from .models import Indicator, Operator, RuleKind, Severity, ValidationRule
 
 OPS = {
     Operator.LE: operator.le,
@@ -35,10 +37,26 @@ def message_format(template: str, **values: object) -> str:
 
 def rules_active() -> list[ValidationRule]:
     return list(
-        ValidationRule.objects.filter(active=True).select_related(
-            "left", "right", "activity_type", "left__data_element", "right__data_element"
-        )
+        ValidationRule.objects.filter(active=True).select_related("left", "right", "activity_type")
     )
+
+
+def required_field_key(rule: ValidationRule) -> FigureKey | None:
+    """The figure that counts records missing the field a REQUIRED_FIELD rule asks for."""
+    if rule.kind != RuleKind.REQUIRED_FIELD or rule.field not in ("attendance", "subject"):
+        return None
+    return key_make(f"activities.missing_{rule.field}", {"types": rule.activity_type.code})
+
+
+def _element(indicator: Indicator | None) -> str:
+    """The data element code of an indicator entered as an aggregate, else ""."""
+    if indicator is None:
+        return ""
+    try:
+        key = key_parse(indicator.figure_key)
+    except KeySyntaxError:
+        return ""
+    return key.get("element") if key.family == "aggregates.value" else ""
 
 
 # ------------------------------------------------------------------ on entry
@@ -90,15 +108,14 @@ def aggregate_errors(
                     )
         elif rule.kind == RuleKind.COMPARE:
             left, right = rule.left, rule.right
-            if left.source != Source.AGGREGATE:
-                continue
-            lcode = left.data_element.code
-            if lcode not in values:
+            lcode = _element(left)
+            if not lcode or lcode not in values:
                 continue
             if right is not None:
-                if right.source != Source.AGGREGATE or right.data_element.code not in values:
+                rcode = _element(right)
+                if not rcode or rcode not in values:
                     continue
-                rvalue = values[right.data_element.code] or 0
+                rvalue = values[rcode] or 0
                 rname = right.name
             else:
                 rvalue, rname = rule.right_constant, str(rule.right_constant)
@@ -136,7 +153,7 @@ def report_failures(
     *,
     rules: list[ValidationRule],
     figures: Mapping[str, Figure],
-    raw: RawFigures,
+    figure_set: FigureSet,
     rows: list[tuple[str, str]],  # (bucket key, label) including SELF
     total_label: str,
 ) -> list[RuleFailure]:
@@ -174,11 +191,10 @@ def report_failures(
                         ),
                     )
                 )
-        elif rule.kind == RuleKind.REQUIRED_FIELD and rule.field in ("attendance", "subject"):
-            column = 2 if rule.field == "attendance" else 3
+        elif (key := required_field_key(rule)) is not None:
+            missing = figure_set.get(key)
             for bucket, label in rows:
-                missing = raw.activity.get((0, bucket, rule.activity_type_id))
-                n = missing[column] if missing else 0
+                n = missing.cell(0, bucket) if missing else 0
                 if n:
                     failures.append(
                         RuleFailure(

@@ -17,12 +17,12 @@ from mattran.access.selectors import unit_get_visible
 from mattran.activities.models import ActivityRecord
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period, period_from_query
+from mattran.figures.scope import OTHER, SELF
 from mattran.units.models import Unit
 
 from . import selectors, services
 from .checks import text_slips
 from .models import Indicator, SubmissionStatus
-from .rollup import OTHER, SELF
 
 
 def _period_or_404(code: str) -> Period:

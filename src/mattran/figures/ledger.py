@@ -1,0 +1,215 @@
+"""The funds ledger's sources: money mobilised and spent, transfers, balances.
+
+Entries are grouped in SQL by the path and version of their fund's unit, the
+fund kind, the entry kind and purpose (a reversal by those of the entry it
+reverses) and the period; Python puts each group in its bucket, through
+lineage for funds of another structure version. One query per source
+whatever the number of units, entries or keys asked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.urls import reverse
+
+from mattran.funds.models import EntryKind, LedgerEntry, Transfer, TransferStatus
+
+from .scope import OTHER, SELF, attribute
+
+MEASURES = ("amount", "quantity", "entries")
+
+
+def _bucket(request, path: str, version_id: int) -> str | None:
+    scope = request.scope
+    if version_id == scope.version.pk:
+        return scope.bucket_of_path(path)
+    lmap = request.lmap
+    att = attribute(scope, lmap, path) if lmap else None
+    return att.bucket if att is not None else None
+
+
+def _scope_q(request, prefix: str) -> Q:
+    scope = request.scope
+    same = Q(**{f"{prefix}version": scope.version}) & scope.subtree_q(prefix)
+    if request.lmap:
+        return same | ~Q(**{f"{prefix}version": scope.version})
+    return same
+
+
+def _period_case(field_name: str, periods) -> Case:
+    return Case(
+        *[
+            When(**{f"{field_name}__range": (p.start, p.end)}, then=Value(i))
+            for i, p in enumerate(periods)
+        ],
+        output_field=IntegerField(),
+    )
+
+
+def compute_entries(request, keys) -> dict:
+    """funds.mobilised and funds.spent: one grouped query over the ledger."""
+    from .values import FigureValues
+
+    periods = request.periods
+    kinds = {k.get_all("fund") for k in keys}
+    fund_q = Q()
+    if all(kinds):
+        fund_q = Q(fund__kind__in={f for ks in kinds for f in ks})
+    q_period = Q(pk__in=[])
+    for p in periods:
+        q_period |= Q(booked_on__range=(p.start, p.end))
+    rows = (
+        LedgerEntry.objects.filter(
+            _scope_q(request, "fund__unit__"),
+            request.access("fund__unit__"),
+            fund_q,
+            q_period,
+            kind__in=[EntryKind.RECEIPT, EntryKind.DISBURSEMENT, EntryKind.REVERSAL],
+        )
+        .annotate(pidx=_period_case("booked_on", periods))
+        .values_list(
+            "pidx",
+            "fund__unit__path",
+            "fund__unit__version_id",
+            "fund__kind",
+            "kind",
+            "purpose",
+            "reverses__kind",
+            "reverses__purpose",
+        )
+        .annotate(
+            amount=Sum("amount"), qty=Sum("quantity"), rqty=Sum("reverses__quantity"), n=Count("id")
+        )
+        .order_by()
+    )
+    # (pidx, bucket, fund kind, entry kind, purpose) -> [amount, quantity, entries]
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for pidx, path, version_id, fkind, kind, purpose, rkind, rpurpose, amount, qty, rqty, n in rows:
+        bucket = _bucket(request, path, version_id)
+        if bucket is None or pidx is None:
+            continue
+        if kind == EntryKind.REVERSAL:
+            kind, purpose, sign, qty = rkind, rpurpose, -1, rqty
+        else:
+            sign = 1
+        cell = sums[(pidx, bucket, fkind, kind, purpose)]
+        cell[0] += sign * (amount or 0)
+        cell[1] += sign * (qty or 0)
+        cell[2] += sign * n
+    out = {}
+    for key in keys:
+        fv = FigureValues(key=key, detail_url=reverse("funds:list"))
+        funds = set(key.get_all("fund"))
+        if key.family == "funds.mobilised":
+            kind, purposes, col = EntryKind.RECEIPT, set(), 0
+        else:
+            kind, purposes = EntryKind.DISBURSEMENT, set(key.get_all("purpose"))
+            col = MEASURES.index(key.get("measure", "amount"))
+        for (pidx, bucket, fkind, ekind, purpose), values in sums.items():
+            if ekind != kind or (funds and fkind not in funds):
+                continue
+            if purposes and purpose not in purposes:
+                continue
+            fv.cells[(pidx, bucket)] = fv.cells.get((pidx, bucket), 0) + values[col]
+        _nothing_is_none(fv, request)
+        out[key] = fv
+    return out
+
+
+def _nothing_is_none(fv, request) -> None:
+    """A bucket without entries stays 0; the engine sums the totals."""
+    for pidx in range(len(request.periods)):
+        for b in request.scope.bucket_keys:
+            fv.cells.setdefault((pidx, b), 0)
+
+
+def compute_transfers(request, keys) -> dict:
+    """funds.transfers(direction=up|down): money sent out of the scope (up to a higher
+    office or elsewhere) or from an office down to a fund of its own subtree."""
+    from .values import FigureValues
+
+    scope, periods = request.scope, request.periods
+    q_period = Q(pk__in=[])
+    for p in periods:
+        q_period |= Q(sent_on__range=(p.start, p.end))
+    rows = (
+        Transfer.objects.filter(
+            scope.subtree_q("from_fund__unit__"),
+            request.access("from_fund__unit__"),
+            q_period,
+            status__in=[TransferStatus.PENDING, TransferStatus.CONFIRMED],
+        )
+        .annotate(pidx=_period_case("sent_on", periods))
+        .values_list("pidx", "from_fund__unit__path", "to_fund__unit__path")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    up: dict[tuple[int, str], int] = defaultdict(int)
+    down: dict[tuple[int, str], int] = defaultdict(int)
+    for pidx, from_path, to_path, amount in rows:
+        bucket = scope.bucket_of_path(from_path)
+        if bucket is None or pidx is None:
+            continue
+        if scope.bucket_of_path(to_path) is None:
+            up[(pidx, bucket)] += amount
+        elif to_path.startswith(from_path) and to_path != from_path:
+            down[(pidx, bucket)] += amount
+    out = {}
+    for key in keys:
+        fv = FigureValues(key=key, detail_url=reverse("funds:transfers"))
+        fv.cells.update(up if key.get("direction", "up") == "up" else down)
+        _nothing_is_none(fv, request)
+        out[key] = fv
+    return out
+
+
+def compute_balance(request, keys) -> dict:
+    """funds.balance(fund=…): the sum of every entry booked up to each period's end."""
+    from .values import FigureValues
+
+    periods = request.periods
+    whens = [
+        When(booked_on__lte=p.end, then=Value(i))
+        for i, p in sorted(enumerate(periods), key=lambda x: x[1].end)
+    ]
+    latest = max(p.end for p in periods)
+    kinds = {f for k in keys for f in k.get_all("fund")}
+    rows = (
+        LedgerEntry.objects.filter(
+            _scope_q(request, "fund__unit__"),
+            request.access("fund__unit__"),
+            Q(fund__kind__in=kinds) if kinds else Q(),
+            booked_on__lte=latest,
+        )
+        .annotate(upto=Case(*whens, output_field=IntegerField()))
+        .values_list("upto", "fund__unit__path", "fund__unit__version_id", "fund__kind")
+        .annotate(inflow=Sum("amount", filter=Q(sign=1)), outflow=Sum("amount", filter=Q(sign=-1)))
+        .order_by()
+    )
+    # (first period index whose end the entries precede, bucket, fund kind) -> net
+    nets: dict[tuple[int, str, str], int] = defaultdict(int)
+    for upto, path, version_id, fkind, inflow, outflow in rows:
+        bucket = _bucket(request, path, version_id)
+        if bucket is None:
+            continue
+        nets[(upto, bucket, fkind)] += (inflow or 0) - (outflow or 0)
+    order = [i for i, _ in sorted(enumerate(periods), key=lambda x: x[1].end)]
+    out = {}
+    for key in keys:
+        funds = set(key.get_all("fund"))
+        fv = FigureValues(key=key, detail_url=reverse("funds:list"))
+        for pidx in range(len(periods)):
+            # entries grouped under an earlier-ending period also precede this one
+            rank = order.index(pidx)
+            earlier = set(order[: rank + 1])
+            for (upto, bucket, fkind), net in nets.items():
+                if upto in earlier and (not funds or fkind in funds):
+                    fv.cells[(pidx, bucket)] = fv.cells.get((pidx, bucket), 0) + net
+        _nothing_is_none(fv, request)
+        out[key] = fv
+    return out
+
+
+__all__ = ["OTHER", "SELF", "compute_balance", "compute_entries", "compute_transfers"]

@@ -1,0 +1,51 @@
+"""Entered totals: a unit's figure for a past period, typed once (issue 11 item 7).
+
+A new office has no records of last year, so its first report would have an
+empty previous-year column. Its editor enters last year's figures once, by
+figure key (a form or an XLSX of the keys); the engine uses an entered total
+for that unit and period in place of the (absent) records, and the report
+marks the value as entered.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .fields import FigureKeyField
+
+
+class EnteredTotal(models.Model):
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+"
+    )
+    key = FigureKeyField("mã số liệu")
+    period_code = models.CharField("kỳ", max_length=30)
+    period_start = models.DateField("từ ngày")
+    period_end = models.DateField("đến ngày")
+    value = models.BigIntegerField("giá trị")
+    note = models.CharField("nguồn / ghi chú", max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField("nhập lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "số liệu nhập tổng"
+        verbose_name_plural = "số liệu nhập tổng"
+        ordering = ["unit", "period_start", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "key", "period_start", "period_end"],
+                name="entered_total_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="entered_total_period_ordered",
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="entered_total_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.key} – {self.period_code}: {self.value}"
