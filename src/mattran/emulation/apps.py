@@ -5,3 +5,8 @@ class EmulationConfig(AppConfig):
     name = "mattran.emulation"
     label = "emulation"
     verbose_name = "Thi đua, khen thưởng"
+
+    def ready(self) -> None:
+        from .figure_families import register
+
+        register()

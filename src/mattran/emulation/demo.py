@@ -58,10 +58,16 @@ KEY_TASKS_2023 = [
 
 # Measures linked to key tasks (progress from data we hold).
 KEY_TASK_MEASURES = {
-    1: [("ke_hoach.chuong_trinh_phoi_hop", 16)],
-    2: [("nhap.mo_hinh_dien_hinh", None)],
-    3: [("hoat_dong.hoi_nghi_dbnd", None), ("hoat_dong.ngay_hoi_ddk", None)],
-    5: [("hoat_dong.phan_bien", None), ("hoat_dong.doan_giam_sat", None)],
+    1: [("emulation.programs_signed", 16)],
+    2: [("emulation.entries(item=mo_hinh_dien_hinh)", None)],
+    3: [
+        ("activities.count(types=hoi_nghi_dbnd)", None),
+        ("activities.count(types=ngay_hoi_ddk)", None),
+    ],
+    5: [
+        ("activities.count(types=phan_bien)", None),
+        ("activities.count(types=doan_giam_sat)", None),
+    ],
 }
 
 
@@ -159,7 +165,7 @@ TARGETS_2023 = [
         short_name="Quỹ “Vì người nghèo”",
         text="Hoàn thành và vượt chỉ tiêu vận động quỹ “Vì người nghèo” năm 2023",
         kind="quota",
-        measure_key="quy.vi_nguoi_ngheo.van_dong",
+        measure_key="funds.mobilised(fund=poor)",
         points=20,
         bonus_points=3,
         partial_credit=True,
@@ -169,7 +175,7 @@ TARGETS_2023 = [
         short_name="Quỹ “Vì biển, đảo Việt Nam”",
         text="Hoàn thành và vượt chỉ tiêu vận động quỹ “Vì biển, đảo Việt Nam” năm 2023",
         kind="quota",
-        measure_key="quy.bien_dao.van_dong",
+        measure_key="funds.mobilised(fund=sea_islands)",
         points=15,
         bonus_points=2,
         partial_credit=True,
@@ -182,7 +188,7 @@ TARGETS_2023 = [
             "khăn theo kế hoạch của Ủy ban MTTQ quận"
         ),
         kind="range",
-        measure_key="quy.nha.xay_sua",
+        measure_key="funds.spent(measure=quantity,purpose=house_build|house_repair)",
         target=2,
         target_max=4,
         points=20,
@@ -416,7 +422,7 @@ def step_emulation(out) -> None:
             )
             services.measure_entry_create(
                 actor=ward_user,
-                measure_key="nhap.mo_hinh_dien_hinh",
+                measure_key="emulation.entries(item=mo_hinh_dien_hinh)",
                 unit=ward,
                 on=dt.date(YEAR, 11, 30),
                 value=1 + row[5] % 3,

@@ -93,7 +93,7 @@ class KeyTaskMeasure(models.Model):
     """A measure that shows a key task's progress, with an optional target."""
 
     key_task = models.ForeignKey(KeyTask, on_delete=models.CASCADE, related_name="measures")
-    measure_key = models.CharField("chỉ số", max_length=60)
+    measure_key = models.CharField("chỉ số", max_length=200)
     target = models.BigIntegerField("chỉ tiêu", null=True, blank=True)
 
     class Meta:
@@ -324,7 +324,7 @@ class Criterion(models.Model):
     short_name = models.CharField("tên ngắn", max_length=120)
     text = models.TextField("nội dung tiêu chí")
     kind = models.CharField("loại tiêu chí", max_length=12, choices=CriterionKind.choices)
-    measure_key = models.CharField("chỉ số đo", max_length=60, blank=True)
+    measure_key = models.CharField("chỉ số đo", max_length=200, blank=True)
     target = models.BigIntegerField("chỉ tiêu (mức tối thiểu)", null=True, blank=True)
     target_max = models.BigIntegerField("mức tối đa của khoảng", null=True, blank=True)
     points = points_field("điểm chuẩn", validators=[MinValueValidator(Decimal(0))])
@@ -438,7 +438,7 @@ class UnitRating(models.Model):
 class MeasureEntry(models.Model):
     """A figure entered by hand for a measure that no record or ledger yields (yet)."""
 
-    measure_key = models.CharField("chỉ số", max_length=60)
+    measure_key = models.CharField("chỉ số", max_length=200)
     unit = models.ForeignKey(
         "units.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+"
     )
@@ -809,6 +809,7 @@ class ConferenceKind(models.TextChoices):
     LAUNCH = "launch", "Hội nghị phát động thi đua, ký kết"
     REVIEW = "review", "Hội nghị sơ kết"
     ANNUAL = "annual", "Hội nghị tổng kết"
+    CONGRESS = "congress", "Đại hội đại biểu Mặt trận Tổ quốc"
     OTHER = "other", "Hội nghị khác"
 
 

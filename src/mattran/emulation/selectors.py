@@ -193,10 +193,16 @@ def progress_period(pledge: Pledge, as_of: dt.date | None = None) -> Period:
 
 
 def compute_progress(
-    *, pledge: Pledge, units: list[Unit], period: Period, criteria: list[Criterion] | None = None
+    *,
+    pledge: Pledge,
+    units: list[Unit],
+    period: Period,
+    criteria: list[Criterion] | None = None,
+    user=None,
 ) -> Progress:
-    """Each unit against each criterion, from the data. Queries: 1 per criterion measure,
-    plus 1 for targets, 1 for evidence and 1 for ratings (only those needed)."""
+    """Each unit against each criterion, from the data. Queries: the figures engine once for
+    every criterion's figure key (one grouped query per source, with `user`'s access and
+    lineage), plus 1 for targets, 1 for evidence and 1 for ratings (only those needed)."""
     criteria = criteria if criteria is not None else criteria_of(pledge=pledge)
     unit_ids = [u.pk for u in units]
     kinds = {c.kind for c in criteria}
@@ -225,16 +231,14 @@ def compute_progress(
             )
         )
 
-    values_by_measure: dict[str, dict[int, object]] = {}
+    values_by_measure = measure_registry.values_for(
+        [c.measure_key for c in criteria if c.uses_measure], units, period, user=user
+    )
     result: list[CriterionProgress] = []
     by_unit: dict[int, list[Cell]] = defaultdict(list)
     for criterion in criteria:
         measure = measure_registry.get(criterion.measure_key) if criterion.uses_measure else None
-        values: dict[int, object] = {}
-        if measure is not None and units:
-            if criterion.measure_key not in values_by_measure:
-                values_by_measure[criterion.measure_key] = measure.compute(units, period)
-            values = values_by_measure[criterion.measure_key]
+        values = values_by_measure.get(criterion.measure_key, {}) if measure else {}
         cells = []
         for unit in units:
             key = (criterion.pk, unit.pk)
@@ -282,7 +286,9 @@ def _target_text(criterion, measure, target, target_max) -> str:
 
 def pledge_progress(*, user, pledge: Pledge, as_of: dt.date | None = None) -> Progress:
     units = pledge_members_visible(user=user, pledge=pledge)
-    return compute_progress(pledge=pledge, units=units, period=progress_period(pledge, as_of))
+    return compute_progress(
+        pledge=pledge, units=units, period=progress_period(pledge, as_of), user=user
+    )
 
 
 # ------------------------------------------------------------------------------ scores
@@ -465,11 +471,15 @@ class TaskMeasure:
 
 
 def key_task_progress(
-    *, unit: Unit, year: int, tasks: list[KeyTask]
+    *, unit: Unit, year: int, tasks: list[KeyTask], user=None
 ) -> dict[int, list[TaskMeasure]]:
-    """Linked measures of each task over the unit subtree in the year (1 query per measure)."""
+    """Linked figures of each task over the unit subtree in the year (one engine call)."""
     period = Period.year(year)
-    values: dict[str, object] = {}
+    keys = [link.measure_key for task in tasks for link in task.measures.all()]
+    values = {
+        k: v.get(unit.pk)
+        for k, v in measure_registry.values_for(keys, [unit], period, user=user).items()
+    }
     out: dict[int, list[TaskMeasure]] = {}
     for task in tasks:
         rows = []
@@ -478,9 +488,7 @@ def key_task_progress(
             if measure is None:
                 rows.append(TaskMeasure(None, link.measure_key, link.target, None, "—", None))
                 continue
-            if link.measure_key not in values:
-                values[link.measure_key] = measure.compute([unit], period)[unit.pk]
-            value = values[link.measure_key]
+            value = values.get(link.measure_key)
             percent = None
             if link.target and value is not None:
                 percent = int(min(Decimal(value) * 100 / Decimal(link.target), Decimal(100)))

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -132,13 +133,20 @@ def _check_owner(unit: Unit, org: MemberOrganisation | None) -> None:
         raise UserFacingError(f"{org.name} không phải tổ chức thành viên của {unit.name}.")
 
 
+def _figure_key(key: str, what: str) -> str:
+    """The canonical figure key, or a Vietnamese error naming it and the valid families."""
+    try:
+        return measure_registry.validate(key)
+    except ValidationError as exc:
+        raise UserFacingError(f"{what} “{key}”: {' '.join(exc.messages)}") from None
+
+
 def _key_task_measures_set(task: KeyTask, measures: Sequence[tuple[str, int | None]]) -> None:
     keys = [k for k, _ in measures]
     if len(set(keys)) != len(keys):
         raise UserFacingError("Một chỉ số chỉ được gắn một lần vào nhiệm vụ.")
-    for key, target in measures:
-        if measure_registry.get(key) is None:
-            raise UserFacingError(f"Chỉ số '{key}' không tồn tại.")
+    measures = [(_figure_key(key, "Chỉ số"), target) for key, target in measures]
+    for _, target in measures:
         if target is not None and target < 0:
             raise UserFacingError("Chỉ tiêu không được âm.")
     task.measures.all().delete()
@@ -636,10 +644,13 @@ def _criterion_apply(criterion: Criterion, data: CriterionInput) -> None:
     if not criterion.code:
         raise UserFacingError("Ký hiệu tiêu chí không được để trống.")
     if data.kind in MEASURE_KINDS:
-        if measure_registry.get(criterion.measure_key) is None:
+        if not criterion.measure_key:
             raise UserFacingError(
                 f"Tiêu chí {criterion.code}: cần chọn một chỉ số đo có trong danh mục."
             )
+        criterion.measure_key = _figure_key(
+            criterion.measure_key, f"Tiêu chí {criterion.code}: chỉ số đo"
+        )
         if data.kind == CriterionKind.RANGE and (data.target is None or data.target_max is None):
             raise UserFacingError(
                 f"Tiêu chí {criterion.code}: chỉ tiêu theo khoảng cần mức tối thiểu và tối đa."
@@ -862,6 +873,7 @@ def measure_entry_create(
     measure = measure_registry.get(measure_key)
     if measure is None or not measure.is_manual:
         raise UserFacingError("Chỉ số này không nhập tay được: số liệu lấy từ hồ sơ, sổ quỹ.")
+    measure_key = measure.key
     require_perm(actor, Perm.EDIT, unit)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise UserFacingError("Giá trị phải là số nguyên không âm.")

@@ -93,7 +93,9 @@ def planning(request, unit_id: int, year: int):
         "year": year,
         "years": sorted(set(years) | {year, _this_year()}, reverse=True),
         "tasks": tasks,
-        "task_progress": selectors.key_task_progress(unit=unit, year=year, tasks=tasks),
+        "task_progress": selectors.key_task_progress(
+            unit=unit, year=year, tasks=tasks, user=request.user
+        ),
         "programs": selectors.programs_of(unit=unit, year=year),
         "member_org_count": unit.member_organisations.count(),
         "pledges": selectors.pledges_visible(user=request.user).filter(unit=unit, year=year),
@@ -824,6 +826,7 @@ def sheet(request, pk: int, unit_id: int):
         units=[unit],
         period=selectors.progress_period(pledge, dt.date.today()),  # noqa: DTZ011
         criteria=criteria,
+        user=request.user,
     )
     cells = {c.criterion.pk: c for c in progress.by_unit.get(unit.pk, [])}
 

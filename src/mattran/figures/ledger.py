@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from mattran.funds.models import EntryKind, LedgerEntry, Transfer, TransferStatus
@@ -80,7 +81,10 @@ def compute_entries(request, keys) -> dict:
             "reverses__purpose",
         )
         .annotate(
-            amount=Sum("amount"), qty=Sum("quantity"), rqty=Sum("reverses__quantity"), n=Count("id")
+            amount=Sum("amount"),
+            qty=Sum(Coalesce("quantity", 1)),
+            rqty=Sum(Coalesce("reverses__quantity", 1)),
+            n=Count("id"),
         )
         .order_by()
     )
