@@ -113,6 +113,7 @@ class Purpose(models.TextChoices):
     HOUSE_REPAIR = "house_repair", "Sửa chữa nhà Nhân ái / Đại đoàn kết"
     SCHOLARSHIPS = "scholarships", "Học bổng"
     MEDICAL = "medical", "Hỗ trợ khám chữa bệnh"
+    ZERO_MARKET = "zero_market", "Phiên chợ 0 đồng"
     RELIEF = "relief", "Cứu trợ"
     BANK_FEE = "bank_fee", "Phí ngân hàng"
     OTHER = "other", "Chi khác"

@@ -13,7 +13,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 class ReportItemInline(admin.TabularInline):
     model = ReportItem
     extra = 1
-    fields = ["order", "indicator", "sentence"]
+    fields = ["order", "level", "indicator", "sentence"]
 
 
 @admin.register(ReportSection)

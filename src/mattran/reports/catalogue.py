@@ -204,7 +204,130 @@ INDICATORS: list[tuple[str, str, str, str, str, str]] = [
         "funds.transfers(direction=up)",
         "money",
     ),
+    # What ward and district reviews also publish (issue 10).
+    (
+        "quy_vi_nguoi_ngheo_van_dong",
+        "Vận động Quỹ “Vì người nghèo”",
+        "Vận động Quỹ Vì người nghèo",
+        "đồng",
+        "funds.mobilised(fund=poor)",
+        "money",
+    ),
+    (
+        "quy_vi_nguoi_ngheo_qua_tien",
+        "Số tiền tặng quà từ Quỹ “Vì người nghèo”",
+        "Tiền quà",
+        "đồng",
+        "funds.spent(fund=poor,purpose=gifts)",
+        "money",
+    ),
+    (
+        "quy_vi_nguoi_ngheo_nha_tien",
+        "Số tiền sửa chữa nhà Nhân ái",
+        "Tiền sửa nhà",
+        "đồng",
+        "funds.spent(fund=poor,purpose=house_repair)",
+        "money",
+    ),
+    (
+        "quy_vi_nguoi_ngheo_nha_xay",
+        "Số nhà Đại đoàn kết xây mới",
+        "Nhà Đại đoàn kết",
+        "nhà",
+        "funds.spent(fund=poor,measure=quantity,purpose=house_build)",
+        "number",
+    ),
+    (
+        "quy_vi_nguoi_ngheo_nha_xay_tien",
+        "Số tiền xây nhà Đại đoàn kết",
+        "Tiền xây nhà",
+        "đồng",
+        "funds.spent(fund=poor,purpose=house_build)",
+        "money",
+    ),
+    (
+        "quy_vi_nguoi_ngheo_kcb_ho",
+        "Số hộ được hỗ trợ khám chữa bệnh",
+        "Hộ được hỗ trợ KCB",
+        "hộ",
+        "funds.spent(fund=poor,measure=quantity,purpose=medical)",
+        "number",
+    ),
+    (
+        "quy_vi_nguoi_ngheo_kcb_tien",
+        "Số tiền hỗ trợ khám chữa bệnh",
+        "Tiền hỗ trợ KCB",
+        "đồng",
+        "funds.spent(fund=poor,purpose=medical)",
+        "money",
+    ),
+    (
+        "cho_0_dong_suat",
+        "Số suất quà tại phiên chợ 0 đồng",
+        "Quà chợ 0 đồng",
+        "suất",
+        "funds.spent(fund=poor,measure=quantity,purpose=zero_market)",
+        "number",
+    ),
+    (
+        "cho_0_dong_tien",
+        "Trị giá quà tại phiên chợ 0 đồng",
+        "Tiền chợ 0 đồng",
+        "đồng",
+        "funds.spent(fund=poor,purpose=zero_market)",
+        "money",
+    ),
+    (
+        "hoc_bong",
+        "Số suất học bổng",
+        "Học bổng",
+        "suất",
+        "funds.spent(fund=poor,measure=quantity,purpose=scholarships)",
+        "number",
+    ),
+    (
+        "hoc_bong_tien",
+        "Số tiền học bổng",
+        "Tiền học bổng",
+        "đồng",
+        "funds.spent(fund=poor,purpose=scholarships)",
+        "money",
+    ),
+    (
+        "khen_thuong_tap_the",
+        "Số tập thể được khen thưởng",
+        "Tập thể được khen",
+        "tập thể",
+        "commendations.count(recipient=collective)",
+        "number",
+    ),
+    (
+        "khen_thuong_ca_nhan",
+        "Số cá nhân được khen thưởng",
+        "Cá nhân được khen",
+        "cá nhân",
+        "commendations.count(recipient=individual)",
+        "number",
+    ),
+    (
+        "dai_hoi",
+        "Số Đại hội đại biểu MTTQ Việt Nam đã tổ chức",
+        "Đại hội",
+        "đại hội",
+        "conferences.count(kind=congress)",
+        "number",
+    ),
 ]
+
+# Words shared by the money sentences: what the poor fund paid for, purpose by purpose,
+# each with its amount, so no total is read as the price of one purpose.
+_PURPOSES = (
+    "[[, hỗ trợ khám chữa bệnh cho {quy_vi_nguoi_ngheo_kcb_ho} hộ "
+    "({quy_vi_nguoi_ngheo_kcb_tien} đồng)]][[, tổ chức phiên chợ 0 đồng với {cho_0_dong_suat} "
+    "suất quà ({cho_0_dong_tien} đồng)]][[, xây {quy_vi_nguoi_ngheo_nha_xay:02} nhà Đại đoàn "
+    "kết ({quy_vi_nguoi_ngheo_nha_xay_tien} đồng)]][[, trao {hoc_bong} suất học bổng "
+    "({hoc_bong_tien} đồng)]]"
+)
 
 # code, name, kind, severity, extra, message
 RULES: list[tuple[str, str, str, str, dict, str]] = [
@@ -266,7 +389,7 @@ TEMPLATE = {
     "signer_title": "TM. BAN THƯỜNG TRỰC\nCHỦ TỊCH",
     "recipients": (
         "Ban Thường trực Ủy ban MTTQ Việt Nam {parent};\n"
-        "Thường trực {unit_kind} ủy;\n"
+        "Thường trực {party_committee};\n"
         "Các đồng chí Ủy viên Ủy ban;\n"
         "Lưu VT."
     ),
@@ -274,8 +397,8 @@ TEMPLATE = {
     "chart": ["tuyen_truyen", "ttnd_giam_sat", "gsdtcd_cong_trinh", "hoa_giai_thanh"],
 }
 
-# heading, [(indicator code or None, sentence)]
-SECTIONS: list[tuple[str, list[tuple[str | None, str]]]] = [
+# heading, [(indicator code or None, sentence[, level: a line for that level only])]
+SECTIONS: list[tuple[str, list[tuple]]] = [
     (
         "Công tác tuyên truyền, vận động",
         [
@@ -306,12 +429,29 @@ SECTIONS: list[tuple[str, list[tuple[str | None, str]]]] = [
                 "quy_vi_nguoi_ngheo_chi",
                 "[[Trong {period_short}, đã trích {quy_vi_nguoi_ngheo_chi} đồng từ quỹ “Vì người "
                 "nghèo” các cấp {unit.kind_lower}]][[ hỗ trợ {quy_vi_nguoi_ngheo_suat_qua} suất "
-                "quà]][[, sửa {quy_vi_nguoi_ngheo_nha:02} nhà Nhân ái]][[; ủng hộ {parent.kind} "
+                "quà]][[, sửa {quy_vi_nguoi_ngheo_nha:02} nhà Nhân ái]]" + _PURPOSES + "[[; ủng hộ "
+                "{parent.kind} {ung_ho_cap_tren} đồng]].",
+            ),
+            # A ward or commune says what it raised and each purpose with its amount.
+            (
+                "quy_vi_nguoi_ngheo_chi",
+                "[[Trong {period_short}, vận động Quỹ “Vì người nghèo” được "
+                "{quy_vi_nguoi_ngheo_van_dong} đồng]][[; đã trích {quy_vi_nguoi_ngheo_chi} đồng]]"
+                "[[ hỗ trợ {quy_vi_nguoi_ngheo_suat_qua} suất quà ({quy_vi_nguoi_ngheo_qua_tien} "
+                "đồng)]][[, sửa {quy_vi_nguoi_ngheo_nha:02} nhà Nhân ái "
+                "({quy_vi_nguoi_ngheo_nha_tien} đồng)]]" + _PURPOSES + "[[; ủng hộ {parent.kind} "
                 "{ung_ho_cap_tren} đồng]].",
+                3,
             ),
             ("quy_vi_nguoi_ngheo_suat_qua", ""),
             ("quy_vi_nguoi_ngheo_nha", ""),
             ("ung_ho_cap_tren", ""),
+            ("quy_vi_nguoi_ngheo_van_dong", ""),
+            ("quy_vi_nguoi_ngheo_qua_tien", ""),
+            ("quy_vi_nguoi_ngheo_kcb_ho", ""),
+            ("quy_vi_nguoi_ngheo_kcb_tien", ""),
+            ("cho_0_dong_suat", ""),
+            ("cho_0_dong_tien", ""),
         ],
     ),
     (
@@ -356,6 +496,22 @@ SECTIONS: list[tuple[str, list[tuple[str | None, str]]]] = [
             ),
             ("don_thu_da_chuyen", ""),
             ("y_kien_cu_tri", ""),
+        ],
+    ),
+    (
+        "Công tác thi đua, khen thưởng và Đại hội",
+        [
+            (
+                "dai_hoi",
+                "[[Tổ chức thành công {dai_hoi} Đại hội đại biểu Mặt trận Tổ quốc Việt Nam]]"
+                "[[: {dai_hoi.names}]].",
+            ),
+            (
+                "khen_thuong_tap_the",
+                "[[Khen thưởng {khen_thuong_tap_the} tập thể]][[, {khen_thuong_ca_nhan} cá nhân]] "
+                "có thành tích xuất sắc trong công tác Mặt trận.",
+            ),
+            ("khen_thuong_ca_nhan", ""),
         ],
     ),
 ]
@@ -416,10 +572,14 @@ def install(apps) -> None:
     template.chart_indicators.set([indicators[c] for c in TEMPLATE["chart"]])
     for s_order, (heading, items) in enumerate(SECTIONS, start=1):
         section = ReportSection.objects.create(template=template, order=s_order, heading=heading)
-        for i_order, (code, sentence) in enumerate(items, start=1):
+        order = 0
+        for code, sentence, *level in items:
+            if not level:  # a line for one level shares the order of the line it replaces
+                order += 1
             ReportItem.objects.create(
                 section=section,
-                order=i_order,
+                order=order,
                 indicator=indicators[code] if code else None,
                 sentence=sentence,
+                level=level[0] if level else None,
             )

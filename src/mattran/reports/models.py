@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from mattran.activities.models import ActivityType
 from mattran.figures.fields import FigureKeyField
-from mattran.units.models import Unit
+from mattran.units.models import Level, Unit
 
 
 class ValueFormat(models.TextChoices):
@@ -134,6 +134,16 @@ class ReportItem(models.Model):
         related_name="+",
     )
     sentence = models.TextField("câu trong báo cáo", blank=True)
+    level = models.PositiveSmallIntegerField(
+        "chỉ dùng cho cấp",
+        choices=Level.choices,
+        null=True,
+        blank=True,
+        help_text=(
+            "Để trống: mọi cấp. Một dòng cho một cấp thay dòng chung cùng thứ tự trong báo cáo "
+            "của cấp đó (cách nói của phường, xã khác của quận, huyện)."
+        ),
+    )
 
     class Meta:
         verbose_name = "dòng báo cáo"

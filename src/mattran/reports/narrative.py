@@ -1,9 +1,12 @@
 """Vietnamese sentences from templates: "Phối hợp tổ chức {tuyen_truyen} cuộc tuyên truyền…".
 
 Syntax (see `models.ReportItem`): ``{code}``, ``{code.self}``, ``{code.children}``,
-``{code.prev}``, ``{code.subjects}``, ``{code.units}``, ``{code:02}``; context
-words ``{unit.kind}``, ``{unit.kind_lower}``, ``{unit.name}``, ``{child.kind_lower}``,
-``{parent.kind}``, ``{parent.name}``, ``{period}``, ``{period_short}``, ``{year}``.
+``{code.prev}``, ``{code.subjects}``, ``{code.units}``, ``{code.names}`` (e.g. the
+congresses held), ``{code:02}``; context
+words ``{unit.kind}``, ``{unit.kind_lower}``, ``{unit.name}``, ``{unit.party_committee}``
+("Đảng ủy phường", "Quận ủy", "Thị ủy"…), ``{child.kind_lower}``, ``{child.kind_plural}``
+("các phường", "các xã, thị trấn"), ``{parent.kind}``, ``{parent.name}``,
+``{parent.party_committee}``, ``{period}``, ``{period_short}``, ``{year}`` (`wording.py`).
 ``[[ … ]]`` is left out when every figure in it is zero or empty; a sentence
 whose figures are all zero or empty is left out. Only these placeholders
 exist: a template cannot reach attributes or call code.
@@ -59,6 +62,9 @@ def _resolve(match: re.Match, ctx: NarrativeContext) -> tuple[str, bool | None]:
         return "", True
     if part == "subjects":
         items = fig.subjects.get(0, [])
+        return "; ".join(items), not items
+    if part == "names":
+        items = fig.names.get(0, [])
         return "; ".join(items), not items
     if part == "units":
         items = fig.units.get(0, [])

@@ -34,6 +34,7 @@ from .models import (
 )
 from .narrative import NarrativeContext, paragraph_render
 from .validation import RuleFailure, report_failures, required_field_key, rules_active
+from .wording import kinds_plural, party_committee
 
 
 @dataclass
@@ -256,13 +257,23 @@ def _words(scope: Scope, period: Period) -> dict[str, str]:
         "unit.kind": unit.kind if unit else "Trung ương",
         "unit.kind_lower": unit.kind.lower() if unit else "trung ương",
         "unit.name": unit.name if unit else "Toàn quốc",
+        "unit.party_committee": party_committee(unit.kind) if unit else "",
         "child.kind_lower": child_kinds,
+        "child.kind_plural": kinds_plural(c.kind for c in scope.children),
         "parent.kind": parent.kind if parent else "",
         "parent.name": parent.name if parent else "",
+        "parent.party_committee": party_committee(parent.kind) if parent else "",
         "period": period.label,
         "period_short": period.short_label,
         "year": str(period.start.year),
     }
+
+
+def items_for_level(items: list[ReportItem], level: int) -> list[ReportItem]:
+    """The section's lines for a report of `level`: a line made for that level replaces the
+    general line of the same order; lines made for other levels are left out."""
+    specific = {i.order for i in items if i.level == level}
+    return [i for i in items if i.level == level or (i.level is None and i.order not in specific)]
 
 
 def _rows(scope: Scope, has_other: bool) -> list[Row]:
@@ -318,18 +329,21 @@ def report_build(
     figures = figures_for_indicators(figure_set, indicators)
     words = _words(scope, period)
     ctx = NarrativeContext(words=words, figures=figures)
-    section_views = [
-        SectionView(
-            heading=s.heading,
-            paragraph=paragraph_render([i.sentence for i in s.items.all()], ctx),
-            figures=[
-                figures[i.indicator.code]
-                for i in s.items.all()
-                if i.indicator_id and i.indicator.code in figures
-            ],
+    level = unit.level if unit is not None else 0
+    section_views = []
+    for s in sections:
+        items = items_for_level(list(s.items.all()), level)
+        section_views.append(
+            SectionView(
+                heading=s.heading,
+                paragraph=paragraph_render([i.sentence for i in items], ctx),
+                figures=[
+                    figures[i.indicator.code]
+                    for i in items
+                    if i.indicator_id and i.indicator.code in figures
+                ],
+            )
         )
-        for s in sections
-    ]
     has_other = bool(raw and raw.has_other)
     rows = _rows(scope, has_other)
     failures = report_failures(

@@ -291,8 +291,10 @@ def report_docx(
         line = line.strip()
         if not line:
             continue
-        text = line.replace("{parent}", parent).replace(
-            "{unit_kind}", report.words.get("unit.kind", "")
+        text = (
+            line.replace("{parent}", parent)
+            .replace("{unit_kind}", report.words.get("unit.kind", ""))
+            .replace("{party_committee}", report.words.get("unit.party_committee", ""))
         )
         p = recv.add_paragraph()
         _font(p.add_run(f"- {text}"), 11)

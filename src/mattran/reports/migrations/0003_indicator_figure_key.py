@@ -2,7 +2,7 @@
 
 Existing rows are converted from their old definition (source, measure,
 activity types, data element, operands, provider key); then the old columns
-go and the catalogue installs what is missing.
+go; 0004 installs what the catalogue has that the database lacks.
 """
 
 from django.db import migrations
@@ -47,12 +47,6 @@ def convert(apps, schema_editor):
         ind.save(update_fields=["figure_key", "active", "description"])
 
 
-def install(apps, schema_editor):
-    from mattran.reports.catalogue import install
-
-    install(apps)
-
-
 class Migration(migrations.Migration):
     dependencies = [("reports", "0002_catalogue")]
 
@@ -79,5 +73,4 @@ class Migration(migrations.Migration):
         migrations.RemoveField(model_name="indicator", name="measure"),
         migrations.RemoveField(model_name="indicator", name="provider_key"),
         migrations.RemoveField(model_name="indicator", name="source"),
-        migrations.RunPython(install, migrations.RunPython.noop),
     ]
