@@ -80,6 +80,16 @@ def ledger(tree, admin_city):
         quantity=4,
     )
     funds.entry_reverse(actor=admin_city, entry=wrong, reason="Ghi nhầm", booked_on=D(2023, 4, 2))
+    # a bank debit booked unclassified, classified later as medical support
+    debit = funds.disbursement_create(
+        actor=admin_city,
+        fund=ward,
+        amount=300_000,
+        booked_on=D(2023, 3, 3),
+        purpose=Purpose.UNCLASSIFIED,
+        quantity=2,
+    )
+    funds.entry_classify(actor=admin_city, entry=debit, purpose=Purpose.MEDICAL)
     funds.transfer_send(
         actor=admin_city,
         from_fund=district,
@@ -117,14 +127,14 @@ def test_ledger_families_by_purpose_reversals_and_transfers(tree, ledger, admin_
     a1 = str(tree["ward_a1"].pk)
     assert fs[KEYS["in"]].totals[0] == 14_000_000
     assert (fs[KEYS["in"]].own[0], fs[KEYS["in"]].cell(0, a1)) == (9_000_000, 5_000_000)
-    assert fs[KEYS["out"]].totals[0] == 1_600_000  # the reversed disbursement nets out
+    assert fs[KEYS["out"]].totals[0] == 1_900_000  # the reversed disbursement nets out
     assert fs[KEYS["gift_qty"]].totals[0] == 10
     assert fs[KEYS["gift_amt"]].totals[0] == 1_000_000
-    assert fs[KEYS["med_qty"]].totals[0] == 3
+    assert fs[KEYS["med_qty"]].totals[0] == 3 + 2  # the classified debit counts as medical
     assert fs[KEYS["up"]].totals[0] == 2_000_000  # to the city: out of the district
     assert fs[KEYS["down"]].totals[0] == 1_500_000  # district office to its ward
-    # received 14 M; paid 1.6 M; sent 3.5 M; the ward's 1.5 M is not confirmed yet
-    assert fs[KEYS["balance"]].totals[0] == 14_000_000 - 1_600_000 - 3_500_000
+    # received 14 M; paid 1.9 M; sent 3.5 M; the ward's 1.5 M is not confirmed yet
+    assert fs[KEYS["balance"]].totals[0] == 14_000_000 - 1_900_000 - 3_500_000
     # At the ward, the money it raised and spent; nothing sent up.
     ward = figures_compute(
         user=admin_city, scope=scope_build(unit=tree["ward_a1"]), periods=[H1], keys=KEYS.values()

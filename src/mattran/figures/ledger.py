@@ -11,11 +11,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from mattran.funds.models import EntryKind, LedgerEntry, Transfer, TransferStatus
+from mattran.funds.models import (
+    AnnotationKind,
+    EntryKind,
+    LedgerAnnotation,
+    LedgerEntry,
+    Transfer,
+    TransferStatus,
+)
 
 from .scope import OTHER, SELF, attribute
 
@@ -49,6 +67,15 @@ def _period_case(field_name: str, periods) -> Case:
     )
 
 
+def _classified(entry_field: str) -> Subquery:
+    """The purpose of the newest "classify" annotation of an entry, if any."""
+    return Subquery(
+        LedgerAnnotation.objects.filter(entry=OuterRef(entry_field), kind=AnnotationKind.CLASSIFY)
+        .order_by("-id")
+        .values("purpose")[:1]
+    )
+
+
 def compute_entries(request, keys) -> dict:
     """funds.mobilised and funds.spent: one grouped query over the ledger."""
     from .values import FigureValues
@@ -69,16 +96,21 @@ def compute_entries(request, keys) -> dict:
             q_period,
             kind__in=[EntryKind.RECEIPT, EntryKind.DISBURSEMENT, EntryKind.REVERSAL],
         )
-        .annotate(pidx=_period_case("booked_on", periods))
+        .annotate(
+            pidx=_period_case("booked_on", periods),
+            # a payment classified later (LedgerAnnotation) counts under its newest purpose
+            eff_purpose=Coalesce(_classified("pk"), F("purpose")),
+            eff_rpurpose=Coalesce(_classified("reverses_id"), F("reverses__purpose")),
+        )
         .values_list(
             "pidx",
             "fund__unit__path",
             "fund__unit__version_id",
             "fund__kind",
             "kind",
-            "purpose",
+            "eff_purpose",
             "reverses__kind",
-            "reverses__purpose",
+            "eff_rpurpose",
         )
         .annotate(
             amount=Sum("amount"),
