@@ -143,6 +143,8 @@ class Report:
                     "children": plain(f, f.children.get(0)),
                     "by_unit": {r.label: plain(f, f.cell(0, r.bucket)) for r in self.rows},
                     "available": f.available,
+                    "key": f.indicator.figure_key,
+                    "previous_entered": bool(f.entered.get(1)),
                 }
                 for f in self.table_figures
             },
@@ -381,6 +383,11 @@ def report_build(
             .select_related("submitted_by", "decided_by")
             .first()
         )
+    if submission is not None and submission.status == SubmissionStatus.APPROVED:
+        approved = (submission.figures or {}).get("figures")
+        if approved:  # an indicator added after the approval is marked, not slipped in
+            for fig in figures.values():
+                fig.is_new = fig.code not in approved
     return Report(
         scope=scope,
         template=template,

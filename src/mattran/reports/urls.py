@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:unit_pk>/<str:code>/tra-lai/", views.return_, name="return"),
     path("<int:unit_pk>/<str:code>/mo-khoa/", views.reopen, name="reopen"),
     path("<int:unit_pk>/<str:code>/tinh-hinh-nop/", views.completeness, name="completeness"),
+    path("<int:unit_pk>/<str:code>/so-lieu-nhap/", views.entered_totals, name="entered"),
 ]

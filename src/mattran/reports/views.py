@@ -10,13 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
 from mattran.activities.models import ActivityRecord
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period, period_from_query
+from mattran.core.vietnamese import format_number
 from mattran.figures.scope import OTHER, SELF
 from mattran.units.models import Unit
 
@@ -356,4 +357,74 @@ def completeness(request, unit_pk: int, code: str):
             "can_approve": policy_for(request.user).can(Perm.APPROVE, unit),
             "today": timezone.localdate(),
         },
+    )
+
+
+def _whole_number(text: str) -> int | None:
+    """ "1.234.567", "1 234 567" or "1234567" (đồng or a count); "" is no value."""
+    cleaned = (text or "").strip().removesuffix("đồng").removesuffix("đ").strip()
+    cleaned = cleaned.replace(".", "").replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        return None
+    if not cleaned.isdigit():
+        raise ValueError(text)
+    return int(cleaned)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entered_totals(request, unit_pk: int, code: str):
+    """A unit's figures of a past period, typed once by figure key (issue 11 item 7): the
+    previous-year column of a new office's first report."""
+    from mattran.figures.services import entered_totals_of, entered_totals_set
+
+    unit = unit_get_visible(user=request.user, pk=unit_pk, perm=Perm.EDIT)
+    period = _period_or_404(code)
+    indicators = [
+        i
+        for i in Indicator.objects.filter(active=True).order_by("order", "code")
+        if i.value_format != "percent"
+    ]
+    current = entered_totals_of(unit=unit, period=period)
+    errors: dict[str, str] = {}
+    typed: dict[str, str] = {}
+    if request.method == "POST":
+        values: dict[str, int | None] = {}
+        for ind in indicators:
+            text = request.POST.get(f"v_{ind.code}", "")
+            typed[ind.figure_key] = text
+            try:
+                values[ind.figure_key] = _whole_number(text)
+            except ValueError:
+                errors[ind.figure_key] = (
+                    f"{ind.name}: “{text}” không phải số nguyên (ví dụ 1.234.567)."
+                )
+        if not errors:
+            try:
+                n = entered_totals_set(
+                    actor=request.user,
+                    unit=unit,
+                    period=period,
+                    values=values,
+                    note=request.POST.get("note", ""),
+                )
+            except UserFacingError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"Đã lưu số liệu {period.label} ({n} thay đổi).")
+                return redirect("reports:entered", unit_pk=unit.pk, code=period.code)
+    rows = [
+        {
+            "indicator": ind,
+            "value": typed.get(ind.figure_key)
+            if ind.figure_key in typed
+            else (format_number(current[ind.figure_key]) if ind.figure_key in current else ""),
+            "error": errors.get(ind.figure_key, ""),
+        }
+        for ind in indicators
+    ]
+    return render(
+        request,
+        "reports/entered.html",
+        {"unit": unit, "period": period, "rows": rows, "has_errors": bool(errors)},
     )
