@@ -88,7 +88,7 @@ def test_report_queries_do_not_grow_with_units_or_records(client, records, peopl
     assert after == before
     # definitions, one UNION ALL roll-up, two lists, one grouped query per ledger source
     # (entries, transfers) for every fund figure and both periods, entered totals
-    assert after <= 24
+    assert after <= 26
 
 
 def test_completeness_shows_who_is_late(client, records, people):

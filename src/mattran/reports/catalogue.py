@@ -397,7 +397,11 @@ TEMPLATE = {
     "chart": ["tuyen_truyen", "ttnd_giam_sat", "gsdtcd_cong_trinh", "hoa_giai_thanh"],
 }
 
-# heading, [(indicator code or None, sentence[, level: a line for that level only])]
+# heading, [(indicator code or None, sentence[, level[, ADD]])]: a line with a level is for
+# reports of that level only; it replaces the general line before it, or with ADD it is an
+# extra line. The district template keeps the seed's table (issue 10: the demo's Đống Đa
+# report unchanged); wards and communes get the rows of what they publish besides.
+ADD = "add"
 SECTIONS: list[tuple[str, list[tuple]]] = [
     (
         "Công tác tuyên truyền, vận động",
@@ -446,12 +450,13 @@ SECTIONS: list[tuple[str, list[tuple]]] = [
             ("quy_vi_nguoi_ngheo_suat_qua", ""),
             ("quy_vi_nguoi_ngheo_nha", ""),
             ("ung_ho_cap_tren", ""),
-            ("quy_vi_nguoi_ngheo_van_dong", ""),
-            ("quy_vi_nguoi_ngheo_qua_tien", ""),
-            ("quy_vi_nguoi_ngheo_kcb_ho", ""),
-            ("quy_vi_nguoi_ngheo_kcb_tien", ""),
-            ("cho_0_dong_suat", ""),
-            ("cho_0_dong_tien", ""),
+            # table rows of a ward's or commune's report only
+            ("quy_vi_nguoi_ngheo_van_dong", "", 3, ADD),
+            ("quy_vi_nguoi_ngheo_qua_tien", "", 3, ADD),
+            ("quy_vi_nguoi_ngheo_kcb_ho", "", 3, ADD),
+            ("quy_vi_nguoi_ngheo_kcb_tien", "", 3, ADD),
+            ("cho_0_dong_suat", "", 3, ADD),
+            ("cho_0_dong_tien", "", 3, ADD),
         ],
     ),
     (
@@ -502,16 +507,18 @@ SECTIONS: list[tuple[str, list[tuple]]] = [
         "Công tác thi đua, khen thưởng và Đại hội",
         [
             (
-                "dai_hoi",
+                None,
                 "[[Tổ chức thành công {dai_hoi} Đại hội đại biểu Mặt trận Tổ quốc Việt Nam]]"
                 "[[: {dai_hoi.names}]].",
             ),
             (
-                "khen_thuong_tap_the",
+                None,
                 "[[Khen thưởng {khen_thuong_tap_the} tập thể]][[, {khen_thuong_ca_nhan} cá nhân]] "
                 "có thành tích xuất sắc trong công tác Mặt trận.",
             ),
-            ("khen_thuong_ca_nhan", ""),
+            ("dai_hoi", "", 3, ADD),
+            ("khen_thuong_tap_the", "", 3, ADD),
+            ("khen_thuong_ca_nhan", "", 3, ADD),
         ],
     ),
 ]
@@ -573,13 +580,14 @@ def install(apps) -> None:
     for s_order, (heading, items) in enumerate(SECTIONS, start=1):
         section = ReportSection.objects.create(template=template, order=s_order, heading=heading)
         order = 0
-        for code, sentence, *level in items:
-            if not level:  # a line for one level shares the order of the line it replaces
+        for code, sentence, *extra in items:
+            level = extra[0] if extra else None
+            if level is None or ADD in extra:  # else it shares the order of the line it replaces
                 order += 1
             ReportItem.objects.create(
                 section=section,
                 order=order,
                 indicator=indicators[code] if code else None,
                 sentence=sentence,
-                level=level[0] if level else None,
+                level=level,
             )
