@@ -36,6 +36,25 @@ def persons_of(unit: Unit):
     )
 
 
+class FigureKeyChoiceField(forms.ChoiceField):
+    """A figure key: one of the offered keys, or any other valid key of the figures layer
+    (e.g. sent by a script, or stored before issue 10 under an old measure key). It is
+    cleaned to its canonical form; an unknown or malformed key is refused with the valid
+    families listed."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        try:
+            return measure_registry.validate(value)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+    def valid_value(self, value):
+        return True  # checked against the registry in to_python
+
+
 def measure_choices(*, manual_only: bool = False) -> list[tuple[str, str]]:
     return [("", "—")] + [
         (m.key, f"{m.label} ({m.source_label.lower()})")
@@ -58,9 +77,9 @@ class KeyTaskForm(StyledFormMixin, forms.Form):
         label="Hoặc cá nhân phụ trách", queryset=Person.objects.none(), required=False
     )
     note = forms.CharField(label="Ghi chú", max_length=500, required=False)
-    measure_1 = forms.ChoiceField(label="Chỉ số theo dõi 1", required=False)
+    measure_1 = FigureKeyChoiceField(label="Chỉ số theo dõi 1", required=False)
     target_1 = IntegerInputField(label="Chỉ tiêu 1", required=False)
-    measure_2 = forms.ChoiceField(label="Chỉ số theo dõi 2", required=False)
+    measure_2 = FigureKeyChoiceField(label="Chỉ số theo dõi 2", required=False)
     target_2 = IntegerInputField(label="Chỉ tiêu 2", required=False)
 
     def __init__(self, *args, unit: Unit, **kwargs):
@@ -214,7 +233,7 @@ class CriterionForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label="Nội dung tiêu chí", widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label="Loại tiêu chí", choices=CriterionKind.choices)
     points = forms.DecimalField(label="Điểm chuẩn", min_value=0, max_digits=7, decimal_places=2)
-    measure_key = forms.ChoiceField(label="Chỉ số đo", required=False)
+    measure_key = FigureKeyChoiceField(label="Chỉ số đo", required=False)
     target = IntegerInputField(
         label="Chỉ tiêu chung (mức tối thiểu)",
         required=False,

@@ -138,7 +138,7 @@ def _figure_key(key: str, what: str) -> str:
     try:
         return measure_registry.validate(key)
     except ValidationError as exc:
-        raise UserFacingError(f"{what} “{key}”: {' '.join(exc.messages)}") from None
+        raise UserFacingError(f"{what} “{key}” không tồn tại: {' '.join(exc.messages)}") from None
 
 
 def _key_task_measures_set(task: KeyTask, measures: Sequence[tuple[str, int | None]]) -> None:

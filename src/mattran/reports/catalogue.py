@@ -429,6 +429,13 @@ SECTIONS: list[tuple[str, list[tuple]]] = [
                 "Vận động, ủng hộ Quỹ “Vì Biển, đảo Việt Nam” năm {year} đạt "
                 "{quy_bien_dao_van_dong}đ.",
             ),
+            # one currency style in a ward's report: "đồng" (the district keeps the seed's)
+            (
+                "quy_bien_dao_van_dong",
+                "Vận động, ủng hộ Quỹ “Vì Biển, đảo Việt Nam” năm {year} đạt "
+                "{quy_bien_dao_van_dong} đồng.",
+                3,
+            ),
             (
                 "quy_vi_nguoi_ngheo_chi",
                 "[[Trong {period_short}, đã trích {quy_vi_nguoi_ngheo_chi} đồng từ quỹ “Vì người "
