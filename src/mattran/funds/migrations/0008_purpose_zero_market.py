@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0005_annotations_book_every_line'),
+        ('funds', '0007_opening_balance'),
     ]
 
     operations = [
