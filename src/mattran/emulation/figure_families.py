@@ -40,9 +40,9 @@ LEVEL_LABELS = {
     "commune": "cấp xã",
     "residential_area": "khu dân cư",
 }
-# Figures no record yields, entered by hand by the unit (`MeasureEntry`).
+# Figures no record yields, entered by hand by the unit (`MeasureEntry`): label, unit.
 MANUAL_ITEMS = {
-    "mo_hinh_dien_hinh": "Mô hình điển hình tiêu biểu, tổ tự quản xây dựng mới",
+    "mo_hinh_dien_hinh": ("Mô hình điển hình tiêu biểu, tổ tự quản xây dựng mới", "mô hình"),
 }
 
 
@@ -313,7 +313,14 @@ def register() -> None:
             "emulation.entries",
             "Số liệu đơn vị nhập tay",
             "emulation.entries",
-            (Param("item", "Nội dung", lambda: MANUAL_ITEMS, required=True),),
+            (
+                Param(
+                    "item",
+                    "Nội dung",
+                    lambda: {k: label for k, (label, _) in MANUAL_ITEMS.items()},
+                    required=True,
+                ),
+            ),
         )
     )
     family_register(

@@ -74,7 +74,7 @@ OFFERED: list[tuple[str, str, str]] = [
     ("commendations.count(recipient=individual)", "Cá nhân được khen thưởng", "cá nhân"),
     ("conferences.count", "Hội nghị, đại hội đã tổ chức", "hội nghị"),
     ("units.residential_areas", "Số khu dân cư", "khu dân cư"),
-] + [(f"emulation.entries(item={k})", v, "") for k, v in MANUAL_ITEMS.items()]
+] + [(f"emulation.entries(item={k})", label, unit) for k, (label, unit) in MANUAL_ITEMS.items()]
 
 # The keys of the measure registry this module replaced (migrated in 0004).
 OLD_KEYS = {
