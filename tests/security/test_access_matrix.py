@@ -459,6 +459,12 @@ ACCESS: dict[str, Row] = {
     "reports:docx": Row(VIEW, "unit", kwargs={"code": PERIOD_SUBMITTED}),
     "reports:xlsx": Row(VIEW, "unit", kwargs={"code": PERIOD_SUBMITTED}),
     "reports:completeness": Row(VIEW, "unit", kwargs={"code": PERIOD_SUBMITTED}),
+    "reports:entered": Row(
+        EDIT,
+        "unit",
+        kwargs={"code": "2022-H1"},
+        post=Post(EDIT, "entered_total.set", lambda w, r: {"v_tuyen_truyen": "5"}),
+    ),
     "reports:submit": Row(
         EDIT,
         "unit",

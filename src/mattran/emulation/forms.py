@@ -300,7 +300,7 @@ class RatingForm(StyledFormMixin, forms.Form):
 
 
 class MeasureEntryForm(StyledFormMixin, forms.Form):
-    measure_key = forms.ChoiceField(label="Chỉ số")
+    measure_key = FigureKeyChoiceField(label="Chỉ số")
     on = forms.DateField(label="Ngày", widget=DATE_WIDGET)
     value = IntegerInputField(label="Giá trị")
     note = forms.CharField(label="Nội dung", max_length=500, required=False)
