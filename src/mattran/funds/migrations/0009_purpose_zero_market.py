@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0007_opening_balance'),
+        ('funds', '0008_lookup_term_statistics'),
     ]
 
     operations = [

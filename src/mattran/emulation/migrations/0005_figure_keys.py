@@ -20,7 +20,7 @@ def convert(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('emulation', '0003_conference_session'),
+        ('emulation', '0004_award_type_scope'),
     ]
 
     operations = [
