@@ -13,7 +13,7 @@ TESTS_DIR = Path(__file__).resolve().parent
 ONCE_DIRS = (TESTS_DIR / "faults", TESTS_DIR / "deploy")
 # Seconds a test may run before pytest-timeout fails it with a stack dump (the default
 # in pyproject.toml is for unit tests; these kinds get more).
-LONG_TIMEOUTS = {"browser": 300, "slow": 300, "once": 600}
+LONG_TIMEOUTS = {"browser": 900, "slow": 900, "once": 900}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mattran.core.db_routers.ReadYourWritesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -331,6 +332,8 @@ if os.environ.get("MATTRAN_REPLICA_DATABASE_URL"):
         conn_max_age=int(os.environ.get("MATTRAN_DB_CONN_MAX_AGE", "0")),
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# After a user's own write, their pages read the primary this long (read-your-writes).
+MATTRAN_REPLICA_PIN_SECONDS = float(os.environ.get("MATTRAN_REPLICA_PIN_SECONDS", "10"))
 DATABASE_ROUTERS = ["mattran.core.db_routers.ReplicaRouter"]
 
 # --- Login throttling (django-axes), two-factor authentication, CSP. ---

@@ -73,3 +73,47 @@ def test_without_a_replica_everything_uses_the_primary(db):
     assert router.db_for_write(None) is None
     assert router.allow_migrate("replica", "units") is False
     assert router.allow_migrate("default", "units") is None
+
+
+def test_a_user_who_wrote_reads_the_primary_on_the_next_pages(
+    rf, transactional_db, monkeypatch, settings
+):
+    """Read-your-writes (ReadYourWritesMiddleware): the router's answer inside a report
+    read, for a session that just wrote and for one that did not."""
+    import time
+
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    from mattran.core.db_routers import PIN_SESSION_KEY, ReadYourWritesMiddleware
+
+    monkeypatch.setitem(connections.settings, "replica", dict(connections.settings["default"]))
+    settings.MATTRAN_REPLICA_PIN_SECONDS = 60
+    router = ReplicaRouter()
+    answers = []
+
+    def page(request):
+        if request.method == "POST":
+            User.objects.create_user("vua-ghi")
+        with replica_reads():
+            answers.append(router.db_for_read(User))
+        return HttpResponse("ok")
+
+    middleware = ReadYourWritesMiddleware(page)
+    writer, other = SessionStore(), SessionStore()
+
+    def visit(method, session):
+        request = getattr(rf, method)("/bao-cao/")
+        request.session = session
+        middleware(request)
+
+    visit("get", writer)  # nothing written yet: the replica
+    visit("post", writer)  # the write itself
+    visit("get", writer)  # the page after it: the primary
+    visit("get", other)  # someone else: still the replica
+    assert answers == ["replica", "replica", None, "replica"]
+    assert writer[PIN_SESSION_KEY] > time.time() + 50 and PIN_SESSION_KEY not in other
+    writer[PIN_SESSION_KEY] = time.time() - 1  # the pin has run out
+    visit("get", writer)
+    assert answers[-1] == "replica"

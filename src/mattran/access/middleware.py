@@ -8,7 +8,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .twofactor import user_has_totp, user_requires_two_factor
 
-# Views a user may reach between password and second factor.
+# Views a user may reach between password and second factor: none of them changes
+# the account (a password alone must not replace the password or the device).
 EXEMPT_URL_NAMES = frozenset(
     {
         "login",
@@ -16,8 +17,6 @@ EXEMPT_URL_NAMES = frozenset(
         "health",
         "two_factor:verify",
         "two_factor:enrol",
-        "password_change",
-        "password_change_done",
     }
 )
 

@@ -5,9 +5,9 @@ from . import views
 app_name = "access"
 urlpatterns = [
     path("", views.grants, name="grants"),
-    path("<int:pk>/thu-hoi/", views.grant_revoke, name="revoke"),
+    path("<id:pk>/thu-hoi/", views.grant_revoke, name="revoke"),
     path("nguoi-dung/", views.users, name="users"),
     path("nguoi-dung/nhap-excel/", views.users_bulk, name="users_bulk"),
-    path("nguoi-dung/<int:pk>/khoa/", views.user_deactivate, name="user_deactivate"),
+    path("nguoi-dung/<id:pk>/khoa/", views.user_deactivate, name="user_deactivate"),
     path("kich-hoat/<str:token>/", views.first_login, name="first_login"),
 ]

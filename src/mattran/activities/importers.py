@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from mattran.core.errors import ImportValidationError, RowError, UserFacingError
 from mattran.core.periods import Period
+from mattran.core.text import printable
 from mattran.core.uploads import xlsx_open, xlsx_reading
 from mattran.core.vietnamese import NumberError, fold, nfc, parse_integer
 from mattran.units.models import Unit
@@ -248,7 +249,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = nfc(str(value))
+    text = nfc(printable(str(value)))  # control characters of a cell are dropped (core/text.py)
     return text[1:] if text.startswith("'") else text
 
 

@@ -15,17 +15,27 @@ subtree) are the reads worth moving, and they tolerate a second of lag.
 
 Without MATTRAN_REPLICA_DATABASE_URL, or inside a transaction, everything uses
 the primary ("default"); writes always do.
+
+Read-your-writes: a user who has just written (any INSERT, UPDATE or DELETE on the
+primary during one of their requests) reads the primary on their next pages for
+MATTRAN_REPLICA_PIN_SECONDS (`ReadYourWritesMiddleware`, kept in their session), so
+the record they saved is on the page that follows, whatever the replica's lag.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import connections
 
 REPLICA = "replica"
+PIN_SESSION_KEY = "mattran.primary_until"
 _replica_reads: ContextVar[bool] = ContextVar("mattran_replica_reads", default=False)
+_pinned: ContextVar[bool] = ContextVar("mattran_primary_pinned", default=False)
+_WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 class replica_reads(contextlib.ContextDecorator):  # noqa: N801 - used like a function
@@ -48,6 +58,7 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         if (
             _replica_reads.get()
+            and not _pinned.get()
             and replica_configured()
             and not connections["default"].in_atomic_block
         ):
@@ -64,3 +75,32 @@ class ReplicaRouter:
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         # The replica receives its schema from the primary by replication.
         return False if db == REPLICA else None
+
+
+class ReadYourWritesMiddleware:
+    """After SessionMiddleware: pins a user who wrote to the primary for a while."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is None or not replica_configured():
+            return self.get_response(request)
+        wrote = False
+
+        def watch(execute, sql, params, many, context):
+            nonlocal wrote
+            if not wrote and sql.lstrip()[:6].upper() in _WRITES:
+                wrote = True
+            return execute(sql, params, many, context)
+
+        token = _pinned.set(time.time() < session.get(PIN_SESSION_KEY, 0))
+        try:
+            with connections["default"].execute_wrapper(watch):
+                response = self.get_response(request)
+        finally:
+            _pinned.reset(token)
+        if wrote:
+            session[PIN_SESSION_KEY] = time.time() + settings.MATTRAN_REPLICA_PIN_SECONDS
+        return response

@@ -278,7 +278,7 @@ def period_from_query(query, default: Period | Callable[[], Period]) -> Period:
 def _picked(query, kind: str) -> Period:
     def number(name: str, low: int, high: int, what: str) -> int:
         raw = (query.get(name) or "").strip()
-        if raw.isdigit() and low <= int(raw) <= high:
+        if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
             return int(raw)
         raise UserFacingError(f"Chọn {what} (từ {low} đến {high}).")
 

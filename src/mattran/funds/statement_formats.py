@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from mattran.core.errors import RowError, UserFacingError
+from mattran.core.text import printable
 from mattran.core.vietnamese import fold, format_money, nfc
 
 __all__ = [
@@ -340,7 +341,7 @@ def _nfc(text: str) -> str:
     """nfc() with a fast path: printable ASCII without double spaces only needs strip()."""
     if text.isascii() and text.isprintable() and "  " not in text:
         return text.strip()
-    return nfc(text)
+    return nfc(printable(text))  # control characters of a statement are dropped (core/text.py)
 
 
 _FOLDED: dict[str, str] = {}

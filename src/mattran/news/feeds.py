@@ -4,7 +4,9 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 
+from mattran.core.text import printable
 from mattran.core.vietnamese import mask_personal
 
 from . import selectors
@@ -32,10 +34,13 @@ class LatestArticlesFeed(Feed):
         return selectors.articles_public(category=category)[:30]
 
     def item_title(self, item):
-        return mask_personal(item.title)
+        return mask_personal(printable(item.title))
 
     def item_description(self, item):
-        return mask_personal(item.lead or (item.paragraphs[0] if item.paragraphs else ""))
+        """Plain text: readers render a description as HTML, so the text is escaped for
+        them (a "<b>" typed in a lead shows as those three characters, never as markup)."""
+        text = item.lead or (item.paragraphs[0] if item.paragraphs else "")
+        return escape(mask_personal(printable(text)))
 
     def item_pubdate(self, item):
         return item.published_at
@@ -44,7 +49,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.author_line or None
+        return printable(item.author_line) or None
 
     def item_categories(self, item):
-        return [item.category.name] if item.category_id else []
+        return [printable(item.category.name)] if item.category_id else []

@@ -5,6 +5,6 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.lookup, name="lookup"),
-    path("quy/<int:pk>/", views.disclosure, name="disclosure"),
-    path("quy/<int:pk>/so-quy.csv", views.ledger_csv, name="ledger_csv"),
+    path("quy/<id:pk>/", views.disclosure, name="disclosure"),
+    path("quy/<id:pk>/so-quy.csv", views.ledger_csv, name="ledger_csv"),
 ]

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_page
 from django_ratelimit.decorators import ratelimit
 
+from mattran.core.db_routers import replica_reads
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period, period_from_query
 from mattran.core.vietnamese import mask_personal
@@ -42,6 +43,7 @@ def _limited(request):
 
 
 @ratelimit(key="ip", rate=_rate, group="portal", block=False)
+@replica_reads()  # public reads may come from the replica (core/db_routers.py)
 def lookup(request):
     if getattr(request, "limited", False):
         return _limited(request)
@@ -105,6 +107,7 @@ def _period(request, fund: Fund) -> Period:
 
 @ratelimit(key="ip", rate=_rate, group="portal", block=False)
 @cache_page(CACHE_SECONDS)
+@replica_reads()  # public reads may come from the replica (core/db_routers.py)
 def disclosure(request, pk: int):
     if getattr(request, "limited", False):
         return _limited(request)
@@ -128,6 +131,7 @@ class _Echo:
 
 
 @ratelimit(key="ip", rate=_rate, group="portal", block=False)
+@replica_reads()  # public reads may come from the replica (core/db_routers.py)
 def ledger_csv(request, pk: int):
     if getattr(request, "limited", False):
         return _limited(request)

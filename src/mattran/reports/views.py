@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
 from mattran.activities.models import ActivityRecord
+from mattran.core.converters import is_id
+from mattran.core.db_routers import replica_reads
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period, period_from_query
 from mattran.core.vietnamese import format_number
@@ -48,7 +50,7 @@ def index(request):
     code = request.GET.get("ky", "").strip()
     units = list(policy.top_units(Perm.VIEW).order_by("version", "path")[:50])
     unit_pk = request.GET.get("don-vi", "")
-    if (code or request.GET.get("loai")) and unit_pk.isdigit():
+    if (code or request.GET.get("loai")) and is_id(unit_pk):
         unit = unit_get_visible(user=request.user, pk=int(unit_pk))
         try:
             period = period_from_query(request.GET, lambda: _default_period(unit))
@@ -98,6 +100,7 @@ def _chart_value(value) -> float | int | None:
 
 
 @login_required
+@replica_reads()  # report reads may come from the replica (core/db_routers.py)
 def report(request, unit_pk: int, code: str):
     unit = unit_get_visible(user=request.user, pk=unit_pk)
     period = _period_or_404(code)
@@ -174,6 +177,7 @@ def report(request, unit_pk: int, code: str):
 
 
 @login_required
+@replica_reads()  # report reads may come from the replica (core/db_routers.py)
 def drilldown(request, unit_pk: int, code: str, indicator: str):
     unit = unit_get_visible(user=request.user, pk=unit_pk)
     period = _period_or_404(code)
@@ -181,7 +185,7 @@ def drilldown(request, unit_pk: int, code: str, indicator: str):
     which = request.GET.get("ky", "0")
     shown = period.previous_year() if which == "1" else period
     bucket = request.GET.get("o", "total")
-    if bucket not in ("total", SELF, OTHER) and not bucket.isdigit():
+    if bucket not in ("total", SELF, OTHER) and not is_id(bucket):
         raise Http404
     detail = selectors.drilldown(
         user=request.user, report_unit=unit, indicator=ind, period=shown, bucket=bucket
@@ -196,7 +200,7 @@ def drilldown(request, unit_pk: int, code: str, indicator: str):
     where = unit.name
     if bucket == SELF:
         where = f"cấp {unit.kind.lower()} ({unit.name})"
-    elif bucket.isdigit():
+    elif is_id(bucket):
         child = Unit.objects.filter(pk=int(bucket), parent=unit).first()
         if child is None:
             raise Http404
@@ -230,6 +234,7 @@ def _filename(unit: Unit, period: Period, ext: str) -> str:
 
 
 @login_required
+@replica_reads()  # report reads may come from the replica (core/db_routers.py)
 def export_docx(request, unit_pk: int, code: str):
     from .exports.docx import report_docx
 
@@ -248,6 +253,7 @@ def export_docx(request, unit_pk: int, code: str):
 
 
 @login_required
+@replica_reads()  # report reads may come from the replica (core/db_routers.py)
 def export_xlsx(request, unit_pk: int, code: str):
     from .exports.xlsx import report_xlsx
 
@@ -331,6 +337,7 @@ def reopen(request, unit_pk: int, code: str):
 
 
 @login_required
+@replica_reads()  # report reads may come from the replica (core/db_routers.py)
 def completeness(request, unit_pk: int, code: str):
     unit = unit_get_visible(user=request.user, pk=unit_pk)
     period = _period_or_404(code)

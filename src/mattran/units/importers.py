@@ -31,6 +31,7 @@ from django.db import transaction
 
 from mattran.core.audit import audit_record
 from mattran.core.errors import ImportValidationError, RowError
+from mattran.core.text import printable
 from mattran.core.vietnamese import fold, nfc
 
 from .models import Level, Lineage, LineageKind, StructureVersion, Unit
@@ -63,7 +64,7 @@ def _kind_from_name(name: str, kinds: list[str], default: str) -> str:
 def _rows(stream: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(stream)
     for i, row in enumerate(reader, start=1):
-        yield i, [nfc(c.lstrip("\ufeff")) for c in row]
+        yield i, [nfc(printable(c.lstrip("\ufeff"))) for c in row]
 
 
 def _header_index(header: list[str], expected: list[str], errors: list[RowError]) -> dict[str, int]:

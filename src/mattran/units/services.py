@@ -178,13 +178,18 @@ def member_organisation_create(
     name: str,
     short_name: str = "",
     head: Person | None = None,
+    head_name: str = "",
     head_title: str = "",
     order: int = 0,
 ) -> MemberOrganisation:
+    """`head_name` (instead of `head`) records the head as a new person, in the same
+    transaction: a refused organisation leaves no person behind."""
     require_perm(actor, Perm.ADMINISTER, unit)
     name = nfc(name)
     if MemberOrganisation.objects.filter(unit=unit, name=name).exists():
         raise UserFacingError(f"{unit.name} đã có tổ chức thành viên '{name}'.")
+    if head is None and nfc(head_name):
+        head = person_create(actor=actor, full_name=head_name)
     org = MemberOrganisation(
         unit=unit,
         name=name,
@@ -207,15 +212,19 @@ def position_create(
     actor,
     unit: Unit,
     term: Term,
-    person: Person,
     role: str,
+    person: Person | None = None,
+    full_name: str = "",
     title: str = "",
     started_on: dt.date | None = None,
 ) -> Position:
+    """`full_name` (instead of `person`) records a new person in the same transaction."""
     # Ward editors keep the Front work boards of their residential areas.
     require_perm(
         actor, Perm.EDIT if unit.level == Level.RESIDENTIAL_AREA else Perm.ADMINISTER, unit
     )
+    if person is None:
+        person = person_create(actor=actor, full_name=full_name)
     if Position.objects.filter(unit=unit, term=term, person=person, role=role).exists():
         raise UserFacingError(f"{person} đã giữ chức vụ này trong {term}.")
     position = Position(

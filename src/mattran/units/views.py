@@ -114,17 +114,12 @@ def member_organisation_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            head = (
-                services.person_create(actor=request.user, full_name=data["head_name"])
-                if data["head_name"].strip()
-                else None
-            )
             services.member_organisation_create(
                 actor=request.user,
                 unit=unit,
                 name=data["name"],
                 short_name=data["short_name"],
-                head=head,
+                head_name=data["head_name"],
                 head_title=data["head_title"],
                 order=data["order"] or 0,
             )
@@ -146,12 +141,11 @@ def position_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person = services.person_create(actor=request.user, full_name=data["full_name"])
             services.position_create(
                 actor=request.user,
                 unit=unit,
                 term=data["term"],
-                person=person,
+                full_name=data["full_name"],
                 role=data["role"],
                 title=data["title"],
             )

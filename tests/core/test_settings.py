@@ -1,0 +1,29 @@
+"""Settings fail closed: without MATTRAN_DEBUG=1 the production checks apply, and no
+secret key is ever a constant of the code."""
+
+from tests.deploy.helpers import base_env, mattran
+
+PRINT_KEY = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
+
+
+def test_nothing_set_means_production_which_refuses_to_start(tmp_path):
+    env = base_env(tmp_path)
+    del env["MATTRAN_DEBUG"]  # the development opt-in base_env adds
+    result = mattran("check", env=env)
+    assert result.returncode != 0
+    assert "MATTRAN_SECRET_KEY must be set" in result.stderr
+
+
+def test_development_is_explicit_and_its_key_is_random_per_data_directory(tmp_path):
+    keys = []
+    for name in ("a", "a", "b"):
+        data = tmp_path / name
+        data.mkdir(exist_ok=True)
+        result = mattran("shell", "--no-imports", "-c", PRINT_KEY, env=base_env(data))
+        assert result.returncode == 0, result.stderr
+        debug, key = result.stdout.split()
+        assert debug == "True" and len(key) >= 50
+        keys.append(key)
+        assert (data / "dev-secret-key").stat().st_mode & 0o077 == 0
+    assert keys[0] == keys[1] != keys[2]  # kept per data directory, never shared
+    assert all("insecure" not in k for k in keys)
