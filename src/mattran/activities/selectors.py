@@ -28,6 +28,26 @@ def _access(user) -> Q:
     return policy_for(user).unit_q(Perm.VIEW, prefix="unit_")
 
 
+def notes_visible(*, user, unit: Unit, member_organisation_id: int | None) -> bool:
+    """Whether `user` may read the free-text notes of a record of `unit`.
+
+    Notes may hold names and family matters (mediation especially). A member-
+    organisation reporter sees the records of its units, which feed the reports it
+    contributes to, but the notes only of its own organisation's records; the Front's
+    own staff (any other role on the unit) read them all."""
+    from mattran.access.models import Role
+
+    policy = policy_for(user)
+    if policy.is_superuser:
+        return True
+    covering = [g for g in policy.grants if unit.path.startswith(g.path)]
+    if any(g.role != Role.MEMBER_ORG_REPORTER for g in covering):
+        return True
+    return member_organisation_id is not None and any(
+        g.member_organisation_id == member_organisation_id for g in covering
+    )
+
+
 def activity_list_visible(
     *,
     user,

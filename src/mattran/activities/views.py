@@ -155,6 +155,11 @@ def activity_detail(request, pk: int):
         "supervised": selectors.activity_supervised_units(record=record),
         "co_organisers": list(record.co_organisers.all()),
         "can_change": services.can_record(request.user, record.unit, record.member_organisation),
+        "show_notes": selectors.notes_visible(
+            user=request.user,
+            unit=record.unit,
+            member_organisation_id=record.member_organisation_id,
+        ),
     }
     return render(request, "activities/detail.html", context)
 

@@ -283,7 +283,10 @@ class ActivitySerializer(ApiSerializer):
     type_name = serializers.CharField(source="type.name")
     date = serializers.DateField()
     title = serializers.CharField()
-    notes = serializers.CharField()
+    notes = serializers.SerializerMethodField(
+        help_text="Rỗng với báo cáo viên của tổ chức thành viên khác (ghi chú có thể chứa "
+        "thông tin cá nhân)"
+    )
     attendance = serializers.IntegerField(allow_null=True)
     subject = serializers.CharField()
     member_organisation = serializers.IntegerField(source="member_organisation_id", allow_null=True)
@@ -292,6 +295,17 @@ class ActivitySerializer(ApiSerializer):
     has_attachment = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def get_notes(self, obj) -> str:
+        from mattran.activities.selectors import notes_visible
+
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and not notes_visible(
+            user=user, unit=obj.unit, member_organisation_id=obj.member_organisation_id
+        ):
+            return ""
+        return obj.notes
 
     def get_supervised_units(self, obj) -> list[int]:
         return sorted(u.pk for u in obj.supervised_units.all())

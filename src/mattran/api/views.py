@@ -177,7 +177,9 @@ class UnitActivities(generics.GenericAPIView):
             query=query.get("q", ""),
         )
         page = self.paginate_queryset(_with_relations(records))
-        return self.get_paginated_response(s.ActivitySerializer(page, many=True).data)
+        return self.get_paginated_response(
+            s.ActivitySerializer(page, many=True, context={"request": request}).data
+        )
 
     @extend_schema(
         request=s.ActivityCreateSerializer,
@@ -253,7 +255,10 @@ class UnitActivities(generics.GenericAPIView):
             member_organisation=member_org,
         )
         record = activity_selectors.activity_get_visible(user=request.user, pk=record.pk)
-        return Response(s.ActivitySerializer(record).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.ActivitySerializer(record, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(tags=["Hoạt động"], responses={200: s.ActivitySerializer, **errors(401, 404)})
@@ -263,7 +268,8 @@ class ActivityDetail(APIView):
     def get(self, request, pk: int):
         return Response(
             s.ActivitySerializer(
-                activity_selectors.activity_get_visible(user=request.user, pk=pk)
+                activity_selectors.activity_get_visible(user=request.user, pk=pk),
+                context={"request": request},
             ).data
         )
 
