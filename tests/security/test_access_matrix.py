@@ -843,6 +843,12 @@ ACCESS: dict[str, Row] = {
     "news:publish": Row(
         APPROVE, "article", get=405, post=Post(APPROVE, "article.publish", lambda w, r: {})
     ),
+    # approving or discarding a published article's pending edit (news/services.py);
+    # the world's published article has none, so POST writes nothing: GET rows only
+    # (the edit-then-approve flow is tests/news/test_published_edits.py)
+    "news:revision": Row(
+        APPROVE, "published_article", get=405, args={"action": lambda w, r: "duyet"}
+    ),
     "news:unpublish": Row(
         APPROVE,
         "published_article",
