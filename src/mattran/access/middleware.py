@@ -53,6 +53,9 @@ class TwoFactorMiddleware:
 
 
 MUST_CHANGE_SESSION_KEY = "mattran_must_change_password"
+# A temporary password may be replaced; by then TwoFactorMiddleware (before this one)
+# has asked for the second factor where it is required.
+PASSWORD_CHANGE_URL_NAMES = EXEMPT_URL_NAMES | {"password_change", "password_change_done"}
 
 
 def flag_temporary_password(sender, request, user, **kwargs) -> None:
@@ -78,7 +81,7 @@ class PasswordChangeRequiredMiddleware:
         if not request.session.get(MUST_CHANGE_SESSION_KEY) or not request.user.is_authenticated:
             return None
         match = request.resolver_match
-        if match is not None and match.view_name in EXEMPT_URL_NAMES:
+        if match is not None and match.view_name in PASSWORD_CHANGE_URL_NAMES:
             return None
         target = reverse("password_change")
         if request.htmx:
