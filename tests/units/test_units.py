@@ -192,3 +192,33 @@ def test_editor_adds_a_residential_area_through_the_form(client, tree):
     assert again.status_code == 200 and "đã có đơn vị tên" in again.content.decode()
     empty = client.post(url, {"name": "", "kind": "Tổ dân phố"})
     assert "Trường này là bắt buộc" in empty.content.decode()
+
+
+def test_audit_page_reads_in_vietnamese_with_names_local_time_and_a_list_of_actions(
+    client, tree, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mattran.core.models import AuditEvent
+
+    admin = UserFactory(username="quantri_b", first_name="Nguyễn Thị Lan", last_name="")
+    grant(admin, tree["district_a"], Role.ADMIN)
+    unit_rename(actor=admin, unit=tree["ward_a1"], name="Phường Một")
+    event = AuditEvent.objects.get(action="unit.rename")
+    # 02:05 UTC is 09:05 in Hà Nội
+    AuditEvent.objects.filter(pk=event.pk).update(at=dt.datetime(2024, 3, 1, 2, 5, tzinfo=dt.UTC))
+    client.force_login(admin)
+    url = reverse("units:audit", args=[tree["district_a"].pk])
+    html = client.get(url).content.decode()
+    table = html[html.index('data-testid="audit-events"') :]
+    assert 'data-testid="audit-action">Đổi tên đơn vị' in table and "unit.rename" not in table
+    assert "01/03/2024 09:05" in html and "Phường A1 → Phường Một" in html
+    assert "<b>Tên</b>" in table and "Nguyễn Thị Lan" in table
+    assert timezone.get_current_timezone_name() == "Asia/Ho_Chi_Minh"
+    picked = client.get(url, {"action": ["unit.rename", "grant.create"]}).content.decode()
+    assert "Phường Một" in picked
+    other = client.get(url, {"action": ["grant.create"]}).content.decode()
+    assert "Không có sự kiện nào" in other
+    assert '<option value="submission.approve">Duyệt báo cáo</option>' in html

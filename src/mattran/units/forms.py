@@ -1,5 +1,6 @@
 from django import forms
 
+from mattran.core.audit_display import action_choices
 from mattran.core.forms import StyledFormMixin
 
 from .models import Role, Term
@@ -30,7 +31,12 @@ class PositionForm(StyledFormMixin, forms.Form):
 
 
 class AuditFilterForm(StyledFormMixin, forms.Form):
-    action = forms.CharField(label="Hành động", required=False)
+    action = forms.MultipleChoiceField(
+        label="Hành động (chọn một hay nhiều)",
+        required=False,
+        choices=action_choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     actor = forms.CharField(label="Người thực hiện", required=False)
     date_from = forms.DateField(
         label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -132,7 +132,7 @@ def audit_events_for_subtree(
     *,
     user,
     unit: Unit,
-    action: str = "",
+    actions: list[str] | tuple[str, ...] = (),
     actor: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
@@ -142,10 +142,14 @@ def audit_events_for_subtree(
     qs = AuditEvent.objects.filter(
         Unit.subtree_q(unit.path, prefix="unit__"), policy.unit_q(Perm.VIEW, prefix="unit__")
     ).select_related("actor", "unit")
-    if action:
-        qs = qs.filter(action__startswith=action)
+    if actions:
+        qs = qs.filter(action__in=list(actions))
     if actor:
-        qs = qs.filter(Q(actor__username__icontains=actor) | Q(actor__last_name__icontains=actor))
+        qs = qs.filter(
+            Q(actor__username__icontains=actor)
+            | Q(actor__last_name__icontains=actor)
+            | Q(actor__first_name__icontains=actor)
+        )
     if date_from:
         qs = qs.filter(at__date__gte=date_from)
     if date_to:

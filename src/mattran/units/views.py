@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from mattran.core.audit_display import describe
 from mattran.core.errors import UserFacingError
 from mattran.core.permissions import Perm, policy_for
 
@@ -167,13 +168,22 @@ def audit(request, pk: int):
     events = selectors.audit_events_for_subtree(
         user=request.user,
         unit=unit,
-        action=filters.get("action") or "",
+        actions=filters.get("action") or (),
         actor=filters.get("actor") or "",
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
     page = Paginator(events, 50).get_page(request.GET.get("trang"))
-    return render(request, "units/audit.html", {"unit": unit, "form": form, "page": page})
+    query = request.GET.copy()
+    query.pop("trang", None)
+    context = {
+        "unit": unit,
+        "form": form,
+        "page": page,
+        "rows": describe(page.object_list),
+        "query": query.urlencode(),
+    }
+    return render(request, "units/audit.html", context)
 
 
 @user_passes_test(lambda u: u.is_active and u.is_superuser, login_url="/quan-tri/login/")
