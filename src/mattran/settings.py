@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "mattran.core.db_routers.ReadYourWritesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Vietnamese 404/403 pages when DEBUG is on too (the demo).
+    "mattran.core.middleware.VietnameseErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mattran.access.middleware.TwoFactorMiddleware",
@@ -223,7 +225,7 @@ MATTRAN_MAX_IMAGE_BYTES = int(os.environ.get("MATTRAN_MAX_IMAGE_BYTES", 5 * 1024
 MATTRAN_DEMO_PASSWORD = "MatTran@2023"  # noqa: S105
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "units:tree"
+LOGIN_REDIRECT_URL = "reports:home"  # each role's work: due, returned, waiting
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_HTTPONLY = True

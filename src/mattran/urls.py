@@ -35,5 +35,6 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
 ]
 
+handler403 = "mattran.core.views.error_403"
 handler404 = "mattran.core.views.error_404"
 handler500 = "mattran.core.views.error_500"

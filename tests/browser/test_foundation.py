@@ -17,6 +17,8 @@ def _unit(name: str) -> Unit:
 
 def test_ward_editor_sees_own_ward_not_a_sibling_and_logs_out(page, live_server, demo):
     login(page, live_server.url, "capnhat.langthuong", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Việc cần làm")).to_be_visible()  # the home page
+    page.get_by_role("link", name="Đơn vị", exact=True).click()
     tree = page.get_by_test_id("unit-tree")
     expect(tree.get_by_role("link", name="Phường Láng Thượng")).to_be_visible()
     expect(tree).not_to_contain_text("Phường Thổ Quan")
@@ -39,6 +41,7 @@ def test_ward_editor_sees_own_ward_not_a_sibling_and_logs_out(page, live_server,
 
 def test_district_viewer_expands_the_tree_and_sees_the_committee(page, live_server, demo):
     login(page, live_server.url, "xem.thanhxuan", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/don-vi/")
     tree = page.get_by_test_id("unit-tree")
     tree.get_by_role("button", name="Mở đơn vị con của Quận Thanh Xuân").click()
     expect(tree.get_by_role("link")).to_have_count(12)  # the district and its 11 wards

@@ -82,8 +82,8 @@ def test_approver_enrols_a_totp_app_and_logs_in_with_it(page, live_server, demo,
     # The code used at enrolment cannot be used again: the app's next code.
     page.get_by_label("Mã xác thực (6 chữ số)").fill(code_for(secret, later_steps=1))
     page.get_by_role("button", name="Xác thực").click()
-    expect(page).to_have_url(re.compile(r"/don-vi/$"))
-    expect(page.get_by_test_id("unit-tree")).to_contain_text("Quận Đống Đa")
+    expect(page).to_have_url(re.compile(r"/bao-cao/viec-can-lam/$"))
+    expect(page.get_by_test_id("home-units")).to_contain_text("Quận Đống Đa")
 
     assert page.evaluate("window.__csp") == []
     assert problems == []

@@ -165,3 +165,19 @@ def test_lookup_pages_newest_first(ledger, editor, monkeypatch):
     assert first.has_next and not second.has_next and second.has_previous
     days = [r["booked_on"] for r in first.rows + second.rows]
     assert len(days) == 2 and days == sorted(days, reverse=True)
+
+
+def test_disclosure_opens_on_the_fund_year_and_never_serves_a_signed_in_page_from_cache(
+    client, ledger, editor
+):
+    client.force_login(editor)
+    signed_in = client.get(f"/cong-khai/quy/{ledger.pk}/").content.decode()
+    assert 'data-testid="current-user"' in signed_in
+    assert "năm 2024" in signed_in and 'data-testid="money-in">2.000.000 đ' in signed_in
+    client.logout()
+    for _ in range(2):  # the second answer comes from the cache
+        public = client.get(f"/cong-khai/quy/{ledger.pk}/").content.decode()
+        assert 'data-testid="current-user"' not in public and "Đăng xuất" not in public
+        assert 'data-testid="money-in">2.000.000 đ' in public
+    typed = client.get(f"/cong-khai/quy/{ledger.pk}/", {"ky": "tháng 9/2024"}).content.decode()
+    assert "tháng 9 năm 2024" in typed and 'data-testid="money-in">2.000.000 đ' in typed

@@ -7,7 +7,7 @@ from mattran.core.health import run_checks
 
 def home(request):
     if request.user.is_authenticated:
-        return redirect("units:tree")
+        return redirect("reports:home")  # what is due, returned or waiting, per role
     return redirect("login")
 
 
@@ -22,6 +22,10 @@ def health(request):
 
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
 
 
 def error_500(request):

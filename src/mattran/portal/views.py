@@ -105,15 +105,25 @@ def _period(request, fund: Fund) -> Period:
         raise Http404(exc.message) from exc
 
 
-@ratelimit(key="ip", rate=_rate, group="portal", block=False)
-@cache_page(CACHE_SECONDS)
 @replica_reads()  # public reads may come from the replica (core/db_routers.py)
-def disclosure(request, pk: int):
-    if getattr(request, "limited", False):
-        return _limited(request)
+def _disclosure(request, pk: int):
     fund = _public_fund(pk)
     data = selectors.fund_disclosure(fund=fund, period=_period(request, fund))
     return render(request, "portal/disclosure.html", data)
+
+
+_disclosure_cached = cache_page(CACHE_SECONDS)(_disclosure)
+
+
+@ratelimit(key="ip", rate=_rate, group="portal", block=False)
+def disclosure(request, pk: int):
+    """Cached for anonymous visitors only: a signed-in user's page carries their name,
+    menu and CSRF token, and must never be served from the cache to someone else."""
+    if getattr(request, "limited", False):
+        return _limited(request)
+    if request.user.is_authenticated:
+        return _disclosure(request, pk)
+    return _disclosure_cached(request, pk)
 
 
 SAFE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -497,3 +497,85 @@ def completeness(*, user, parent: Unit, period: Period, today: dt.date | None = 
     }
     rows = [CompletenessRow(c, subs.get(c.pk), due, today) for c in children]
     return rows, due
+
+
+# ---------------------------------------------------------------- home page
+
+
+@dataclass
+class HomeItem:
+    unit: Unit
+    period: Period
+    note: str = ""
+    submission: Submission | None = None
+
+
+@dataclass
+class Home:
+    """What a signed-in user should see first: their work, one click from each item."""
+
+    returned: list[HomeItem] = field(default_factory=list)  # to fix (editor)
+    due: list[HomeItem] = field(default_factory=list)  # to submit (editor)
+    waiting: list[HomeItem] = field(default_factory=list)  # to decide (approver)
+    late: list[HomeItem] = field(default_factory=list)  # child units late (approver)
+    units: list[tuple[Unit, Period]] = field(default_factory=list)  # own units' latest report
+    can_edit: bool = False
+    can_approve: bool = False
+
+
+def report_period_default(*, unit: Unit, today: dt.date | None = None) -> Period:
+    """The report period a unit's pages open on: 9 months or the year of the latest year
+    with activity records in its subtree, else the one that is due now."""
+    from mattran.activities.models import ActivityRecord
+
+    today = today or timezone.localdate()
+    latest = (
+        ActivityRecord.objects.filter(Unit.subtree_q(unit.path, "unit_"), date__lte=today)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    day = latest or today
+    return Period.nine_months(day.year) if day.month <= 9 else Period.year(day.year)
+
+
+def home_for(*, user, today: dt.date | None = None, limit: int = 20) -> Home:
+    """Returned and due reports of the units the user edits; reports waiting for the
+    user's decision and late child units of the units they approve."""
+    today = today or timezone.localdate()
+    policy = policy_for(user)
+    home = Home(can_edit=policy.has_any(Perm.EDIT), can_approve=policy.has_any(Perm.APPROVE))
+    edit_q = policy.unit_q(Perm.EDIT, prefix="unit__")
+    approve_q = policy.unit_q(Perm.APPROVE, prefix="unit__")
+    top = list(policy.top_units(Perm.VIEW).order_by("-version__valid_from", "path")[:10])
+    home.units = [(u, report_period_default(unit=u, today=today)) for u in top]
+
+    def item(s: Submission, note: str = "") -> HomeItem:
+        return HomeItem(s.unit, Period.parse(s.period_code), note or s.comment, s)
+
+    if home.can_edit:
+        returned = Submission.objects.filter(
+            edit_q, status__in=[SubmissionStatus.RETURNED, SubmissionStatus.REOPENED]
+        ).select_related("unit", "decided_by")
+        home.returned = [item(s) for s in returned.order_by("-decided_at")[:limit]]
+        for unit in policy.top_units(Perm.EDIT).order_by("-version__valid_from", "path")[:limit]:
+            period = report_period_default(unit=unit, today=today)
+            sub = Submission.objects.filter(
+                unit=unit, period_start=period.start, period_end=period.end
+            ).first()
+            if sub is None:
+                due = period.end + dt.timedelta(days=template_default().due_days)
+                note = f"hạn nộp {due:%d/%m/%Y}" + (" – đã quá hạn" if today > due else "")
+                home.due.append(HomeItem(unit, period, note))
+    if home.can_approve:
+        waiting = Submission.objects.filter(approve_q, status=SubmissionStatus.SUBMITTED)
+        waiting = waiting.select_related("unit", "unit__parent", "submitted_by")
+        home.waiting = [item(s) for s in waiting.order_by("submitted_at")[:limit]]
+        for parent in policy.top_units(Perm.APPROVE).order_by("-version__valid_from", "path")[:5]:
+            period = report_period_default(unit=parent, today=today)
+            rows, due = completeness(user=user, parent=parent, period=period, today=today)
+            for row in rows:
+                if row.is_late and len(home.late) < limit:
+                    note = f"{row.status_label.lower()}, hạn {due:%d/%m/%Y}"
+                    home.late.append(HomeItem(row.unit, period, note, row.submission))
+    return home

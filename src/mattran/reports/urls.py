@@ -5,6 +5,7 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("viec-can-lam/", views.home, name="home"),
     path("<id:unit_pk>/", views.unit_default, name="unit"),
     path("<id:unit_pk>/<str:code>/", views.report, name="report"),
     path("<id:unit_pk>/<str:code>/chi-tiet/<slug:indicator>/", views.drilldown, name="drilldown"),

@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
-from mattran.activities.models import ActivityRecord
 from mattran.core.converters import is_id
 from mattran.core.db_routers import replica_reads
 from mattran.core.errors import UserFacingError
@@ -36,12 +34,14 @@ def _period_or_404(code: str) -> Period:
 
 
 def _default_period(unit: Unit) -> Period:
-    """9 months (or the year) of the latest year with records in the unit's subtree."""
-    latest = ActivityRecord.objects.filter(Unit.subtree_q(unit.path, "unit_")).aggregate(
-        d=Max("date")
-    )["d"]
-    day = latest or timezone.localdate()
-    return Period.nine_months(day.year) if day.month <= 9 else Period.year(day.year)
+    return selectors.report_period_default(unit=unit)
+
+
+@login_required
+def home(request):
+    """A signed-in user's first page: their reports to fix, submit or decide."""
+    data = selectors.home_for(user=request.user)
+    return render(request, "reports/home.html", {"home": data})
 
 
 @login_required
