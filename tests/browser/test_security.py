@@ -74,7 +74,7 @@ def test_approver_enrols_a_totp_app_and_logs_in_with_it(page, live_server, demo,
     page.get_by_label("Mã xác thực (6 chữ số)").fill(code_for(secret))
     page.get_by_role("button", name="Xác nhận và bật").click()
     expect(page.get_by_role("alert")).to_contain_text("Đã bật xác thực hai bước")
-    expect(page.get_by_test_id("unit-tree")).to_contain_text("Quận Đống Đa")
+    expect(page.get_by_test_id("home-units")).to_contain_text("Quận Đống Đa")
 
     page.get_by_role("button", name="Đăng xuất").click()
     login(page, live_server.url, "pheduyet.dongda", DEMO_PASSWORD)

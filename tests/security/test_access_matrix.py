@@ -451,6 +451,7 @@ ACCESS: dict[str, Row] = {
     ),
     # reports
     "reports:index": Row(LOGIN),
+    "reports:home": Row(LOGIN),
     "reports:unit": Row(VIEW, "unit", get=302),
     "reports:report": Row(VIEW, "unit", kwargs={"code": PERIOD_SUBMITTED}),
     "reports:drilldown": Row(

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -197,11 +199,7 @@ def test_editor_adds_a_residential_area_through_the_form(client, tree):
 def test_audit_page_reads_in_vietnamese_with_names_local_time_and_a_list_of_actions(
     client, tree, settings
 ):
-    import datetime as dt
-
     from django.utils import timezone
-
-    from mattran.core.models import AuditEvent
 
     admin = UserFactory(username="quantri_b", first_name="Nguyễn Thị Lan", last_name="")
     grant(admin, tree["district_a"], Role.ADMIN)
@@ -222,3 +220,19 @@ def test_audit_page_reads_in_vietnamese_with_names_local_time_and_a_list_of_acti
     other = client.get(url, {"action": ["grant.create"]}).content.decode()
     assert "Không có sự kiện nào" in other
     assert '<option value="submission.approve">Duyệt báo cáo</option>' in html
+
+
+def test_change_log_skips_reverse_relations_in_snapshots():
+    from mattran.core.audit_display import describe
+
+    event = AuditEvent(
+        action="pledge.create",
+        object_type="emulation.pledge",
+        before=None,
+        after={"members": [1, 2], "title": "Giao ước"},
+    )
+    event.at = dt.datetime(2024, 1, 2, 3, 4, tzinfo=dt.UTC)
+    [row] = describe([event])
+    labels = {c.label: c.after for c in row.changes}
+    assert labels == {"tên giao ước": "Giao ước"}  # "members" is a reverse relation: skipped
+    assert row.at == "02/01/2024 10:04"

@@ -168,15 +168,24 @@ def _model_for(label: str):
 
 
 def _field(model, name: str):
+    """The model field stored under `name` (a column or a many-to-many), else None."""
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         for f in model._meta.concrete_fields:
             if f.attname == name:
                 return f
-    return None
+        return None
+    return field if isinstance(field, models.Field) else None  # not a reverse relation
+
+
+def _is_reverse(model, name: str) -> bool:
+    try:
+        return model is not None and not isinstance(model._meta.get_field(name), models.Field)
+    except FieldDoesNotExist:
+        return False
 
 
 def _local(value: str) -> str:
@@ -190,6 +199,11 @@ def _local(value: str) -> str:
 
 
 def _plain(field, value, names: dict) -> str:
+    text = _plain_full(field, value, names)
+    return text if len(text) <= 160 else text[:159].rstrip() + "…"
+
+
+def _plain_full(field, value, names: dict) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(field, models.ForeignKey):
@@ -227,6 +241,8 @@ def describe(events) -> list[EventRow]:
             field = _field(model, name)
             if name in HIDDEN_FIELDS or (field is not None and field.name in HIDDEN_FIELDS):
                 continue
+            if field is None and _is_reverse(model, name):
+                continue  # a list of related rows: each has its own events
             fields.append((name, field, before, after))
             if isinstance(field, models.ForeignKey | models.ManyToManyField):
                 for v in (before, after):
