@@ -245,3 +245,38 @@ def test_an_approved_report_says_which_figures_changed_after_the_approval(client
     page = client.get(base).content.decode()
     assert 'data-testid="changes-since-approval"' in page
     assert "đã duyệt 5.000.000" in page and "hiện nay 6.250.000" in page
+
+
+def test_docx_header_date_directions_repeated_headers_and_unbroken_currency(
+    client, records, people
+):
+    from docx import Document
+
+    url = reverse("reports:docx", args=[records["district_a"].pk, "2023-9M"])
+    client.force_login(people["viewer_a"])
+
+    def fetch(**query):
+        response = client.get(url, query)
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        return Document(io.BytesIO(data))
+
+    doc = fetch()  # no date chosen: the last day of the period (it ended long ago)
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    header = cells[0].split("\n")
+    assert header[:3] == ["ỦY BAN MTTQ VIỆT NAM", "QUẬN A", "BAN THƯỜNG TRỰC"]
+    bold = [r.bold for p in doc.tables[0].rows[0].cells[0].paragraphs for r in p.runs if r.text]
+    assert bold[:3] == [False, False, True]
+    assert any("A, ngày 30 tháng 9 năm 2023" in c for c in cells)
+    figures = doc.tables[1]
+    assert figures.rows[0]._tr.xpath("./w:trPr/w:tblHeader")  # repeats on each page
+    money = [c for c in cells if c.endswith("đ")]
+    assert money and all("\u00a0đ" in c and " đ" not in c for c in money)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "PHƯƠNG HƯỚNG" not in text
+
+    doc = fetch(ngay="2023-10-05", **{"phuong-huong": "Tổ chức Ngày hội Đại đoàn kết\n\n- Sơ kết"})
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert any("A, ngày 05 tháng 10 năm 2023" in c for c in cells)
+    assert "III. PHƯƠNG HƯỚNG, NHIỆM VỤ" in text
+    assert "- Tổ chức Ngày hội Đại đoàn kết\n- Sơ kết" in text

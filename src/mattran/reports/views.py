@@ -169,6 +169,7 @@ def report(request, unit_pk: int, code: str):
         "changes": rep.changes_since_approval(),
         "slips": slips,
         "quick": _quick_periods(period),
+        "document_date": min(period.end, timezone.localdate()),
         "can_approve_children": policy_for(request.user).can(Perm.APPROVE, unit),
         "SELF": SELF,
         "OTHER": OTHER,
@@ -236,7 +237,7 @@ def _filename(unit: Unit, period: Period, ext: str) -> str:
 @login_required
 @replica_reads()  # report reads may come from the replica (core/db_routers.py)
 def export_docx(request, unit_pk: int, code: str):
-    from .exports.docx import report_docx
+    from .exports.docx import document_date_default, report_docx
 
     unit = unit_get_visible(user=request.user, pk=unit_pk)
     period = _period_or_404(code)
@@ -244,9 +245,16 @@ def export_docx(request, unit_pk: int, code: str):
     try:
         day = dt.date.fromisoformat(request.GET.get("ngay", ""))
     except ValueError:
-        day = timezone.localdate()
+        # The chosen date, else the period's last day (or today, if earlier).
+        day = document_date_default(rep, timezone.localdate())
+    directions = request.GET.get("phuong-huong", "")[:5000]
     return _download(
-        report_docx(rep, document_date=day, signer_name=selectors.signer_name(unit=unit)),
+        report_docx(
+            rep,
+            document_date=day,
+            signer_name=selectors.signer_name(unit=unit),
+            directions=directions,
+        ),
         _filename(unit, period, "docx"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -28,6 +29,14 @@ from ..selectors import Report
 from .chart import chart_png
 
 FONT = "Times New Roman"
+# A currency sign never starts a line alone: "2.000.000 đ" keeps "đ" with its number.
+_CURRENCY = re.compile(r"(?<=\d) (đ|đồng)(?=$|[\s.,;:)])")
+
+
+def _nowrap_currency(text: str) -> str:
+    return _CURRENCY.sub("\u00a0\\1", text)
+
+
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
@@ -60,7 +69,7 @@ def _para(
 ):
     p = container.add_paragraph()
     if text:
-        _font(p.add_run(text), size, bold, italic)
+        _font(p.add_run(_nowrap_currency(text)), size, bold, italic)
     fmt = p.paragraph_format
     fmt.space_after = Pt(after)
     fmt.space_before = Pt(before)
@@ -134,15 +143,37 @@ def _widths(table, widths: list) -> None:
 def _cell_text(cell, text: str, *, size=13, bold=False, italic=False, align=None) -> None:
     cell.text = ""
     p = cell.paragraphs[0]
-    _font(p.add_run(text), size, bold, italic)
+    _font(p.add_run(_nowrap_currency(text)), size, bold, italic)
     if align is not None:
         p.alignment = align
     p.paragraph_format.space_after = Pt(0)
 
 
+def _repeat_header(table) -> None:
+    """The table's first row repeats at the top of each page it runs onto."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+    cant_split = OxmlElement("w:cantSplit")
+    tr_pr.append(cant_split)
+
+
+def document_date_default(report: Report, today: dt.date | None = None) -> dt.date:
+    """The last day of the period, or today if the period has not ended yet."""
+    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
+    return min(report.period.end, today)
+
+
 def report_docx(
-    report: Report, *, document_date: dt.date | None = None, signer_name: str = ""
+    report: Report,
+    *,
+    document_date: dt.date | None = None,
+    signer_name: str = "",
+    directions: str = "",
 ) -> bytes:
+    """The report as DOCX; `directions` (one item per line) adds the part
+    "Phương hướng, nhiệm vụ" for the next period."""
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -158,7 +189,7 @@ def report_docx(
     unit = report.unit
     issuer = (unit.name if unit else "Việt Nam").upper()
     place = strip_kind(unit.name, unit.kind) if unit else "Hà Nội"
-    day = document_date or dt.date.today()  # noqa: DTZ011 - a calendar date for the document
+    day = document_date or document_date_default(report)
 
     # Header block: issuing body (left) and national motto (right).
     head = doc.add_table(rows=1, cols=2)
@@ -166,10 +197,16 @@ def report_docx(
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = head.rows[0].cells
     _widths(head, [Cm(6.5), Cm(10)])
-    _cell_text(left, "ỦY BAN MTTQ VIỆT NAM", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # Decree 30: the governing body in plain capitals, the issuing body (the
+    # standing committee) in bold capitals under it, then a short rule.
+    _cell_text(left, "ỦY BAN MTTQ VIỆT NAM", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
     p = left.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(issuer), 13, bold=True)
+    _font(p.add_run(issuer), 13)
+    p.paragraph_format.space_after = Pt(0)
+    p = left.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run("BAN THƯỜNG TRỰC"), 13, bold=True)
     p.paragraph_format.space_after = Pt(0)
     _rule(left, box_cm=6.5, line_cm=2.5)
     p = left.add_paragraph()
@@ -221,6 +258,7 @@ def report_docx(
     ]
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell_text(cell, text, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _repeat_header(table)
     for row, f in zip(table.rows[1:], figs, strict=True):
         values = [f.indicator.name, f.indicator.unit_label, f.total_text, f.previous_text]
         for i, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
@@ -246,6 +284,7 @@ def report_docx(
         rest = (Cm(16.5) - Cm(5.5)) // max(1, len(chart_figs))
         _widths(by_unit, [Cm(5.5)] + [rest] * len(chart_figs))
         _cell_text(by_unit.cell(0, 0), "Đơn vị", size=11, bold=True)
+        _repeat_header(by_unit)
         for j, f in enumerate(chart_figs, start=1):
             _cell_text(
                 by_unit.cell(0, j),
@@ -273,6 +312,13 @@ def report_docx(
                 bold=True,
                 align=WD_ALIGN_PARAGRAPH.RIGHT,
             )
+
+    items = [line.strip(" -•\t") for line in directions.splitlines() if line.strip(" -•\t")]
+    if items:
+        _para(doc, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ", bold=True, before=12, after=6)
+        for item in items:
+            p = _para(doc, f"- {item}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_first=True)
+            p.paragraph_format.line_spacing = 1.15
 
     if report.failures:
         _para(doc, "Lưu ý về số liệu:", bold=True, italic=True, before=6, size=13)
