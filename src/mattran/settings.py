@@ -77,7 +77,7 @@ ALLOWED_HOSTS = env_list("MATTRAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("MATTRAN_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mattran.core.admin_site.MattranAdminConfig",  # the admin, in Vietnamese throughout
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -200,6 +200,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# dd/mm/yyyy and 24-hour times everywhere (core/formats/vi/formats.py).
+FORMAT_MODULE_PATH = ["mattran.core.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -6,9 +6,6 @@ from mattran.access import views as access_views
 from mattran.core import views as core_views
 from mattran.portal import views as portal_views
 
-admin.site.site_header = "mattran – Quản trị hệ thống"
-admin.site.site_title = "mattran"
-
 urlpatterns = [
     # Visitors see the public portal; signed-in users go on to core_views.home.
     path("", portal_views.front, name="home"),

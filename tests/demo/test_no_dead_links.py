@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter, deque
 from html import unescape
-from io import StringIO
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.urls import Resolver404, resolve
 
-from mattran.demo.loader import DEMO_USERS, load_demo
+from mattran.demo.loader import DEMO_USERS
 
 LINK = re.compile(r'(?:href|hx-get)="([^"#][^"]*)"')
 SKIP_PREFIXES = ("/static/", "/dang-xuat/", "/quan-tri/", "/api/", "/media/")
@@ -47,8 +46,21 @@ def _links(html: str) -> list[str]:
 
 
 @pytest.fixture
-def demo_data(db):
-    load_demo(out=StringIO())
+def demo_data(demo_module, db):
+    """load_demo's data, built once per run (tests/conftest.py)."""
+
+
+def test_demo_voucher_numbers_follow_the_dates(demo_data):
+    from mattran.funds.models import LedgerEntry
+
+    books = {}
+    rows = LedgerEntry.objects.filter(voucher_number__isnull=False).order_by("voucher_number")
+    for e in rows.values("fund", "voucher_series", "voucher_year", "voucher_number", "booked_on"):
+        books.setdefault((e["fund"], e["voucher_series"], e["voucher_year"]), []).append(e)
+    assert len(books) > 10
+    for key, entries in books.items():
+        days = [e["booked_on"] for e in entries]
+        assert days == sorted(days), (key, [(e["voucher_number"], e["booked_on"]) for e in entries])
 
 
 def test_no_link_answers_403_or_404_for_the_demo_user_who_sees_it(client, demo_data, settings):

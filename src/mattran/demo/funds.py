@@ -206,22 +206,10 @@ def build_dong_da_ledger(out) -> None:
     _receipt(
         poor, D(2023, 2, 10), "Các cơ quan, đơn vị, doanh nghiệp trên địa bàn quận", 380_000_000
     )
-    spent = 0
-    spent += _gift(
-        poor, D(2023, 1, 12), 100, 200_000_000, "Tặng quà Tết Quý Mão 2023 cho hộ nghèo, cận nghèo"
-    ).amount
-    spent += _gift(
-        poor,
-        D(2023, 7, 24),
-        59,
-        177_000_000,
-        "Tặng quà nhân dịp kỷ niệm 76 năm Ngày Thương binh – Liệt sĩ",
-    ).amount
-    for day, who, ward in (
-        (D(2023, 4, 20), "hộ bà Nguyễn Thị Lan", "Phường Văn Chương"),
-        (D(2023, 8, 25), "hộ ông Trần Văn Bình", "Phường Trung Phụng"),
-    ):
-        spent += services.disbursement_create(
+
+    # Booked in date order, so payment voucher numbers (PC) follow the dates.
+    def repair(day, who, ward):
+        return services.disbursement_create(
             actor=None,
             fund=poor,
             amount=100_000_000,
@@ -234,6 +222,30 @@ def build_dong_da_ledger(out) -> None:
             memo=f"Hỗ trợ sửa chữa nhà Nhân ái cho {who}, {ward}",
             account=_cash(poor),
         ).amount
+
+    spent = 0
+    spent += _gift(
+        poor, D(2023, 1, 12), 100, 200_000_000, "Tặng quà Tết Quý Mão 2023 cho hộ nghèo, cận nghèo"
+    ).amount
+    spent += repair(D(2023, 4, 20), "hộ bà Nguyễn Thị Lan", "Phường Văn Chương")
+    # 200.000.000 đ to the city for Great Solidarity houses in Điện Biên
+    transfer = services.transfer_send(
+        actor=None,
+        from_fund=poor,
+        to_fund=city_poor,
+        amount=TO_CITY,
+        sent_on=D(2023, 6, 15),
+        purpose_text="Ủng hộ Thành phố xây dựng nhà Đại đoàn kết cho hộ nghèo tỉnh Điện Biên",
+    )
+    services.transfer_confirm(actor=None, transfer=transfer, received_on=D(2023, 6, 20))
+    spent += _gift(
+        poor,
+        D(2023, 7, 24),
+        59,
+        177_000_000,
+        "Tặng quà nhân dịp kỷ niệm 76 năm Ngày Thương binh – Liệt sĩ",
+    ).amount
+    spent += repair(D(2023, 8, 25), "hộ ông Trần Văn Bình", "Phường Trung Phụng")
     gifts = 159
     for i, name in enumerate(WARDS):
         fund = _fund(
@@ -263,16 +275,7 @@ def build_dong_da_ledger(out) -> None:
     # outside the 9 months: must not change the 9-month figures
     _gift(poor, D(2023, 10, 10), 10, 20_000_000, "Tặng quà tháng cao điểm Vì người nghèo")
 
-    # ---- 200.000.000 đ to the city for Great Solidarity houses in Điện Biên
-    transfer = services.transfer_send(
-        actor=None,
-        from_fund=poor,
-        to_fund=city_poor,
-        amount=TO_CITY,
-        sent_on=D(2023, 6, 15),
-        purpose_text="Ủng hộ Thành phố xây dựng nhà Đại đoàn kết cho hộ nghèo tỉnh Điện Biên",
-    )
-    services.transfer_confirm(actor=None, transfer=transfer, received_on=D(2023, 6, 20))
+    # ---- the city's Great Solidarity houses in Điện Biên (the district's 200.000.000 đ above)
     services.disbursement_create(
         actor=None,
         fund=city_poor,

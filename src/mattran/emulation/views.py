@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
 from mattran.core.errors import UserFacingError
-from mattran.core.vietnamese import NumberError, fold, parse_integer
+from mattran.core.vietnamese import NumberError, fold, format_number, parse_integer
 from mattran.units.models import Level, Unit
 
 from . import forms, selectors, services
@@ -605,7 +605,7 @@ def criterion_targets(request, pk: int):
             except UserFacingError as exc:
                 errors.append(exc.message)
             else:
-                messages.success(request, f"Đã lưu chỉ tiêu ({n} thay đổi).")
+                messages.success(request, f"Đã lưu chỉ tiêu ({format_number(n)} thay đổi).")
                 return redirect("emulation:pledge", pk=pledge.pk)
     rows = [
         (
@@ -712,7 +712,7 @@ def pledge_ratings(request, pk: int):
         for e in errors:
             messages.error(request, e)
         if changed:
-            messages.success(request, f"Đã lưu xếp loại của {changed} đơn vị.")
+            messages.success(request, f"Đã lưu xếp loại của {format_number(changed)} đơn vị.")
         return redirect("emulation:pledge_ratings", pk=pledge.pk)
     rows = [
         (

@@ -88,4 +88,26 @@
   } else {
     periodPickers();
   }
+
+  // Every table scrolls inside its own box on a narrow screen: wrap the ones a
+  // template left bare (app.css fixes their first column on phones).
+  function wrapTables() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      var parent = table.parentElement;
+      if (!parent || parent.classList.contains("table-responsive")) {
+        return;
+      }
+      var box = document.createElement("div");
+      box.className = "table-responsive";
+      parent.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", wrapTables);
+  } else {
+    wrapTables();
+  }
+  document.addEventListener("htmx:afterSwap", wrapTables);
 })();
