@@ -13,7 +13,6 @@ EDITOR, APPROVER, VIEWER, ADMIN = (
 
 def main_pages() -> list[tuple[str, str | None, str]]:
     """(name, demo username or None for a visitor, path) of every main page."""
-    from mattran.emulation.models import Pledge
     from mattran.funds.models import Fund, LedgerEntry
     from mattran.units.models import Unit
 
@@ -27,7 +26,11 @@ def main_pages() -> list[tuple[str, str | None, str]]:
         fund__unit__path__startswith=district.path, voucher_number__isnull=False
     ).order_by("-voucher_series", "pk")  # a payment voucher (PC) when there is one
     voucher = in_district.first()
-    pledge = Pledge.objects.order_by("pk").first()
+    from django.contrib.auth import get_user_model
+
+    from mattran.emulation.selectors import pledges_visible
+
+    pledge = pledges_visible(user=get_user_model().objects.get(username=APPROVER)).first()
     editor, approver, viewer, admin = EDITOR, APPROVER, VIEWER, ADMIN
     pages = [
         ("public-lookup", None, "/cong-khai/"),
