@@ -10,8 +10,12 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "mattran"
-    if len(argv) > 1:  # the issues' spellings of the statement and reader commands
-        spelled = {"import-statement": "import_statement", "read-report": "read_report"}
+    if len(argv) > 1:  # the issues' spellings of some commands
+        spelled = {
+            "import-statement": "import_statement",
+            "read-report": "read_report",
+            "verify-log": "verify_log",
+        }
         argv[1] = spelled.get(argv[1], argv[1])
     execute_from_command_line(argv)
 

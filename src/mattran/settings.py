@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "mattran.access",
     "mattran.activities",
     "mattran.funds",
+    "mattran.ledgerlog",
     "mattran.figures",
     "mattran.reports",
     "mattran.reading",
@@ -216,6 +217,11 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+
+# The Ed25519 key that signs the public ledger's tree heads (never in the database).
+LEDGER_KEY_FILE = Path(
+    os.environ.get("MATTRAN_LEDGER_KEY_FILE") or DATA_DIR / "ledger-signing-key.pem"
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MATTRAN_MAX_UPLOAD_BYTES = int(os.environ.get("MATTRAN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))

@@ -59,6 +59,7 @@ from mattran.core.errors import UserFacingError
 from mattran.core.jobs import Progress
 from mattran.core.vietnamese import fold, format_money, mask_personal
 
+from . import hooks
 from .models import (
     AccountKind,
     Channel,
@@ -877,6 +878,7 @@ def statement_import_run(
         imp.reconciliation = [day_to_json(d) for d in days]
         imp.status = "done"
         imp.save()
+        hooks.entries_booked(statement_import=imp)  # the public log, same transaction
         counts = imp.reconciliation_counts()
         audit_record(
             actor=actor,

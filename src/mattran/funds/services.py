@@ -39,6 +39,7 @@ from mattran.core.vietnamese import (
 )
 from mattran.units.models import Unit
 
+from . import hooks
 from .models import (
     AccountKind,
     AnnotationKind,
@@ -186,6 +187,7 @@ def _create_entry(entry: LedgerEntry, *, actor, action: str, note: str = "") -> 
             entry.save()
     except IntegrityError as exc:
         raise UserFacingError("Không ghi được bút toán: dữ liệu vi phạm ràng buộc sổ quỹ.") from exc
+    hooks.entries_booked(entry_ids=[entry.pk])  # the public log, same transaction
     audit_record(
         actor=actor,
         action=action,
@@ -536,6 +538,7 @@ def _annotation_create(*, actor, entry: LedgerEntry, **fields) -> LedgerAnnotati
     )
     full_clean_or_raise(annotation, exclude=["entry", "created_by"], validate_constraints=False)
     annotation.save()
+    hooks.entries_booked(annotation_ids=[annotation.pk])  # the public log, same transaction
     return annotation
 
 
@@ -613,9 +616,10 @@ def entries_identify_donor(
     if len(entries) != len(ids):
         raise UserFacingError("Có khoản không phải khoản thu của quỹ này; không ghi khoản nào.")
     user = actor if getattr(actor, "is_authenticated", False) else None
-    LedgerAnnotation.objects.bulk_create(
+    made = LedgerAnnotation.objects.bulk_create(
         [LedgerAnnotation(entry=e, created_by=user, **fields) for e in entries], batch_size=2000
     )
+    hooks.entries_booked(annotation_ids=[a.pk for a in made])  # the public log
     audit_record(
         actor=actor,
         action="ledger.identify_bulk",

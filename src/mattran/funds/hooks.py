@@ -1,0 +1,36 @@
+"""Apps above funds that keep a derived public record of the ledger, told what was just written.
+
+funds cannot import the apps that sit above it (ledgerlog keeps the public
+transparency log of the ledger), so they register a listener at start-up and
+every write of ledger rows calls `entries_booked` explicitly, inside its own
+transaction, at one clear point: after the rows are inserted. A listener that
+raises aborts the write (a ledger line is never committed without its leaf).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+Listener = Callable[..., None]
+_listeners: list[Listener] = []
+
+
+def register_entries_booked(listener: Listener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def entries_booked(
+    *,
+    entry_ids: Sequence[int] = (),
+    annotation_ids: Sequence[int] = (),
+    statement_import: Any = None,
+) -> None:
+    """Ledger entries (by id), annotations (by id) or a whole statement import were written."""
+    for listener in _listeners:
+        listener(
+            entry_ids=entry_ids,
+            annotation_ids=annotation_ids,
+            statement_import=statement_import,
+        )

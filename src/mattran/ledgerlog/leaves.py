@@ -1,0 +1,110 @@
+"""The canonical leaf of each public ledger line (documented in docs/ledger-log.md).
+
+A leaf holds the line's public fields only: no account number, no raw bank
+reference (its SHA-256 instead), the memo masked with core.vietnamese
+mask_personal. The bytes are verifier.canonical_bytes(leaf): sorted keys,
+no whitespace, UTF-8 (RFC 8785 for these value types).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from mattran.core.vietnamese import mask_personal
+from mattran.funds.models import LedgerEntry
+
+from .models import LeafSource
+
+LEAF_VERSION = 1
+
+ENTRY_FIELDS = (
+    "id",
+    "fund_id",
+    "booked_on",
+    "amount",
+    "sign",
+    "kind",
+    "purpose",
+    "party_name",
+    "memo",
+    "reference",
+    "reverses_id",
+    "voucher_series",
+    "voucher_year",
+    "voucher_number",
+)
+
+
+def reference_hash(reference: str) -> str:
+    return hashlib.sha256(reference.encode()).hexdigest() if reference else ""
+
+
+def entry_leaf(row: dict[str, Any]) -> dict[str, Any]:
+    """The leaf of one ledger entry, from a dict of ENTRY_FIELDS."""
+    number = row["voucher_number"]
+    return {
+        "v": LEAF_VERSION,
+        "type": "entry",
+        "id": row["id"],
+        "fund": row["fund_id"],
+        "date": row["booked_on"].isoformat(),
+        "amount": row["amount"],
+        "sign": row["sign"],
+        "kind": row["kind"],
+        "purpose": row["purpose"],
+        "party": row["party_name"],
+        "memo": mask_personal(row["memo"]),
+        "ref_sha256": reference_hash(row["reference"]),
+        "reverses": row["reverses_id"],
+        "voucher": (
+            f"{row['voucher_series']}-{row['voucher_year']}-{number:04d}" if number else ""
+        ),
+    }
+
+
+def entry_rows(ids: Iterable[int]) -> Iterator[dict[str, Any]]:
+    ids = list(ids)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        yield from LedgerEntry.objects.filter(pk__in=chunk).order_by("pk").values(*ENTRY_FIELDS)
+
+
+def annotation_leaf(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "v": LEAF_VERSION,
+        "type": "annotation",
+        "id": row["id"],
+        "annotates": row["entry_id"],
+        "kind": row["kind"],
+        "donor": row["donor_name"],
+        "purpose": row["purpose"],
+    }
+
+
+def annotation_model():
+    """funds.LedgerAnnotation (issue 9), or None while it does not exist."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model("funds", "LedgerAnnotation")
+    except LookupError:
+        return None
+
+
+ANNOTATION_FIELDS = ("id", "entry_id", "kind", "donor_name", "purpose")
+
+
+def leaves_for(sources: list[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any] | None]:
+    """The current leaf of each (source, source_id); None when its row is gone."""
+    out: dict[tuple[int, int], dict[str, Any] | None] = dict.fromkeys(sources)
+    entry_ids = [i for s, i in sources if s == LeafSource.ENTRY]
+    for row in LedgerEntry.objects.filter(pk__in=entry_ids).values(*ENTRY_FIELDS):
+        out[(LeafSource.ENTRY, row["id"])] = entry_leaf(row)
+    annotation_ids = [i for s, i in sources if s == LeafSource.ANNOTATION]
+    model = annotation_model()
+    if annotation_ids and model is not None:
+        for row in model.objects.filter(pk__in=annotation_ids).values(*ANNOTATION_FIELDS):
+            out[(LeafSource.ANNOTATION, row["id"])] = annotation_leaf(row)
+    return out

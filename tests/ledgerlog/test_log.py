@@ -1,0 +1,332 @@
+"""The public ledger log: leaves appended with the ledger write, signed heads, proofs, verifier.
+
+Tamper tests change the database as its superuser would, with the
+append-only triggers out of the way (PostgreSQL: session_replication_role =
+replica, which also skips foreign keys; SQLite: the triggers dropped), and
+show that the verifier fails and names the first bad leaf.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from mattran.core.errors import UserFacingError
+from mattran.funds import importing, services
+from mattran.funds.models import AccountKind, FundKind, LedgerEntry, Purpose
+from mattran.ledgerlog import selectors, tree
+from mattran.ledgerlog.keys import key_create, public_bytes, signing_key
+from mattran.ledgerlog.leaves import leaves_for
+from mattran.ledgerlog.models import LeafSource, LogLeaf, SigningKey, TreeHead
+from mattran.ledgerlog.selectors import DbSource
+from mattran.ledgerlog.services import head_sign, log_catch_up
+from mattran.ledgerlog.verifier import (
+    VerificationError,
+    canonical_bytes,
+    head_message,
+    leaf_hash,
+    root_from_hashes,
+    verify_consistency,
+    verify_inclusion,
+    verify_log,
+)
+
+D = dt.date
+
+
+@pytest.fixture
+def entries(fund, editor, approver):
+    """Five public ledger lines: receipts, a payment, a reversal."""
+    made = [
+        services.receipt_create(
+            actor=editor,
+            fund=fund,
+            amount=500_000,
+            booked_on=D(2024, 9, 2),
+            party_name="Nguyễn Văn An",
+            memo="NGUYEN VAN AN ung ho 0912 345 678",
+            reference="FT24246000001",
+        ),
+        services.receipt_create(
+            actor=editor, fund=fund, amount=200_000, booked_on=D(2024, 9, 3), memo="ung ho"
+        ),
+        services.receipt_create(
+            actor=editor, fund=fund, amount=300_000, booked_on=D(2024, 9, 4), memo="ủng hộ bão"
+        ),
+        services.disbursement_create(
+            actor=editor,
+            fund=fund,
+            amount=400_000,
+            booked_on=D(2024, 9, 5),
+            purpose=Purpose.RELIEF,
+            memo="Cứu trợ hộ ông Bình",
+        ),
+    ]
+    made.append(services.entry_reverse(actor=approver, entry=made[2], reason="ghi nhầm"))
+    return made
+
+
+def _run(source=None, **kwargs) -> tuple[bool, list[str]]:
+    lines: list[str] = []
+    ok, _ = verify_log(source or DbSource(), out=lines.append, **kwargs)
+    return ok, lines
+
+
+@contextlib.contextmanager
+def superuser_bypass():
+    """As the database's superuser: triggers (append-only, foreign keys) do not fire."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+            try:
+                yield cursor
+            finally:
+                cursor.execute("SET session_replication_role = DEFAULT")
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                "(tbl_name = 'funds_ledgerentry' OR tbl_name LIKE 'ledgerlog_%')"
+            )
+            for (trigger,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER {trigger}")  # rolled back with the test
+            yield cursor
+
+
+def test_every_public_line_is_a_leaf_in_order(entries, fund):
+    leaves = list(LogLeaf.objects.order_by("index").values_list("index", "source", "source_id"))
+    assert leaves == [(n, LeafSource.ENTRY, e.pk) for n, e in enumerate(entries)]
+    data = leaves_for([(LeafSource.ENTRY, e.pk) for e in entries])
+    first = data[(LeafSource.ENTRY, entries[0].pk)]
+    assert first == {
+        "v": 1,
+        "type": "entry",
+        "id": entries[0].pk,
+        "fund": fund.pk,
+        "date": "2024-09-02",
+        "amount": 500_000,
+        "sign": 1,
+        "kind": "receipt",
+        "purpose": "",
+        "party": "Nguyễn Văn An",
+        "memo": "NGUYEN VAN AN ung ho **** *** 678",  # masked
+        "ref_sha256": hashlib.sha256(b"FT24246000001").hexdigest(),
+        "reverses": None,
+        "voucher": "PT-2024-0001",
+    }
+    reversal = data[(LeafSource.ENTRY, entries[4].pk)]
+    assert (reversal["kind"], reversal["sign"], reversal["reverses"]) == (
+        "reversal",
+        -1,
+        entries[2].pk,
+    )
+    hashes = [leaf_hash(canonical_bytes(data[(LeafSource.ENTRY, e.pk)])) for e in entries]
+    assert tree.root(5) == root_from_hashes(hashes)
+
+
+def test_lines_of_a_private_fund_are_not_logged_until_it_is_public(fund, editor, tree):
+    secret = services.fund_create(
+        actor=editor,
+        unit=tree["district_a"],
+        name="Quỹ nội bộ",
+        kind=FundKind.CAMPAIGN,
+        opened_on=D(2024, 1, 1),
+        is_public=False,
+    )
+    entry = services.receipt_create(
+        actor=editor, fund=secret, amount=1_000, booked_on=D(2024, 2, 1)
+    )
+    assert not LogLeaf.objects.exists()
+    type(secret).objects.filter(pk=secret.pk).update(is_public=True)
+    assert log_catch_up() == 1
+    assert LogLeaf.objects.get().source_id == entry.pk
+    assert log_catch_up() == 0
+
+
+def test_a_signed_head_verifies_and_the_whole_log_checks(entries, key_file):
+    head = head_sign()
+    private, key = signing_key()
+    assert head.size == 5 and bytes(head.root) == tree.root(5)
+    public = private.public_key()
+    public.verify(bytes(head.signature), head_message(5, bytes(head.root), head.timestamp_ms))
+    ok, lines = _run(pinned_key=public_bytes(private), entry=entries[0].pk)
+    assert ok, lines
+    assert any("5 lá: dữ liệu khớp" in line for line in lines)
+    assert any(f"Bút toán {entries[0].pk} nằm trong sổ ở lá 0" in line for line in lines)
+
+
+def test_inclusion_and_consistency_proofs_between_heads(entries, fund, editor, key_file):
+    first = head_sign()
+    services.receipt_create(actor=editor, fund=fund, amount=7_000, booked_on=D(2024, 9, 6))
+    second = head_sign()
+    assert (first.size, second.size) == (5, 6)
+    proof = selectors.consistency_public(first=5, second=6)["proof"]
+    verify_consistency(
+        5, 6, bytes(first.root), bytes(second.root), [bytes.fromhex(p) for p in proof]
+    )
+    answer = selectors.inclusion_public(entry_id=entries[3].pk)
+    assert (answer["index"], answer["size"]) == (3, 6)
+    verify_inclusion(
+        3,
+        6,
+        leaf_hash(canonical_bytes(answer["data"])),
+        [bytes.fromhex(p) for p in answer["proof"]],
+        bytes(second.root),
+    )
+    with pytest.raises(UserFacingError):
+        selectors.consistency_public(first=6, second=5)
+
+
+def test_key_rotation_is_endorsed_by_the_old_key(entries, key_file):
+    old_private, _ = signing_key()
+    head_sign()
+    key_create(rotate=True)
+    head_sign()
+    assert SigningKey.objects.filter(retired_at__isnull=True).count() == 1
+    assert list(key_file.parent.glob("ledger-key.retired-*.pem"))
+    ok, lines = _run(pinned_key=public_bytes(old_private))
+    assert ok, lines
+    # a key slipped in without the old key's endorsement is refused
+    SigningKey.objects.filter(retired_at__isnull=True).update(endorsement=b"")
+    ok, lines = _run()
+    assert not ok and "không được khóa trước đó xác nhận" in lines[-1]
+
+
+def test_a_statement_import_is_logged_and_signed(
+    fund, editor, key_file, tmp_path, django_capture_on_commit_callbacks
+):
+    account = services.fund_account_create(
+        actor=editor, fund=fund, kind=AccountKind.BANK, bank_name="VCB", account_number="001"
+    )
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
+        "01/09/2024,1,,100.000,,NGUYEN VAN AN chuyen tien ung ho\n"
+        "01/09/2024,2,,50.000,,ung ho dong bao\n"
+        "02/09/2024,3,,70.000,,TRAN THI BINH chuyen tien ung ho\n",
+        encoding="utf-8",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        importing.statement_import_run(
+            actor=editor, account=account, path=path, file_name="s.csv", layout_code="vcb"
+        )
+    booked = LedgerEntry.objects.filter(fund=fund).count()
+    assert booked >= 2
+    assert LogLeaf.objects.count() == booked
+    head = TreeHead.objects.get()
+    assert head.size == booked
+    ok, lines = _run()
+    assert ok, lines
+
+
+# ------------------------------------------------------------------- tampering
+
+
+def _signed(entries):
+    head_sign()
+    ok, lines = _run()
+    assert ok, lines
+
+
+def test_changed_amount_is_caught_and_the_leaf_named(entries, key_file):
+    _signed(entries)
+    with superuser_bypass() as cursor:
+        cursor.execute(
+            "UPDATE funds_ledgerentry SET amount = 5000000 WHERE id = %s", [entries[1].pk]
+        )
+    ok, lines = _run()
+    assert not ok
+    assert any(f"Lá 1 (bút toán {entries[1].pk})" in line for line in lines), lines
+    with pytest.raises(CommandError):
+        call_command("verify_log")
+
+
+def test_deleted_row_is_caught(entries, key_file):
+    _signed(entries)
+    with superuser_bypass() as cursor:
+        cursor.execute("DELETE FROM funds_ledgerentry WHERE id = %s", [entries[3].pk])
+    ok, lines = _run()
+    assert not ok
+    assert any(f"Lá 3: bút toán {entries[3].pk} không còn trong sổ" in line for line in lines)
+
+
+def test_reordered_rows_are_caught(entries, key_file):
+    """Two lines' dates swapped (the ledger reordered), then two leaves swapped in the log."""
+    _signed(entries)
+    a, b = entries[0], entries[1]
+    with superuser_bypass() as cursor:
+        sql = "UPDATE funds_ledgerentry SET booked_on = %s WHERE id = %s"
+        cursor.execute(sql, [b.booked_on, a.pk])
+        cursor.execute(sql, [a.booked_on, b.pk])
+    ok, lines = _run()
+    assert not ok and any("Lá 0 " in line for line in lines), lines
+
+
+def test_reordered_leaves_are_caught(entries, key_file):
+    _signed(entries)
+    with superuser_bypass() as cursor:
+        leaf = 'UPDATE ledgerlog_logleaf SET source_id = %s WHERE "index" = %s'
+        cursor.execute(leaf, [-1, 2])
+        cursor.execute(leaf, [-2, 3])
+        cursor.execute(leaf, [entries[3].pk, 2])
+        cursor.execute(leaf, [entries[2].pk, 3])
+    ok, lines = _run()
+    assert not ok and any(f"Lá 2 (bút toán {entries[3].pk})" in line for line in lines), lines
+
+
+def test_a_forked_head_is_detected(entries, key_file):
+    """Two signed heads of the same size with different roots (even with the real key)."""
+    head = head_sign()
+    private, key = signing_key()
+    forged_root = bytes(32)
+    stamp = head.timestamp_ms + 1
+    TreeHead.objects.create(
+        size=head.size,
+        root=forged_root,
+        timestamp_ms=stamp,
+        key=key,
+        signature=private.sign(head_message(head.size, forged_root, stamp)),
+    )
+    ok, lines = _run()
+    assert not ok and "Rẽ nhánh" in lines[-1]
+
+
+def test_a_rewritten_history_fails_against_the_head_seen_before(entries, fund, editor, key_file):
+    """A verifier that kept the last head it checked sees a log rebuilt with other content."""
+    head_sign()
+    ok, state = verify_log(DbSource(), out=lambda _: None)
+    assert ok and state["size"] == 5
+    # the operator rebuilds the log from a changed ledger and signs again with the real key
+    with superuser_bypass() as cursor:
+        cursor.execute("DELETE FROM ledgerlog_treehead")
+        cursor.execute("DELETE FROM ledgerlog_logleaf")
+        cursor.execute("DELETE FROM ledgerlog_logtile")
+        cursor.execute("UPDATE ledgerlog_logstate SET size = 0")
+        cursor.execute("DELETE FROM funds_ledgerentry WHERE id = %s", [entries[4].pk])
+    assert log_catch_up() == 4
+    for amount in (9, 10):
+        services.receipt_create(actor=editor, fund=fund, amount=amount, booked_on=D(2024, 9, 9))
+    head_sign()
+    assert _run()[0]  # on its own, the rebuilt log is consistent...
+    ok, lines = _run(state=state)
+    assert not ok and "lịch sử sổ đã bị viết lại" in " ".join(lines)  # ...but not with the past
+
+
+def test_the_wrong_pinned_key_fails(entries, key_file):
+    head_sign()
+    ok, lines = _run(pinned_key=base64.b64decode(base64.b64encode(bytes(32))))
+    assert not ok and "--key" in lines[-1]
+
+
+def test_head_needs_a_key_file(entries, settings, tmp_path):
+    settings.LEDGER_KEY_FILE = tmp_path / "none.pem"
+    with pytest.raises(UserFacingError, match="ledger_key --create"):
+        head_sign()
+    with pytest.raises(VerificationError):
+        verify_inclusion(0, 1, bytes(32), [], bytes.fromhex("00" * 32).replace(b"\0", b"\1"))
