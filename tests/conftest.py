@@ -146,3 +146,12 @@ def _reference_catalogues(request):
     else:
         return
     _install_catalogues()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ledger_key_outside_the_data_dir(tmp_path_factory):
+    """The demo creates the ledger's signing key if missing: never in the developer's var/."""
+    from django.test import override_settings
+
+    with override_settings(LEDGER_KEY_FILE=tmp_path_factory.mktemp("ledger") / "key.pem"):
+        yield

@@ -269,6 +269,8 @@ RATELIMIT_USE_CACHE = "default"
 # Per real client behind MATTRAN_TRUSTED_PROXIES (else every visitor is the proxy).
 RATELIMIT_IP_META_KEY = "mattran.access.auth.rate_limit_ip"
 MATTRAN_PUBLIC_RATE = os.environ.get("MATTRAN_PUBLIC_RATE", "60/m")
+# the public ledger log's API (a verifier reads every leaf, 1,000 a request)
+MATTRAN_LEDGER_LOG_RATE = os.environ.get("MATTRAN_LEDGER_LOG_RATE", "600/m")
 
 # A running job refreshes a heartbeat in the "jobs" cache; one silent for this many
 # seconds counts as interrupted (its worker died) and is re-queued (core/jobs.py).

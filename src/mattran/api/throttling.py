@@ -44,3 +44,16 @@ class TokenRateThrottle(SimpleRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return None  # anonymous calls are refused (401) or counted by the portal's limit
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+def _log_rate(group, request) -> str:
+    return settings.MATTRAN_LEDGER_LOG_RATE
+
+
+class LedgerLogRateThrottle(BaseThrottle):
+    """The public ledger log's endpoints: their own per-IP budget (a verifier reads every leaf)."""
+
+    def allow_request(self, request, view) -> bool:
+        return not is_ratelimited(
+            request._request, group="ledgerlog", key="ip", rate=_log_rate, increment=True
+        )

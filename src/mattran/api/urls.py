@@ -16,6 +16,10 @@ urlpatterns = [
     path("receipts/<id:pk>/", views.ReceiptDetail.as_view(), name="receipt-detail"),
     path("public/funds/", views.PublicFundList.as_view(), name="public-funds"),
     path("public/donations/", views.PublicDonations.as_view(), name="public-donations"),
+    path("public/log/heads/", views.LedgerLogHeads.as_view(), name="log-heads"),
+    path("public/log/leaves/", views.LedgerLogLeaves.as_view(), name="log-leaves"),
+    path("public/log/inclusion/", views.LedgerLogInclusion.as_view(), name="log-inclusion"),
+    path("public/log/consistency/", views.LedgerLogConsistency.as_view(), name="log-consistency"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
     re_path(r"^", errors.not_found),  # anything else, newlines included: a JSON 404

@@ -10,7 +10,8 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import render
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -25,6 +26,7 @@ from mattran.core.errors import UserFacingError
 from mattran.funds import selectors as fund_selectors
 from mattran.funds import services as fund_services
 from mattran.funds.models import EntryKind, FundAccount
+from mattran.ledgerlog import selectors as log_selectors
 from mattran.portal import selectors as portal_selectors
 from mattran.reports import selectors as report_selectors
 from mattran.units.models import MemberOrganisation, Unit
@@ -33,7 +35,7 @@ from . import idempotency
 from . import serializers as s
 from .pagination import ApiPagination
 from .selectors import report_payload, unit_list_visible
-from .throttling import PortalRateThrottle
+from .throttling import LedgerLogRateThrottle, PortalRateThrottle
 
 PUBLIC_CACHE_SECONDS = 60  # as the portal's lookup page
 
@@ -414,6 +416,95 @@ class PublicDonations(APIView):
                 cache.set(key, results, PUBLIC_CACHE_SECONDS)
         body = {"count": len(results), "limit": portal_selectors.MAX_RESULTS, "results": results}
         return Response(s.DonationResultSerializer(body).data)
+
+
+# ------------------------------------------------------------ public ledger log
+
+
+def _int_param(request, name: str, *, required: bool = True) -> int | None:
+    value = request.query_params.get(name, "")
+    if not value and not required:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise _field_error(name, "Cần một số nguyên.") from None
+    if number < 0:
+        raise _field_error(name, "Giá trị phải lớn hơn hoặc bằng 0.")
+    return number
+
+
+class _LedgerLogView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LedgerLogRateThrottle]
+
+
+@extend_schema(tags=["Sổ cái công khai"], responses={200: OpenApiTypes.OBJECT, **errors(429)})
+class LedgerLogHeads(_LedgerLogView):
+    """Mọi đầu cây đã ký (kích thước, gốc, thời điểm, chữ ký Ed25519) và các khóa công khai.
+
+    Chữ ký phủ các byte: `mattran so-cai v1\\n<size>\\n<root hex>\\n<timestamp ms>\\n`.
+    Xem docs/ledger-log.md.
+    """
+
+    def get(self, request):
+        return Response(log_selectors.log_info())
+
+
+@extend_schema(
+    tags=["Sổ cái công khai"],
+    parameters=[
+        OpenApiParameter("start", int, required=True, description="lá đầu (tính từ 0)"),
+        OpenApiParameter("end", int, required=True, description="lá cuối + 1 (tối đa 1.000 lá)"),
+    ],
+    responses={200: OpenApiTypes.OBJECT, **errors(400, 429)},
+)
+class LedgerLogLeaves(_LedgerLogView):
+    """Các lá [start, end): dữ liệu công khai hiện tại của dòng sổ và giá trị băm đã ghi vào cây."""
+
+    def get(self, request):
+        start, end = _int_param(request, "start"), _int_param(request, "end")
+        return Response({"leaves": log_selectors.leaves_range(start, end)})
+
+
+@extend_schema(
+    tags=["Sổ cái công khai"],
+    parameters=[
+        OpenApiParameter("entry", int, required=True, description="mã bút toán"),
+        OpenApiParameter("size", int, description="kích thước cây (mặc định: đầu cây mới nhất)"),
+    ],
+    responses={200: OpenApiTypes.OBJECT, **errors(400, 429)},
+)
+class LedgerLogInclusion(_LedgerLogView):
+    """Bằng chứng một bút toán nằm trong cây (RFC 6962 §2.1.1)."""
+
+    def get(self, request):
+        return Response(
+            log_selectors.inclusion_public(
+                entry_id=_int_param(request, "entry"),
+                size=_int_param(request, "size", required=False),
+            )
+        )
+
+
+@extend_schema(
+    tags=["Sổ cái công khai"],
+    parameters=[
+        OpenApiParameter("first", int, required=True, description="kích thước cây trước"),
+        OpenApiParameter("second", int, required=True, description="kích thước cây sau"),
+    ],
+    responses={200: OpenApiTypes.OBJECT, **errors(400, 429)},
+)
+class LedgerLogConsistency(_LedgerLogView):
+    """Bằng chứng cây sau mở rộng cây trước, không sửa gì (RFC 6962 §2.1.2)."""
+
+    def get(self, request):
+        return Response(
+            log_selectors.consistency_public(
+                first=_int_param(request, "first"), second=_int_param(request, "second")
+            )
+        )
 
 
 # ------------------------------------------------------------------------- docs

@@ -16,6 +16,7 @@ from django.db import transaction
 from mattran.access.models import Grant, Role
 from mattran.core.audit import audit_record
 from mattran.emulation import demo as emulation_demo
+from mattran.ledgerlog.demo import step_ledger_log
 from mattran.reports.demo import step_dong_da_records
 from mattran.units.importers import import_lineage_csv, import_units_csv
 from mattran.units.models import Lineage, MemberOrganisation, Person, Position, Unit
@@ -214,6 +215,7 @@ STEPS: list[tuple[str, Callable]] = [
     ("Ủy ban MTTQ và tổ chức thành viên", step_committees),
     ("Tài khoản demo", step_users),
     ("Quỹ, sổ quỹ và sao kê", step_funds),
+    ("Sổ cái công khai: khóa ký, đầu cây đã ký", step_ledger_log),
     ("Hoạt động, hòa giải và báo cáo của Quận Đống Đa (2022–2023)", step_dong_da_records),
     ("Kế hoạch năm 2023 của Quận Thanh Xuân", emulation_demo.step_planning),
     ("Giao ước thi đua 2023 của 11 phường Thanh Xuân", emulation_demo.step_emulation),

@@ -294,6 +294,7 @@ def _public_rows(qs: QuerySet[LedgerEntry], start: int, end: int) -> list[dict[s
     )
     return [
         {
+            "id": r["id"],
             "booked_on": r["booked_on"],
             "amount": r["amount"],
             "donor": mask_personal(r["donor"]) if r["donor"] else UNKNOWN_DONOR,

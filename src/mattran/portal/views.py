@@ -12,7 +12,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_page
 from django_ratelimit.decorators import ratelimit
@@ -23,6 +23,8 @@ from mattran.core.periods import Period, period_from_query
 from mattran.core.vietnamese import mask_personal
 from mattran.funds.models import EntryKind, Fund, Purpose
 from mattran.funds.selectors import fund_latest_year
+from mattran.ledgerlog import selectors as log_selectors
+from mattran.ledgerlog import verifier
 
 from . import selectors
 from .forms import LookupForm
@@ -215,3 +217,88 @@ def front(request):
             "articles": list(articles_public()[:5]),
         },
     )
+
+
+# ------------------------------------------------------------ public ledger log
+
+VERIFIER_NAME = "kiem_tra_so_cai.py"
+
+
+def _size_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return -1
+
+
+@ratelimit(key="ip", rate=_rate, group="portal", block=False)
+def ledger_log(request):
+    """The log: what it is, the public keys, every signed head, a consistency proof on demand."""
+    if getattr(request, "limited", False):
+        return _limited(request)
+    first, second = _size_param(request, "tu"), _size_param(request, "den")
+    consistency, error = None, ""
+    if first is not None or second is not None:
+        try:
+            if first is None or second is None or first < 0 or second < 0:
+                raise UserFacingError("Cần hai kích thước cây là số nguyên không âm.")
+            consistency = log_selectors.consistency_public(first=first, second=second)
+        except UserFacingError as exc:
+            error = exc.message
+    heads = log_selectors.heads_public()
+    heads.reverse()
+    return render(
+        request,
+        "portal/ledger_log.html",
+        {
+            "info_size": log_selectors.log_size(),
+            "keys": log_selectors.keys_public(),
+            "heads": heads[:200],
+            "heads_total": len(heads),
+            "latest": heads[0] if heads else None,
+            "consistency": consistency,
+            "error": error,
+            "first": first,
+            "second": second,
+            "verifier_name": VERIFIER_NAME,
+        },
+    )
+
+
+@ratelimit(key="ip", rate=_rate, group="portal", block=False)
+def ledger_verify(request, entry_id: int):
+    """Xác minh: a donation's leaf and its inclusion proof to the latest signed head."""
+    if getattr(request, "limited", False):
+        return _limited(request)
+    try:
+        proof = log_selectors.inclusion_public(entry_id=entry_id)
+    except UserFacingError as exc:
+        return render(request, "portal/ledger_verify.html", {"error": exc.message}, status=404)
+    head = log_selectors.latest_head()
+    data = proof["data"]
+    computed = verifier.leaf_hash(verifier.canonical_bytes(data)).hex() if data else ""
+    return render(
+        request,
+        "portal/ledger_verify.html",
+        {
+            "proof": proof,
+            "head": head,
+            "leaf_bytes": verifier.canonical_bytes(data).decode() if data else "",
+            "computed": computed,
+            "matches": computed == proof["leaf_hash"],
+            "keys": log_selectors.keys_public(),
+            "verifier_name": VERIFIER_NAME,
+        },
+    )
+
+
+def verifier_download(request):
+    """The single-file verifier (standard library + cryptography), as a download."""
+    with open(verifier.__file__, "rb") as fh:
+        body = fh.read()
+    response = HttpResponse(body, content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{VERIFIER_NAME}"'
+    return response
