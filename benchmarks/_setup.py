@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mattran.settings")
 os.environ.setdefault("MATTRAN_DATA_DIR", str(ROOT / "var"))
 os.environ.setdefault("MATTRAN_DEBUG", "0")  # debug mode keeps every SQL query in memory
 os.environ.setdefault("MATTRAN_SECRET_KEY", "benchmark-only")
+os.environ.setdefault("MATTRAN_ALLOWED_HOSTS", "localhost")  # required with MATTRAN_DEBUG=0
 
 import django  # noqa: E402
 

@@ -229,3 +229,42 @@ def test_every_proof_of_a_random_tree_verifies():
         for first in range(1, size + 1):
             proof = consistency_proof(hashes, first, size)
             verify_consistency(first, size, root_from_hashes(hashes[:first]), root, proof)
+
+
+def test_the_fast_entry_serialisation_is_the_canonical_one():
+    import datetime as dt
+
+    from mattran.ledgerlog.leaves import entry_leaf, entry_leaf_bytes
+    from mattran.ledgerlog.verifier import canonical_bytes
+
+    base = {
+        "id": 7,
+        "fund_id": 3,
+        "booked_on": dt.date(2024, 9, 10),
+        "amount": 10**15,
+        "sign": -1,
+        "kind": "reversal",
+        "purpose": "",
+        "party_name": 'Hoà "Bình" \\ Đ',
+        "memo": "ủng hộ\tbão\nYagi \x01\x7f \u2028 😀 0912345678",
+        "reference": "FT 1",
+        "reverses_id": 5,
+        "voucher_series": "",
+        "voucher_year": None,
+        "voucher_number": None,
+    }
+    for row in (
+        base,
+        {
+            **base,
+            "reverses_id": None,
+            "voucher_series": "PT",
+            "voucher_year": 2024,
+            "voucher_number": 12,
+            "sign": 1,
+            "kind": "receipt",
+            "reference": "",
+        },
+    ):
+        leaf = entry_leaf(row)
+        assert entry_leaf_bytes(leaf) == canonical_bytes(leaf)

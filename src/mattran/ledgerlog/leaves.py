@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring
 from typing import Any
 
 from mattran.core.vietnamese import mask_personal
@@ -62,6 +63,23 @@ def entry_leaf(row: dict[str, Any]) -> dict[str, Any]:
             f"{row['voucher_series']}-{row['voucher_year']}-{number:04d}" if number else ""
         ),
     }
+
+
+def entry_leaf_bytes(leaf: dict[str, Any]) -> bytes:
+    """verifier.canonical_bytes(leaf) for an entry leaf, several times faster (the import's path).
+
+    The same string escaping as json.dumps(ensure_ascii=False) (the same
+    function), the keys written in sorted order; tests check equality.
+    """
+    s = encode_basestring
+    reverses = "null" if leaf["reverses"] is None else int(leaf["reverses"])
+    return (
+        f'{{"amount":{int(leaf["amount"])},"date":{s(leaf["date"])},"fund":{int(leaf["fund"])},'
+        f'"id":{int(leaf["id"])},"kind":{s(leaf["kind"])},"memo":{s(leaf["memo"])},'
+        f'"party":{s(leaf["party"])},"purpose":{s(leaf["purpose"])},'
+        f'"ref_sha256":{s(leaf["ref_sha256"])},"reverses":{reverses},"sign":{int(leaf["sign"])},'
+        f'"type":"entry","v":{int(leaf["v"])},"voucher":{s(leaf["voucher"])}}}'
+    ).encode()
 
 
 def entry_rows(ids: Iterable[int]) -> Iterator[dict[str, Any]]:

@@ -32,6 +32,7 @@ from .leaves import (
     annotation_leaf,
     annotation_model,
     entry_leaf,
+    entry_leaf_bytes,
 )
 from .models import LeafSource, LogLeaf, LogState, TreeHead
 from .verifier import canonical_bytes, head_message, leaf_hash
@@ -64,7 +65,8 @@ def _append(state: LogState, source: int, leaves: Sequence[dict[str, Any]]) -> N
     if not leaves:
         return
     start = state.size
-    hashes = [leaf_hash(canonical_bytes(leaf)) for leaf in leaves]
+    serialise = entry_leaf_bytes if source == LeafSource.ENTRY else canonical_bytes
+    hashes = [leaf_hash(serialise(leaf)) for leaf in leaves]
     _insert_leaves([(start + n, source, leaf["id"]) for n, leaf in enumerate(leaves)])
     tree.append(start, hashes)
     state.size = start + len(leaves)

@@ -1,0 +1,236 @@
+"""The public ledger log (issue 15): append cost in an import, proof latency at scale, storage.
+
+    MATTRAN_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench \
+        python benchmarks/ledger_log.py --import-rows 100000 --leaves 1000000
+
+Three measurements on a scratch PostgreSQL database, each next to a naive
+baseline measured in the same run:
+
+1. Import: a statement of --import-rows rows (the VCB sample replicated, as
+   benchmarks/funds_import.py) imported with the log's listener and, into a
+   second fund, without it. Prints rows/s both ways and the time spent
+   appending leaves (hashing the leaves, COPY of the leaf rows, tiles).
+   Baseline: appending the same kind of leaves one write at a time (what a
+   per-row service call costs: lock, one leaf, its tiles), on a slice.
+2. Proofs: a log of --leaves leaves (leaf rows by generate_series, tiles by
+   the real append code from random leaf hashes, a million at a time), then
+   --queries inclusion proofs (random leaf, to the full tree, each verified
+   against the root) and consistency proofs (random first size), timed
+   end to end as the API computes them (leaf lookup by entry id + tiles).
+   Baseline: the same proof computed from all leaf hashes read from the
+   database (what a log without the node cache must do), on a prefix of at
+   most --naive-leaves leaves.
+3. Storage: bytes per leaf of ledgerlog_logleaf and ledgerlog_logtile
+   (tables, indexes, TOAST), from pg_total_relation_size.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _setup import connection, make_fund, scratch_database
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def bench_import(rows: int, slice_rows: int) -> None:
+    from django.db import transaction
+    from funds_import import replicate
+
+    from mattran.funds import hooks, importing
+    from mattran.funds.models import LedgerEntry
+    from mattran.ledgerlog import services as log_services
+    from mattran.ledgerlog.leaves import ENTRY_FIELDS, entry_leaf
+    from mattran.ledgerlog.models import LogLeaf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "statement.csv"
+        replicate(rows, path)
+
+        spent = {"log": 0.0}
+        real = log_services.on_entries_booked
+
+        def timed(**kwargs):
+            t = time.perf_counter()
+            real(**kwargs)
+            spent["log"] += time.perf_counter() - t
+
+        results = {}
+        for label, listeners in (("without the log", []), ("with the log", [timed])):
+            fund, account = make_fund(name=f"Quỹ {label}", number=f"99{len(results)}0011001932418")
+            saved = list(hooks._listeners)
+            hooks._listeners[:] = listeners
+            try:
+                t = time.perf_counter()
+                importing.statement_import_run(
+                    actor=None,
+                    account=account,
+                    path=path,
+                    file_name=path.name,
+                    layout_code="vcb",
+                )
+                results[label] = time.perf_counter() - t
+            finally:
+                hooks._listeners[:] = saved
+        leaves = LogLeaf.objects.count()
+        without, with_log = results["without the log"], results["with the log"]
+        print(f"== Import of {rows:,} rows (VCB sample replicated), PostgreSQL")
+        print(f"   without the log: {without:6.1f} s  {rows / without:8,.0f} rows/s")
+        print(f"   with the log:    {with_log:6.1f} s  {rows / with_log:8,.0f} rows/s")
+        print(
+            f"   leaves appended: {leaves:,} in {spent['log']:.2f} s "
+            f"({leaves / max(spent['log'], 1e-9):,.0f} leaves/s; "
+            f"{spent['log'] / with_log:.0%} of the import)"
+        )
+
+        # naive baseline: one append (lock, leaf, tiles) per ledger line, as a per-row service
+        sample = list(LedgerEntry.objects.order_by("pk").values(*ENTRY_FIELDS)[:slice_rows])
+
+        t = time.perf_counter()
+        for row in sample:
+            with transaction.atomic():
+                state = log_services._lock_state()
+                leaf = entry_leaf(row)
+                leaf["id"] = -row["id"]  # another source id: the real leaf exists already
+                log_services._append(state, 2, [leaf])
+        naive = time.perf_counter() - t
+        print(
+            f"   naive, one append per line ({len(sample):,} lines): "
+            f"{len(sample) / naive:,.0f} leaves/s"
+        )
+
+
+def fill(leaves: int, chunk: int = 1_000_000) -> float:
+    from mattran.ledgerlog import tree
+    from mattran.ledgerlog.models import LogState
+
+    start = LogState.objects.filter(pk=1).values_list("size", flat=True).first() or 0
+    t = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'INSERT INTO ledgerlog_logleaf ("index", source, source_id) '
+            "SELECT i, 1, 1000000000 + i FROM generate_series(%s, %s) AS i",
+            [start, leaves - 1],
+        )
+    n = start
+    while n < leaves:
+        m = min(chunk, leaves - n)
+        data = os.urandom(32 * m)
+        tree.append(n, [data[i : i + 32] for i in range(0, len(data), 32)])
+        n += m
+        print(f"   … {n:,} leaves", file=sys.stderr)
+    LogState.objects.update_or_create(pk=1, defaults={"size": leaves})
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ledgerlog_logleaf; ANALYZE ledgerlog_logtile")
+    return time.perf_counter() - t
+
+
+def bench_proofs(leaves: int, queries: int, naive_leaves: int) -> None:
+    from mattran.ledgerlog import selectors, tree
+    from mattran.ledgerlog.models import LogLeaf
+    from mattran.ledgerlog.verifier import (
+        consistency_proof,
+        consistency_ranges,
+        inclusion_proof,
+        inclusion_ranges,
+        verify_consistency,
+        verify_inclusion,
+    )
+
+    rng = random.Random(15)
+    size = leaves
+    root = tree.root(size)
+    inc, con = [], []
+    picked = [rng.randrange(size) for _ in range(queries)]
+    sources = dict(
+        LogLeaf.objects.filter(index__in=picked, source=1).values_list("index", "source_id")
+    )
+    for index in picked:
+        if index not in sources:
+            continue  # a leaf of another kind (the naive baseline's)
+        t = time.perf_counter()
+        leaf = selectors.leaf_of_entry(sources[index])  # the leaf's row by entry id
+        proof = tree.subtree_hashes(inclusion_ranges(leaf.index, size))
+        leaf_hash = selectors._stored_leaf_hashes(leaf.index, leaf.index + 1)[0]
+        inc.append(time.perf_counter() - t)
+        verify_inclusion(leaf.index, size, leaf_hash, proof, root)
+    for _ in range(queries):
+        first = rng.randrange(1, size)
+        t = time.perf_counter()
+        proof = tree.subtree_hashes(consistency_ranges(first, size))
+        con.append(time.perf_counter() - t)
+        verify_consistency(first, size, tree.root(first), root, proof)
+
+    def summary(xs):
+        xs = sorted(xs)
+        return (
+            f"median {_ms(statistics.median(xs))}, p95 {_ms(xs[int(len(xs) * 0.95) - 1])}, "
+            f"max {_ms(xs[-1])}"
+        )
+
+    print(f"== Proofs at {size:,} leaves ({queries} each, every proof verified)")
+    print(f"   inclusion (leaf row by entry id + tiles + hashing): {summary(inc)}")
+    print(f"   consistency (tiles + hashing):                       {summary(con)}")
+
+    # naive: read every leaf hash, compute the proof from the list
+    n = min(size, naive_leaves)
+    t = time.perf_counter()
+    hashes = selectors._stored_leaf_hashes(0, n)
+    index = rng.randrange(n)
+    inclusion_proof(hashes, index, n)
+    naive_inc = time.perf_counter() - t
+    t = time.perf_counter()
+    consistency_proof(hashes, rng.randrange(1, n), n)
+    naive_con = time.perf_counter() - t
+    print(
+        f"   naive (all leaf hashes read, proof from the list) at {n:,} leaves: "
+        f"inclusion {_ms(naive_inc)}, consistency {_ms(naive_con)} (hashing only)"
+    )
+
+
+def storage() -> None:
+    from mattran.ledgerlog.models import LogState
+
+    size = LogState.objects.get(pk=1).size
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_total_relation_size('ledgerlog_logleaf'), "
+            "pg_total_relation_size('ledgerlog_logtile'), "
+            "pg_relation_size('ledgerlog_logleaf'), pg_relation_size('ledgerlog_logtile')"
+        )
+        leaf_total, tile_total, leaf_heap, tile_heap = cursor.fetchone()
+    print(f"== Storage at {size:,} leaves")
+    print(f"   leaf rows: {leaf_total / size:.1f} B/leaf ({leaf_heap / size:.1f} heap + indexes)")
+    print(f"   tiles:     {tile_total / size:.1f} B/leaf ({tile_heap / size:.1f} heap)")
+    print(f"   total:     {(leaf_total + tile_total) / size:.1f} B/leaf")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--naive-slice", type=int, default=2_000)
+    parser.add_argument("--leaves", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--naive-leaves", type=int, default=1_000_000)
+    parser.add_argument("--skip-import", action="store_true")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run on PostgreSQL (MATTRAN_DATABASE_URL=postgresql://…).")
+    with scratch_database():
+        if not args.skip_import:
+            bench_import(args.import_rows, args.naive_slice)
+        seconds = fill(args.leaves)
+        print(f"== Log filled to {args.leaves:,} leaves in {seconds:.0f} s")
+        bench_proofs(args.leaves, args.queries, args.naive_leaves)
+        storage()
+
+
+if __name__ == "__main__":
+    main()
