@@ -330,3 +330,27 @@ def test_head_needs_a_key_file(entries, settings, tmp_path):
         head_sign()
     with pytest.raises(VerificationError):
         verify_inclusion(0, 1, bytes(32), [], bytes.fromhex("00" * 32).replace(b"\0", b"\1"))
+
+
+def test_an_annotation_naming_the_donor_is_a_leaf(entries, editor, key_file):
+    """Issue 9's append-only annotation: identifying a donor later adds a leaf, changes none."""
+    annotation = services.entry_identify_donor(
+        actor=editor, entry=entries[1], donor_name="Lê Thị Hoà", donor_kind="person"
+    )
+    leaf = LogLeaf.objects.get(source=LeafSource.ANNOTATION)
+    assert (leaf.index, leaf.source_id) == (5, annotation.pk)
+    data = leaves_for([(LeafSource.ANNOTATION, annotation.pk)])[
+        (LeafSource.ANNOTATION, annotation.pk)
+    ]
+    assert data == {
+        "v": 1,
+        "type": "annotation",
+        "id": annotation.pk,
+        "annotates": entries[1].pk,
+        "kind": "identify",
+        "donor": "Lê Thị Hoà",
+        "purpose": "",
+    }
+    head_sign()
+    ok, lines = _run()
+    assert ok, lines

@@ -61,10 +61,10 @@ def log_info() -> dict[str, Any]:
     return {"size": log_size(), "keys": keys_public(), "heads": heads_public()}
 
 
-def _stored_leaf_hashes(start: int, end: int) -> list[bytes]:
-    reader = tree.TileReader()
+def _stored_leaf_hashes(start: int, end: int, reader=None) -> list[bytes]:
+    reader = reader or tree.TileReader()
     first, last = start // tree.TILE_WIDTH, (end - 1) // tree.TILE_WIDTH
-    reader.load(tree.tile_key(0, t) for t in range(first, last + 1))
+    reader.load((tree.tile_key(0, t) for t in range(first, last + 1)), now=True)
     data = b"".join(reader.tile(0, t) for t in range(first, last + 1))
     offset = first * tree.TILE_WIDTH
     return [
@@ -125,13 +125,15 @@ def inclusion_public(*, entry_id: int, size: int | None = None) -> dict[str, Any
             f"Bút toán {entry_id} vào sổ sau đầu cây {size} lá; hãy chờ đầu cây kế tiếp."
         )
     data = leaves_for([(LeafSource.ENTRY, entry_id)])[(LeafSource.ENTRY, entry_id)]
-    proof = tree.subtree_hashes(inclusion_ranges(leaf.index, size))
+    reader = tree.TileReader()
+    reader.load([tree.tile_key(0, leaf.index // tree.TILE_WIDTH)])  # with the proof's tiles
+    proof = tree.subtree_hashes(inclusion_ranges(leaf.index, size), reader)
     return {
         "entry": entry_id,
         "index": leaf.index,
         "size": size,
         "data": data,
-        "leaf_hash": _stored_leaf_hashes(leaf.index, leaf.index + 1)[0].hex(),
+        "leaf_hash": _stored_leaf_hashes(leaf.index, leaf.index + 1, reader)[0].hex(),
         "proof": [p.hex() for p in proof],
     }
 

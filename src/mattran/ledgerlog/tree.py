@@ -37,20 +37,33 @@ def _split(data: bytes) -> list[bytes]:
 
 
 class TileReader:
-    """Tiles read from the database, each once (a reader lives for one request or append)."""
+    """Tiles read from the database, each once (a reader lives for one request or append).
+
+    `load` may be called first with tiles wanted later: they are read together
+    with the next batch, in one query.
+    """
 
     def __init__(self) -> None:
         self._tiles: dict[int, bytes] = {}
+        self._wanted: set[int] = set()
 
-    def load(self, keys: Iterable[int]) -> None:
-        missing = {k for k in keys if k not in self._tiles}
+    def load(self, keys: Iterable[int], *, now: bool = False) -> None:
+        self._wanted.update(k for k in keys if k not in self._tiles)
+        if now:
+            self._fetch()
+
+    def _fetch(self) -> None:
+        missing, self._wanted = self._wanted, set()
         if missing:
+            for key in missing:
+                self._tiles[key] = b""  # not stored (yet): an empty tile
             for key, data in LogTile.objects.filter(key__in=missing).values_list("key", "hashes"):
                 self._tiles[key] = bytes(data)
 
     def tile(self, level: int, index: int) -> bytes:
         key = tile_key(level, index)
-        self.load([key])
+        if key not in self._tiles:
+            self.load([key], now=True)
         return self._tiles.get(key, b"")
 
     def put(self, key: int, data: bytes) -> None:
@@ -78,7 +91,7 @@ def subtree_hashes(ranges: Sequence[tuple[int, int]], reader: TileReader | None 
     """MTH(D[lo:hi]) for each aligned range, with one query for all the tiles they need."""
     reader = reader or TileReader()
     pieces = [_perfect_pieces(lo, hi) for lo, hi in ranges]
-    reader.load(tile_key(*_tile_of(h, i)[:2]) for ps in pieces for h, i in ps)
+    reader.load((tile_key(*_tile_of(h, i)[:2]) for ps in pieces for h, i in ps), now=True)
     memo: dict[tuple[int, int], bytes] = {}
 
     def perfect(height: int, index: int) -> bytes:
