@@ -225,9 +225,10 @@ def main() -> None:
     with scratch_database():
         if not args.skip_import:
             bench_import(args.import_rows, args.naive_slice)
-        seconds = fill(args.leaves)
-        print(f"== Log filled to {args.leaves:,} leaves in {seconds:.0f} s")
-        bench_proofs(args.leaves, args.queries, args.naive_leaves)
+        if args.leaves:
+            seconds = fill(args.leaves)
+            print(f"== Log filled to {args.leaves:,} leaves in {seconds:.0f} s", flush=True)
+            bench_proofs(args.leaves, args.queries, args.naive_leaves)
         storage()
 
 

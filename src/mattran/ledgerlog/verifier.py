@@ -493,9 +493,10 @@ def verify_log(
                 [bytes.fromhex(p) for p in proof["proof"]],
                 bytes.fromhex(latest["root"]),
             )
+            amount = f"{data['amount']:,}".replace(",", ".")
             out(
                 f"Bút toán {entry} nằm trong sổ ở lá {proof['index']}: ngày {data['date']}, "
-                f"số tiền {data['amount']:,} đ, nội dung “{data['memo']}”.".replace(",", ".")
+                f"số tiền {amount} đ, nội dung “{data['memo']}”."
             )
         except VerificationError as exc:
             problems.append(f"Bút toán {entry}: {exc}")
