@@ -136,3 +136,11 @@ def test_api_errors_are_json_and_vietnamese(client, signed):
     assert response.status_code == 400 and "tối đa 1000 lá" in response.json()["message"]
     response = client.get("/api/v1/public/log/inclusion/", {"entry": 999_999})
     assert response.status_code == 400
+
+
+def test_an_inclusion_proof_takes_three_queries(signed, django_assert_num_queries):
+    from mattran.ledgerlog import selectors
+
+    with django_assert_num_queries(3):
+        answer = selectors.inclusion_public(entry_id=signed[2].pk)
+    assert (answer["index"], answer["size"]) == (2, 3)

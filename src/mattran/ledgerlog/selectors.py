@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from django.db.models import Subquery
+
 from mattran.core.errors import UserFacingError
 
 from . import tree
@@ -99,27 +101,36 @@ def leaves_range(start: int, end: int) -> list[dict[str, Any]]:
     ]
 
 
-def _proof_size(size: int | None) -> int:
-    if size is None:
-        head = latest_head()
-        if head is None:
-            raise UserFacingError("Sổ chưa có đầu cây nào được ký.")
-        return head["size"]
-    if not 0 < size <= log_size():
-        raise UserFacingError(f"Sổ không có cây {size} lá.")
-    return size
-
-
 def leaf_of_entry(entry_id: int) -> LogLeaf | None:
     return LogLeaf.objects.filter(source=LeafSource.ENTRY, source_id=entry_id).first()
 
 
 def inclusion_public(*, entry_id: int, size: int | None = None) -> dict[str, Any]:
-    """The leaf of a ledger entry and its inclusion proof to the tree of `size` leaves."""
-    leaf = leaf_of_entry(entry_id)
-    if leaf is None:
+    """The leaf of a ledger entry and its inclusion proof to the tree of `size` leaves.
+
+    Three queries: the leaf with the log's size and the latest head's size, the
+    ledger row, the tiles of the proof.
+    """
+    row = (
+        LogLeaf.objects.filter(source=LeafSource.ENTRY, source_id=entry_id)
+        .annotate(
+            log_size=Subquery(LogState.objects.filter(pk=1).values("size")[:1]),
+            head_size=Subquery(
+                TreeHead.objects.order_by("-timestamp_ms", "-id").values("size")[:1]
+            ),
+        )
+        .values("index", "log_size", "head_size")
+        .first()
+    )
+    if row is None:
         raise UserFacingError(f"Bút toán {entry_id} không có trong sổ cái công khai.")
-    size = _proof_size(size)
+    leaf = LogLeaf(index=row["index"], source=LeafSource.ENTRY, source_id=entry_id)
+    if size is None:
+        if row["head_size"] is None:
+            raise UserFacingError("Sổ chưa có đầu cây nào được ký.")
+        size = row["head_size"]
+    elif not 0 < size <= (row["log_size"] or 0):
+        raise UserFacingError(f"Sổ không có cây {size} lá.")
     if leaf.index >= size:
         raise UserFacingError(
             f"Bút toán {entry_id} vào sổ sau đầu cây {size} lá; hãy chờ đầu cây kế tiếp."
