@@ -1,7 +1,7 @@
 """The layers of docs DESIGN ("Imports point down this list only"), enforced on every
 import statement in src/mattran, including imports inside functions and migrations:
 
-    core <- units <- access <- activities, funds <- figures <- reports, emulation
+    core <- units <- access <- activities, funds (ledgerlog) <- figures <- reports, emulation
          <- news, portal, api, reading <- demo
 
 An app may import apps of lower layers and, in its own layer, a sibling, as long as
@@ -21,7 +21,7 @@ LAYERS = [
     {"core"},
     {"units"},
     {"access"},
-    {"activities", "funds"},
+    {"activities", "funds", "ledgerlog"},  # ledgerlog: the public log of the funds ledger
     {"figures"},  # the figures layer: one registry and engine of figures (issue 10)
     {"reports", "emulation"},
     {"news", "portal", "api", "reading"},
