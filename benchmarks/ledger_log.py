@@ -12,7 +12,8 @@ baseline measured in the same run:
    appending leaves (hashing the leaves, COPY of the leaf rows, tiles).
    Baseline: appending the same kind of leaves one write at a time (what a
    per-row service call costs: lock, one leaf, its tiles), on a slice.
-2. Proofs: a log of --leaves leaves (leaf rows by generate_series, tiles by
+2. Proofs: a log of --leaves leaves (leaf rows by generate_series, each with a
+   committed memo of ~45 characters, tiles by
    the real append code from random leaf hashes, a million at a time), then
    --queries inclusion proofs (random leaf, to the full tree, each verified
    against the root) and consistency proofs (random first size), timed
@@ -38,6 +39,23 @@ from _setup import connection, make_fund, scratch_database
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
+
+
+class CpuClock:
+    """CPU seconds of this process and of its PostgreSQL backend (load-independent cost)."""
+
+    def __enter__(self):
+        from funds_import import _backend_cpu
+
+        connection.ensure_connection()
+        self._backend = _backend_cpu
+        self._pid = connection.connection.info.backend_pid
+        self._t = (time.process_time(), _backend_cpu(self._pid))
+        return self
+
+    def __exit__(self, *exc):
+        self.client = time.process_time() - self._t[0]
+        self.server = self._backend(self._pid) - self._t[1]
 
 
 def bench_import(rows: int, slice_rows: int) -> None:
@@ -115,8 +133,9 @@ def fill(leaves: int, chunk: int = 1_000_000) -> float:
     t = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            'INSERT INTO ledgerlog_logleaf ("index", source, source_id) '
-            "SELECT i, 1, 1000000000 + i FROM generate_series(%s, %s) AS i",
+            'INSERT INTO ledgerlog_logleaf ("index", source, source_id, memo) '
+            "SELECT i, 1, 1000000000 + i, 'ung ho dong bao bi thiet hai do bao so 3 ' || i "
+            "FROM generate_series(%s, %s) AS i",
             [start, leaves - 1],
         )
     n = start
@@ -150,6 +169,7 @@ def bench_proofs(leaves: int, queries: int, naive_leaves: int) -> None:
     sources = dict(
         LogLeaf.objects.filter(index__in=picked, source=1).values_list("index", "source_id")
     )
+    inc_cpu = CpuClock().__enter__()
     for index in picked:
         if index not in sources:
             continue  # a leaf of another kind (the naive baseline's)
@@ -159,12 +179,17 @@ def bench_proofs(leaves: int, queries: int, naive_leaves: int) -> None:
         inc.append(time.perf_counter() - t)
         proof = [bytes.fromhex(p) for p in answer["proof"]]
         verify_inclusion(index, size, bytes.fromhex(answer["leaf_hash"]), proof, root)
+    inc_cpu.__exit__()
+    answers = []
+    con_cpu = CpuClock().__enter__()
     for _ in range(queries):
         first = rng.randrange(1, size)
         t = time.perf_counter()
         answer = selectors.consistency_public(first=first, second=size)
         con.append(time.perf_counter() - t)
-        proof = [bytes.fromhex(p) for p in answer["proof"]]
+        answers.append((first, [bytes.fromhex(p) for p in answer["proof"]]))
+    con_cpu.__exit__()
+    for first, proof in answers:  # verified outside the timed loop (tree.root reads tiles)
         verify_consistency(first, size, tree.root(first), root, proof)
 
     def summary(xs):
@@ -177,6 +202,13 @@ def bench_proofs(leaves: int, queries: int, naive_leaves: int) -> None:
     print(f"== Proofs at {size:,} leaves ({queries} each, every proof verified)")
     print(f"   inclusion (as the API: leaf, size, ledger row, tiles): {summary(inc)}")
     print(f"   consistency (as the API: size, tiles, hashing):       {summary(con)}")
+    print(
+        "   CPU per proof, this process + its PostgreSQL backend: "
+        f"inclusion {_ms(inc_cpu.client / len(inc))} + "
+        f"{_ms(inc_cpu.server / len(inc))}, consistency {_ms(con_cpu.client / len(con))} + "
+        f"{_ms(con_cpu.server / len(con))}"
+    )
+    print(f"   load average during the run: {os.getloadavg()[0]:.1f} (2 cores)")
 
     # naive: read every leaf hash, compute the proof from the list
     n = min(size, naive_leaves)

@@ -354,3 +354,15 @@ def test_an_annotation_naming_the_donor_is_a_leaf(entries, editor, key_file):
     head_sign()
     ok, lines = _run()
     assert ok, lines
+
+
+def test_new_masking_rules_change_no_leaf_already_logged(entries, key_file, monkeypatch):
+    """The leaf commits to the memo as published when logged (LogLeaf.memo)."""
+    head_sign()
+    before = LogLeaf.objects.get(index=0).memo
+    assert before == "NGUYEN VAN AN ung ho **** *** 678"
+    monkeypatch.setattr("mattran.ledgerlog.leaves.mask_personal", lambda text: "(che hết)")
+    ok, lines = _run()
+    assert ok, lines
+    page = selectors.leaves_range(0, 1)[0]
+    assert page["data"]["memo"] == before

@@ -42,8 +42,12 @@ def reference_hash(reference: str) -> str:
     return hashlib.sha256(reference.encode()).hexdigest() if reference else ""
 
 
-def entry_leaf(row: dict[str, Any]) -> dict[str, Any]:
-    """The leaf of one ledger entry, from a dict of ENTRY_FIELDS."""
+def entry_leaf(row: dict[str, Any], memo: str | None = None) -> dict[str, Any]:
+    """The leaf of one ledger entry, from a dict of ENTRY_FIELDS.
+
+    `memo`: the masked memo committed when the entry was logged (LogLeaf.memo);
+    None when logging it now (masked with today's rules).
+    """
     number = row["voucher_number"]
     return {
         "v": LEAF_VERSION,
@@ -56,7 +60,7 @@ def entry_leaf(row: dict[str, Any]) -> dict[str, Any]:
         "kind": row["kind"],
         "purpose": row["purpose"],
         "party": row["party_name"],
-        "memo": mask_personal(row["memo"]),
+        "memo": mask_personal(row["memo"]) if memo is None else memo,
         "ref_sha256": reference_hash(row["reference"]),
         "reverses": row["reverses_id"],
         "voucher": (
@@ -114,12 +118,26 @@ def annotation_model():
 ANNOTATION_FIELDS = ("id", "entry_id", "kind", "donor_name", "purpose")
 
 
-def leaves_for(sources: list[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any] | None]:
-    """The current leaf of each (source, source_id); None when its row is gone."""
+def leaves_for(
+    sources: list[tuple[int, int]], memos: dict[int, str] | None = None
+) -> dict[tuple[int, int], dict[str, Any] | None]:
+    """The current leaf of each logged (source, source_id); None when its row is gone.
+
+    `memos`: the committed memos of the entries by id (LogLeaf.memo), read here
+    when not given.
+    """
+    from .models import LogLeaf
+
     out: dict[tuple[int, int], dict[str, Any] | None] = dict.fromkeys(sources)
     entry_ids = [i for s, i in sources if s == LeafSource.ENTRY]
+    if memos is None:
+        memos = dict(
+            LogLeaf.objects.filter(source=LeafSource.ENTRY, source_id__in=entry_ids).values_list(
+                "source_id", "memo"
+            )
+        )
     for row in LedgerEntry.objects.filter(pk__in=entry_ids).values(*ENTRY_FIELDS):
-        out[(LeafSource.ENTRY, row["id"])] = entry_leaf(row)
+        out[(LeafSource.ENTRY, row["id"])] = entry_leaf(row, memos.get(row["id"], ""))
     annotation_ids = [i for s, i in sources if s == LeafSource.ANNOTATION]
     model = annotation_model()
     if annotation_ids and model is not None:

@@ -5,7 +5,8 @@
   (source ANNOTATION). The leaf's bytes are not stored: they are the
   canonical serialisation of the line's public fields (leaves.py), rebuilt
   from the ledger whenever they are served, so a ledger row changed behind the
-  application's back no longer hashes to its leaf.
+  application's back no longer hashes to its leaf. Only the masked memo is kept
+  here, as published when logged (masking rules may change later).
 - LogTile: the tree's hashes, 2**TILE_HEIGHT to a row (the tiles of the Go
   checksum database / tlog): tile level L holds the hashes of the perfect
   subtrees of height TILE_HEIGHT * L, in order; level 0 holds the leaf hashes.
@@ -42,6 +43,9 @@ class LogLeaf(models.Model):
     index = models.BigIntegerField(primary_key=True)
     source = models.PositiveSmallIntegerField(choices=LeafSource.choices)
     source_id = models.BigIntegerField()
+    # An entry's memo as published when it was logged (mask_personal then): the leaf
+    # commits to this text, so a later change of the masking rules changes no leaf.
+    memo = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [

@@ -85,9 +85,12 @@ def leaves_range(start: int, end: int) -> list[dict[str, Any]]:
     rows = list(
         LogLeaf.objects.filter(index__gte=start, index__lt=end)
         .order_by("index")
-        .values_list("index", "source", "source_id")
+        .values_list("index", "source", "source_id", "memo")
     )
-    data = leaves_for([(s, x) for _, s, x in rows])
+    data = leaves_for(
+        [(s, x) for _, s, x, _ in rows],
+        {x: m for _, s, x, m in rows if s == LeafSource.ENTRY},
+    )
     stored = _stored_leaf_hashes(start, end)
     return [
         {
@@ -97,7 +100,7 @@ def leaves_range(start: int, end: int) -> list[dict[str, Any]]:
             "data": data[(s, x)],
             "leaf_hash": stored[i - start].hex(),
         }
-        for i, s, x in rows
+        for i, s, x, _ in rows
     ]
 
 
@@ -119,7 +122,7 @@ def inclusion_public(*, entry_id: int, size: int | None = None) -> dict[str, Any
                 TreeHead.objects.order_by("-timestamp_ms", "-id").values("size")[:1]
             ),
         )
-        .values("index", "log_size", "head_size")
+        .values("index", "memo", "log_size", "head_size")
         .first()
     )
     if row is None:
@@ -135,7 +138,8 @@ def inclusion_public(*, entry_id: int, size: int | None = None) -> dict[str, Any
         raise UserFacingError(
             f"Bút toán {entry_id} vào sổ sau đầu cây {size} lá; hãy chờ đầu cây kế tiếp."
         )
-    data = leaves_for([(LeafSource.ENTRY, entry_id)])[(LeafSource.ENTRY, entry_id)]
+    key = (LeafSource.ENTRY, entry_id)
+    data = leaves_for([key], {entry_id: row["memo"]})[key]
     reader = tree.TileReader()
     reader.load([tree.tile_key(0, leaf.index // tree.TILE_WIDTH)])  # with the proof's tiles
     proof = tree.subtree_hashes(inclusion_ranges(leaf.index, size), reader)

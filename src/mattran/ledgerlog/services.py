@@ -46,17 +46,20 @@ def _lock_state() -> LogState:
     return LogState.objects.select_for_update().get(pk=1)
 
 
-def _insert_leaves(rows: list[tuple[int, int, int]]) -> None:
+def _insert_leaves(rows: list[tuple[int, int, int, str]]) -> None:
     if connection.vendor == "postgresql":
         with (
             connection.cursor() as cursor,
-            cursor.copy('COPY ledgerlog_logleaf ("index", source, source_id) FROM STDIN') as copy,
+            cursor.copy(
+                'COPY ledgerlog_logleaf ("index", source, source_id, memo) FROM STDIN'
+            ) as copy,
         ):
             for row in rows:
                 copy.write_row(row)
     else:
         LogLeaf.objects.bulk_create(
-            [LogLeaf(index=i, source=s, source_id=x) for i, s, x in rows], batch_size=2000
+            [LogLeaf(index=i, source=s, source_id=x, memo=m) for i, s, x, m in rows],
+            batch_size=2000,
         )
 
 
@@ -67,7 +70,13 @@ def _append(state: LogState, source: int, leaves: Sequence[dict[str, Any]]) -> N
     start = state.size
     serialise = entry_leaf_bytes if source == LeafSource.ENTRY else canonical_bytes
     hashes = [leaf_hash(serialise(leaf)) for leaf in leaves]
-    _insert_leaves([(start + n, source, leaf["id"]) for n, leaf in enumerate(leaves)])
+    memo = source == LeafSource.ENTRY  # an entry's masked memo is kept as committed
+    _insert_leaves(
+        [
+            (start + n, source, leaf["id"], leaf["memo"] if memo else "")
+            for n, leaf in enumerate(leaves)
+        ]
+    )
     tree.append(start, hashes)
     state.size = start + len(leaves)
     LogState.objects.filter(pk=1).update(size=state.size)

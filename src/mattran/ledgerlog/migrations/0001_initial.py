@@ -47,6 +47,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("source_id", models.BigIntegerField()),
+                ("memo", models.TextField(blank=True, default="")),
             ],
             options={
                 "constraints": [
