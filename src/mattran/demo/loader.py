@@ -215,7 +215,6 @@ STEPS: list[tuple[str, Callable]] = [
     ("Ủy ban MTTQ và tổ chức thành viên", step_committees),
     ("Tài khoản demo", step_users),
     ("Quỹ, sổ quỹ và sao kê", step_funds),
-    ("Sổ cái công khai: khóa ký, đầu cây đã ký", step_ledger_log),
     ("Hoạt động, hòa giải và báo cáo của Quận Đống Đa (2022–2023)", step_dong_da_records),
     ("Kế hoạch năm 2023 của Quận Thanh Xuân", emulation_demo.step_planning),
     ("Giao ước thi đua 2023 của 11 phường Thanh Xuân", emulation_demo.step_emulation),
@@ -223,6 +222,8 @@ STEPS: list[tuple[str, Callable]] = [
     ("Hội nghị 13/01/2023 của Quận Thanh Xuân", emulation_demo.step_conference),
     ("Tin bài về hội nghị 13/01/2023", news_demo.step_conference_article),
     ("Tin sơ kết 9 tháng của Quận Đống Đa, soạn từ báo cáo", news_demo.step_report_article),
+    # last: the signed head covers every ledger line the steps above wrote
+    ("Sổ cái công khai: khóa ký, đầu cây đã ký", step_ledger_log),
 ]
 
 
