@@ -56,6 +56,7 @@ from django_tasks import task
 
 from .errors import UserFacingError
 from .models import Job, JobStatus
+from .text import printable
 
 logger = logging.getLogger(__name__)
 
@@ -256,9 +257,12 @@ def job_run(
             progress.update(0, message="Đang xử lý", force=True)
             result = handler(job=job, progress=progress, **job.params)
     except UserFacingError as exc:
+        # A message may quote the bad input (a header with a NUL byte, say), which a
+        # PostgreSQL text field refuses: store it without the forbidden characters.
+        text = printable(exc.message)
         job.status = JobStatus.FAILED
-        job.message = exc.message[:500]
-        job.result = {"error": exc.message}
+        job.message = text[:500]
+        job.result = {"error": text}
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         job.status = JobStatus.FAILED
