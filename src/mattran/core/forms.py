@@ -11,7 +11,7 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
@@ -66,3 +66,24 @@ class AmountField(IntegerInputField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
         super().__init__(**kwargs)
+
+
+class OnceFormMixin:
+    """A hidden one-time token (core.form_tokens): the page's write happens once.
+
+    A fresh token for an unbound form; a bound form keeps the submitted one, so
+    a page shown again with errors can still be sent (its token is unused).
+    The page always sends it; a client that posts without one (a script) is
+    not protected against its own repeats, and is not refused either.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .form_tokens import new_form_token
+
+        self.fields["form_token"] = forms.CharField(
+            widget=forms.HiddenInput,
+            initial=new_form_token(),
+            max_length=64,
+            required=False,
+        )

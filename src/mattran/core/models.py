@@ -107,3 +107,28 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class FormToken(models.Model):
+    """A one-time token of a money form, stored when the form's write commits.
+
+    The page carries a fresh token in a hidden field; the service that books
+    the money inserts it here in its own transaction. A second submission of
+    the same page (double click, back and resend, two tabs) hits the unique
+    token and books nothing; it is shown the first one's result instead.
+    """
+
+    token = models.CharField("mã biểu mẫu", max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField("hành động", max_length=80)
+    object_id = models.CharField("mã đối tượng", max_length=64, blank=True)
+    used_at = models.DateTimeField("thời điểm", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "mã biểu mẫu dùng một lần"
+        verbose_name_plural = "mã biểu mẫu dùng một lần"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.token[:8]}…"

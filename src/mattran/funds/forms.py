@@ -4,7 +4,7 @@ import json
 
 from django import forms
 
-from mattran.core.forms import AmountField, IntegerInputField, StyledFormMixin
+from mattran.core.forms import AmountField, IntegerInputField, OnceFormMixin, StyledFormMixin
 
 from .models import AccountKind, Fund, FundAccount, FundKind, PartyKind, Purpose
 from .statement_formats import LAYOUTS
@@ -12,10 +12,22 @@ from .statement_formats import LAYOUTS
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FundForm(StyledFormMixin, forms.Form):
+class FundForm(OnceFormMixin, StyledFormMixin, forms.Form):
     name = forms.CharField(label="Tên quỹ", max_length=200)
     kind = forms.ChoiceField(label="Loại quỹ", choices=FundKind.choices)
     opened_on = forms.DateField(label="Ngày mở", widget=DATE_WIDGET)
+    is_public = forms.TypedChoiceField(
+        label="Công khai",
+        choices=[
+            ("1", "Công khai: ai cũng tra cứu được các khoản ủng hộ và xem thu, chi của quỹ"),
+            ("0", "Không công khai: chỉ người được phân quyền xem"),
+        ],
+        coerce=lambda v: v == "1",
+        initial="1",
+        required=False,
+        empty_value=True,  # a client that does not send the choice keeps the old default
+        widget=forms.RadioSelect,
+    )
     description = forms.CharField(
         label="Mô tả", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -24,7 +36,7 @@ class FundForm(StyledFormMixin, forms.Form):
     cash = forms.BooleanField(label="Có sổ tiền mặt", required=False, initial=True)
 
 
-class ReceiptForm(StyledFormMixin, forms.Form):
+class ReceiptForm(OnceFormMixin, StyledFormMixin, forms.Form):
     booked_on = forms.DateField(label="Ngày thu", widget=DATE_WIDGET)
     amount = AmountField(label="Số tiền (đồng)")
     party_name = forms.CharField(label="Người nộp / đơn vị ủng hộ", max_length=200)
@@ -40,7 +52,7 @@ class ReceiptForm(StyledFormMixin, forms.Form):
         self.fields["account"].queryset = fund.accounts.all()
 
 
-class DisbursementForm(StyledFormMixin, forms.Form):
+class DisbursementForm(OnceFormMixin, StyledFormMixin, forms.Form):
     booked_on = forms.DateField(label="Ngày chi", widget=DATE_WIDGET)
     amount = AmountField(label="Số tiền (đồng)")
     purpose = forms.ChoiceField(label="Mục đích chi", choices=Purpose.choices)
@@ -60,11 +72,18 @@ class DisbursementForm(StyledFormMixin, forms.Form):
         self.fields["account"].queryset = fund.accounts.all()
 
 
-class TransferForm(StyledFormMixin, forms.Form):
+class TransferForm(OnceFormMixin, StyledFormMixin, forms.Form):
     to_fund = forms.ModelChoiceField(label="Chuyển đến quỹ", queryset=Fund.objects.none())
     amount = AmountField(label="Số tiền (đồng)")
     sent_on = forms.DateField(label="Ngày chuyển", widget=DATE_WIDGET)
-    purpose_text = forms.CharField(label="Nội dung", max_length=300)
+    purpose_text = forms.CharField(label="Nội dung chuyển tiền", max_length=300)
+    purpose = forms.CharField(
+        label="Mục đích (ghi trong báo cáo)",
+        max_length=300,
+        required=False,
+        help_text="Câu báo cáo ghi sau số tiền, ví dụ: “xây dựng nhà Đại đoàn kết cho các hộ "
+        "nghèo tỉnh Điện Biên”.",
+    )
 
     def __init__(self, *args, fund: Fund, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +97,15 @@ class TransferForm(StyledFormMixin, forms.Form):
 
 class ConfirmForm(StyledFormMixin, forms.Form):
     received_on = forms.DateField(label="Ngày nhận", widget=DATE_WIDGET)
+
+
+class TransferCancelForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label="Lý do hủy", max_length=300)
+
+
+class TransferReturnForm(OnceFormMixin, StyledFormMixin, forms.Form):
+    sent_on = forms.DateField(label="Ngày chuyển trả", widget=DATE_WIDGET)
+    reason = forms.CharField(label="Lý do chuyển trả", max_length=300)
 
 
 class ReverseForm(StyledFormMixin, forms.Form):

@@ -296,6 +296,7 @@ class VoucherCounter(models.Model):
 class TransferStatus(models.TextChoices):
     PENDING = "pending", "Chờ bên nhận xác nhận"
     CONFIRMED = "confirmed", "Đã nhận"
+    CANCELLED = "cancelled", "Bên chuyển đã hủy"
 
 
 class Transfer(models.Model):
@@ -303,7 +304,9 @@ class Transfer(models.Model):
 
     Sending books a transfer_out in the sender's fund at once; confirming books
     the transfer_in in the receiver's fund. Until then the receiver's balance
-    does not include it.
+    does not include it. The sender may cancel a pending transfer (a reversal
+    of its transfer_out, audited); a confirmed one that was a mistake is undone
+    by a return transfer the other way, linked to it by `returns`.
     """
 
     from_fund = models.ForeignKey(
@@ -315,6 +318,17 @@ class Transfer(models.Model):
     amount = models.BigIntegerField("số tiền (đồng)")
     sent_on = models.DateField("ngày chuyển")
     purpose_text = models.CharField("nội dung", max_length=300)
+    # What the money is for, as the report sentence says it after the amount:
+    # "ủng hộ Thành phố 200.000.000 đồng {purpose}".
+    purpose = models.CharField("mục đích (ghi trong báo cáo)", max_length=300, blank=True)
+    returns = models.ForeignKey(
+        "self",
+        verbose_name="chuyển trả cho khoản",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returned_by",
+    )
     status = models.CharField(
         "trạng thái", max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
@@ -325,6 +339,11 @@ class Transfer(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    cancelled_on = models.DateField("ngày hủy", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.CharField("lý do hủy", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

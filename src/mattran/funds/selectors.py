@@ -165,7 +165,43 @@ def transfer_list_visible(*, user, unit: Unit | None = None) -> QuerySet[Transfe
             Unit.subtree_q(unit.path, "from_fund__unit__")
             | Unit.subtree_q(unit.path, "to_fund__unit__")
         )
-    return qs.select_related("from_fund__unit", "to_fund__unit").order_by("-sent_on", "-id")
+    return qs.select_related("from_fund__unit", "to_fund__unit", "returns").order_by(
+        "-sent_on", "-id"
+    )
+
+
+def transfer_purposes(*, user, unit: Unit, period) -> list[str]:
+    """What the unit's subtree sent out of it in the period was for (Transfer.purpose,
+    else its text), in the order sent, each once; the words after the amount in
+    "ủng hộ Thành phố 200.000.000 đồng xây dựng nhà Đại đoàn kết cho …". Leaves out
+    cancelled transfers, returns and transfers that were returned."""
+    live = [TransferStatus.PENDING, TransferStatus.CONFIRMED]
+    rows = (
+        transfer_list_visible(user=user)
+        .filter(
+            Unit.subtree_q(unit.path, "from_fund__unit__"),
+            sent_on__gte=period.start,
+            sent_on__lte=period.end,
+            status__in=live,
+            returns__isnull=True,
+        )
+        .exclude(Unit.subtree_q(unit.path, "to_fund__unit__"))
+        .exclude(returned_by__status__in=live)
+        .order_by("sent_on", "pk")
+    )
+    said: dict[str, None] = {}
+    for purpose, text in rows.values_list("purpose", "purpose_text"):
+        said.setdefault(purpose or text, None)
+    return list(said)
+
+
+def transfers_returned(*, transfers: list[Transfer]) -> set[int]:
+    """Which of these transfers have a return transfer (not cancelled): one query."""
+    return set(
+        Transfer.objects.filter(returns__in=[t.pk for t in transfers])
+        .exclude(status=TransferStatus.CANCELLED)
+        .values_list("returns_id", flat=True)
+    )
 
 
 def transfer_get_visible(*, user, pk: int) -> Transfer:

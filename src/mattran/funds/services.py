@@ -29,6 +29,7 @@ from django.utils import timezone
 from mattran.access.policy import Perm, require_perm
 from mattran.core.audit import audit_record, snapshot
 from mattran.core.errors import UserFacingError, full_clean_or_raise
+from mattran.core.form_tokens import form_token_done, form_token_use
 from mattran.core.vietnamese import (
     MAX_AMOUNT,
     fold,
@@ -71,7 +72,16 @@ def _check_amount(amount: object) -> int:
     return amount
 
 
+MAX_DAYS_AHEAD = 31  # a money date later than today + 31 days is a typing error
+
+
 def _check_open(fund: Fund, day: dt.date) -> None:
+    latest = timezone.localdate() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if day > latest:
+        raise UserFacingError(
+            f"Ngày {format_date(day)} quá xa trong tương lai: chỉ ghi được đến ngày "
+            f"{format_date(latest)} (hôm nay thêm {MAX_DAYS_AHEAD} ngày)."
+        )
     if day < fund.opened_on:
         raise UserFacingError(
             f"Ngày {format_date(day)} trước ngày mở {fund.name} ({format_date(fund.opened_on)})."
@@ -218,8 +228,12 @@ def fund_create(
     closed_on: dt.date | None = None,
     description: str = "",
     is_public: bool = True,
+    form_token: str = "",
 ) -> Fund:
     require_perm(actor, Perm.EDIT, unit, "mở quỹ")
+    once = (
+        form_token_use(token=form_token, actor=actor, action="fund.create") if form_token else None
+    )
     fund = Fund(
         unit=unit,
         name=nfc(name),
@@ -234,6 +248,7 @@ def fund_create(
         raise UserFacingError(f"{unit.name} đã có quỹ tên “{fund.name}”.")
     fund.save()
     audit_record(actor=actor, action="fund.create", obj=fund, unit=unit, after=snapshot(fund))
+    form_token_done(once, fund)
     return fund
 
 
@@ -296,9 +311,19 @@ def receipt_create(
     memo: str = "",
     account: FundAccount | None = None,
     statement_line: StatementLine | None = None,
+    form_token: str = "",
 ) -> LedgerEntry:
-    """Record money received (phiếu thu numbered in the fund's series for the year)."""
+    """Record money received (phiếu thu numbered in the fund's series for the year).
+
+    ``form_token``: the page's one-time token (core.form_tokens); a second
+    submission of the same page raises DuplicateSubmission and books nothing.
+    """
     require_perm(actor, Perm.EDIT, fund.unit, "ghi thu")
+    once = (
+        form_token_use(token=form_token, actor=actor, action="ledger.receipt")
+        if form_token
+        else None
+    )
     _check_amount(amount)
     _check_account(fund, account)
     fund = lock_fund(fund)
@@ -321,7 +346,9 @@ def receipt_create(
         voucher_year=booked_on.year,
         voucher_number=number,
     )
-    return _create_entry(entry, actor=actor, action="ledger.receipt")
+    entry = _create_entry(entry, actor=actor, action="ledger.receipt")
+    form_token_done(once, entry)
+    return entry
 
 
 @transaction.atomic
@@ -341,9 +368,15 @@ def disbursement_create(
     memo: str = "",
     account: FundAccount | None = None,
     statement_line: StatementLine | None = None,
+    form_token: str = "",
 ) -> LedgerEntry:
     """Record money paid out; refused if it would overdraw the fund on any day from booked_on."""
     require_perm(actor, Perm.EDIT, fund.unit, "ghi chi")
+    once = (
+        form_token_use(token=form_token, actor=actor, action="ledger.disbursement")
+        if form_token
+        else None
+    )
     _check_amount(amount)
     _check_account(fund, account)
     if purpose not in Purpose.values:
@@ -374,7 +407,9 @@ def disbursement_create(
         voucher_year=booked_on.year,
         voucher_number=number,
     )
-    return _create_entry(entry, actor=actor, action="ledger.disbursement")
+    entry = _create_entry(entry, actor=actor, action="ledger.disbursement")
+    form_token_done(once, entry)
+    return entry
 
 
 @transaction.atomic
@@ -386,9 +421,23 @@ def transfer_send(
     amount: int,
     sent_on: dt.date,
     purpose_text: str,
+    purpose: str = "",
+    form_token: str = "",
+    returns: Transfer | None = None,
 ) -> Transfer:
-    """Send money to another unit's fund: books the transfer_out now; the receiver confirms."""
+    """Send money to another unit's fund: books the transfer_out now; the receiver confirms.
+
+    ``purpose_text`` is the transfer's text (as on the bank order); ``purpose``
+    what the money is for, as the report sentence says it after the amount
+    ("xây dựng nhà Đại đoàn kết cho các hộ nghèo tỉnh Điện Biên"). ``returns``
+    is set by transfer_return only.
+    """
     require_perm(actor, Perm.EDIT, from_fund.unit, "chuyển tiền từ quỹ")
+    once = (
+        form_token_use(token=form_token, actor=actor, action="transfer.send")
+        if form_token
+        else None
+    )
     _check_amount(amount)
     if from_fund.pk == to_fund.pk:
         raise UserFacingError("Không chuyển được trong cùng một quỹ.")
@@ -403,6 +452,8 @@ def transfer_send(
         amount=amount,
         sent_on=sent_on,
         purpose_text=nfc(purpose_text),
+        purpose=nfc(purpose),
+        returns=returns,
         sent_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     transfer.save()
@@ -430,6 +481,7 @@ def transfer_send(
         unit=from_fund.unit,
         after=snapshot(transfer),
     )
+    form_token_done(once, transfer)
     return transfer
 
 
@@ -444,6 +496,8 @@ def transfer_confirm(*, actor, transfer: Transfer, received_on: dt.date | None =
         .get(pk=transfer.pk)
     )
     require_perm(actor, Perm.APPROVE, transfer.to_fund.unit, "xác nhận nhận tiền")
+    if transfer.status == TransferStatus.CANCELLED:
+        raise UserFacingError("Bên chuyển đã hủy khoản chuyển này; không xác nhận được.")
     if transfer.status != TransferStatus.PENDING:
         raise UserFacingError("Khoản chuyển này đã được xác nhận.")
     received_on = received_on or timezone.localdate()
@@ -482,6 +536,130 @@ def transfer_confirm(*, actor, transfer: Transfer, received_on: dt.date | None =
         after=snapshot(transfer),
     )
     return transfer
+
+
+def _transfer_locked(transfer: Transfer) -> Transfer:
+    # Only the transfer row (see transfer_confirm).
+    return (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("to_fund__unit", "from_fund__unit")
+        .get(pk=transfer.pk)
+    )
+
+
+@transaction.atomic
+def transfer_cancel(
+    *, actor, transfer: Transfer, reason: str, cancelled_on: dt.date | None = None
+) -> Transfer:
+    """The sender takes back a transfer the receiver has not confirmed yet.
+
+    The transfer_out booked at sending is reversed (an entry of the opposite
+    sign naming it; nothing is deleted) and the transfer is marked cancelled,
+    with who, when and why, audited. A confirmed transfer cannot be cancelled:
+    it is undone by a return transfer (transfer_return).
+    """
+    transfer = _transfer_locked(transfer)
+    require_perm(actor, Perm.EDIT, transfer.from_fund.unit, "hủy khoản chuyển tiền")
+    if transfer.status == TransferStatus.CONFIRMED:
+        raise UserFacingError(
+            "Bên nhận đã xác nhận khoản chuyển này; không hủy được. "
+            "Nếu chuyển nhầm, bên nhận lập khoản chuyển trả lại."
+        )
+    if transfer.status == TransferStatus.CANCELLED:
+        raise UserFacingError("Khoản chuyển này đã được hủy.")
+    if not reason.strip():
+        raise UserFacingError("Cần ghi lý do hủy khoản chuyển.")
+    cancelled_on = cancelled_on or timezone.localdate()
+    if cancelled_on < transfer.sent_on:
+        raise UserFacingError("Ngày hủy không được trước ngày chuyển.")
+    before = snapshot(transfer)
+    fund = lock_fund(transfer.from_fund)
+    _check_open(fund, cancelled_on)
+    sent = LedgerEntry.objects.get(transfer=transfer, kind=EntryKind.TRANSFER_OUT)
+    reversal = LedgerEntry(
+        fund=fund,
+        account=sent.account,
+        kind=EntryKind.REVERSAL,
+        sign=1,
+        amount=sent.amount,
+        booked_on=cancelled_on,
+        party_name=sent.party_name,
+        party_kind=sent.party_kind,
+        channel=sent.channel,
+        memo=f"Hủy khoản chuyển {sent.voucher_code or sent.pk}: {reason.strip()}",
+        reverses=sent,
+        transfer=transfer,
+    )
+    _create_entry(reversal, actor=actor, action="ledger.reverse", note=reason.strip())
+    transfer.status = TransferStatus.CANCELLED
+    transfer.cancelled_on = cancelled_on
+    transfer.cancelled_by = actor if getattr(actor, "is_authenticated", False) else None
+    transfer.cancel_reason = nfc(reason)
+    transfer.save(update_fields=["status", "cancelled_on", "cancelled_by", "cancel_reason"])
+    audit_record(
+        actor=actor,
+        action="transfer.cancel",
+        obj=transfer,
+        unit=transfer.from_fund.unit,
+        before=before,
+        after=snapshot(transfer),
+        note=reason.strip(),
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_return(
+    *,
+    actor,
+    transfer: Transfer,
+    reason: str,
+    sent_on: dt.date | None = None,
+    form_token: str = "",
+) -> Transfer:
+    """Undo a confirmed transfer that was a mistake: the receiver sends it back.
+
+    A new transfer the other way for the same amount, linked to the first by
+    `returns`; the original sender confirms it as any transfer. One return per
+    transfer.
+    """
+    transfer = _transfer_locked(transfer)
+    require_perm(actor, Perm.EDIT, transfer.to_fund.unit, "chuyển trả khoản đã nhận")
+    if transfer.status != TransferStatus.CONFIRMED:
+        raise UserFacingError(
+            "Chỉ chuyển trả được khoản đã nhận; khoản chưa xác nhận thì bên chuyển hủy."
+        )
+    if transfer.returns_id is not None:
+        raise UserFacingError("Đây là một khoản chuyển trả; không chuyển trả lại lần nữa.")
+    if transfer.returned_by.exclude(status=TransferStatus.CANCELLED).exists():
+        raise UserFacingError("Khoản chuyển này đã được chuyển trả.")
+    if not reason.strip():
+        raise UserFacingError("Cần ghi lý do chuyển trả.")
+    sent_on = sent_on or timezone.localdate()
+    if transfer.received_on and sent_on < transfer.received_on:
+        raise UserFacingError("Ngày chuyển trả không được trước ngày đã nhận.")
+    back = transfer_send(
+        actor=actor,
+        from_fund=transfer.to_fund,
+        to_fund=transfer.from_fund,
+        amount=transfer.amount,
+        sent_on=sent_on,
+        purpose_text=(
+            f"Chuyển trả khoản chuyển ngày {format_date(transfer.sent_on)} "
+            f"({format_money(transfer.amount)}): {reason.strip()}"
+        )[:300],
+        form_token=form_token,
+        returns=transfer,
+    )
+    audit_record(
+        actor=actor,
+        action="transfer.return",
+        obj=transfer,
+        unit=transfer.to_fund.unit,
+        after={"returned_by": back.pk},
+        note=reason.strip(),
+    )
+    return back
 
 
 @transaction.atomic

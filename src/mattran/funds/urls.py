@@ -19,6 +19,8 @@ urlpatterns = [
     path("but-toan/<id:pk>/phieu.docx", views.voucher_download, name="voucher_docx"),
     path("dieu-chuyen/", views.transfer_list, name="transfers"),
     path("dieu-chuyen/<id:pk>/xac-nhan/", views.transfer_confirm, name="transfer_confirm"),
+    path("dieu-chuyen/<id:pk>/huy/", views.transfer_cancel, name="transfer_cancel"),
+    path("dieu-chuyen/<id:pk>/chuyen-tra/", views.transfer_return, name="transfer_return"),
     path("sao-ke/<id:pk>/", views.statement_import_detail, name="import"),
     path("cong-viec/<id:pk>/", views.job_detail, name="job"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
 from mattran.core.errors import UserFacingError
+from mattran.core.form_tokens import DuplicateSubmission, new_form_token
 from mattran.core.jobs import job_progress, job_start
 from mattran.core.models import Job
 from mattran.core.periods import Period, period_from_query
@@ -31,7 +32,9 @@ from .forms import (
     ReceiptForm,
     ReverseForm,
     StatementUploadForm,
+    TransferCancelForm,
     TransferForm,
+    TransferReturnForm,
     WorkListSearchForm,
 )
 from .jobs import STATEMENT_IMPORT
@@ -76,6 +79,8 @@ def fund_create(request, unit_pk: int):
                     kind=data["kind"],
                     opened_on=data["opened_on"],
                     description=data["description"],
+                    is_public=data["is_public"],
+                    form_token=data["form_token"],
                 )
                 if data["account_number"].strip():
                     services.fund_account_create(
@@ -89,6 +94,13 @@ def fund_create(request, unit_pk: int):
                     services.fund_account_create(
                         actor=request.user, fund=fund, kind=AccountKind.CASH
                     )
+        except DuplicateSubmission as exc:
+            messages.warning(request, exc.message)
+            return (
+                redirect("funds:detail", pk=exc.object_id)
+                if exc.object_id
+                else redirect("units:detail", pk=unit.pk)
+            )
         except UserFacingError as exc:
             form.add_error(None, exc.message)
         else:
@@ -127,6 +139,11 @@ def _entry_form_view(request, pk, form_class, title, create):
     if request.method == "POST" and form.is_valid():
         try:
             entry = create(fund, form.cleaned_data)
+        except DuplicateSubmission as exc:
+            messages.warning(request, exc.message)
+            if exc.object_id:
+                return redirect("funds:entry", pk=exc.object_id)
+            return redirect("funds:detail", pk=fund.pk)
         except UserFacingError as exc:
             form.add_error(None, exc.message)
         else:
@@ -154,6 +171,7 @@ def receipt_create(request, pk: int):
             reference=d["reference"],
             memo=d["memo"],
             account=d["account"],
+            form_token=d["form_token"],
         )
 
     return _entry_form_view(request, pk, ReceiptForm, "Ghi thu", create)
@@ -176,6 +194,7 @@ def disbursement_create(request, pk: int):
             reference=d["reference"],
             memo=d["memo"],
             account=d["account"],
+            form_token=d["form_token"],
         )
 
     return _entry_form_view(request, pk, DisbursementForm, "Ghi chi", create)
@@ -196,7 +215,12 @@ def transfer_send(request, pk: int):
                 amount=d["amount"],
                 sent_on=d["sent_on"],
                 purpose_text=d["purpose_text"],
+                purpose=d["purpose"],
+                form_token=d["form_token"],
             )
+        except DuplicateSubmission as exc:
+            messages.warning(request, exc.message)
+            return redirect("funds:transfers")
         except UserFacingError as exc:
             form.add_error(None, exc.message)
         else:
@@ -214,16 +238,75 @@ def transfer_list(request):
     transfers = selectors.transfer_list_visible(user=request.user)
     page = Paginator(transfers, 50).get_page(request.GET.get("trang"))
     policy = policy_for(request.user)
-    rows = [(t, t.status == "pending" and policy.can(Perm.APPROVE, t.to_fund.unit)) for t in page]
+    returned = selectors.transfers_returned(transfers=list(page))
+    rows = [
+        {
+            "t": t,
+            "can_confirm": t.status == "pending" and policy.can(Perm.APPROVE, t.to_fund.unit),
+            "can_cancel": t.status == "pending" and policy.can(Perm.EDIT, t.from_fund.unit),
+            "can_return": t.status == "confirmed"
+            and t.returns_id is None
+            and t.pk not in returned
+            and policy.can(Perm.EDIT, t.to_fund.unit),
+            "return_token": new_form_token(),  # one per row: two returns from one page
+        }
+        for t in page
+    ]
+    today = timezone.localdate()
     return render(
         request,
         "funds/transfers.html",
         {
             "page": page,
             "rows": rows,
-            "confirm_form": ConfirmForm(initial={"received_on": timezone.localdate()}),
+            "confirm_form": ConfirmForm(initial={"received_on": today}),
+            "cancel_form": TransferCancelForm(),
+            "return_form": TransferReturnForm(initial={"sent_on": today}),
         },
     )
+
+
+@login_required
+@require_POST
+def transfer_cancel(request, pk: int):
+    transfer = selectors.transfer_get_visible(user=request.user, pk=pk)
+    form = TransferCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Cần ghi lý do hủy khoản chuyển.")
+    else:
+        try:
+            services.transfer_cancel(
+                actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"]
+            )
+        except UserFacingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Đã hủy khoản chuyển; số tiền đã trở lại quỹ.")
+    return redirect("funds:transfers")
+
+
+@login_required
+@require_POST
+def transfer_return(request, pk: int):
+    transfer = selectors.transfer_get_visible(user=request.user, pk=pk)
+    form = TransferReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Cần ghi ngày và lý do chuyển trả.")
+    else:
+        d = form.cleaned_data
+        try:
+            services.transfer_return(
+                actor=request.user,
+                transfer=transfer,
+                reason=d["reason"],
+                sent_on=d["sent_on"],
+                form_token=d["form_token"],
+            )
+        except UserFacingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Đã lập khoản chuyển trả; chờ bên kia xác nhận.")
+    return redirect("funds:transfers")
 
 
 @login_required
