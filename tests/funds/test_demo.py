@@ -32,6 +32,7 @@ def test_dong_da_nine_months_figures(demo_db, django_assert_max_num_queries):
     (out,) = f["transfers_out"]
     assert out["to_unit"] == "Thành phố Hà Nội" and out["status"] == "confirmed"
     assert "Điện Biên" in out["purpose_text"]
+    assert out["purpose"] == "xây dựng nhà Đại đoàn kết cho các hộ nghèo Tỉnh Điện Biên"
 
 
 @pytest.mark.django_db

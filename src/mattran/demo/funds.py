@@ -236,6 +236,9 @@ def build_dong_da_ledger(out) -> None:
         amount=TO_CITY,
         sent_on=D(2023, 6, 15),
         purpose_text="Ủng hộ Thành phố xây dựng nhà Đại đoàn kết cho hộ nghèo tỉnh Điện Biên",
+        # seed 003: "ủng hộ Thành phố 200.000.000 đồng xây dựng nhà Đại đoàn kết cho
+        # các hộ nghèo Tỉnh Điện Biên"
+        purpose="xây dựng nhà Đại đoàn kết cho các hộ nghèo Tỉnh Điện Biên",
     )
     services.transfer_confirm(actor=None, transfer=transfer, received_on=D(2023, 6, 20))
     spent += _gift(

@@ -375,6 +375,7 @@ def fund_figures(*, user=None, unit: Unit, period: Period, subtree: bool = True)
     in_scope = Unit.subtree_q(unit.path, "to_fund__unit__") if subtree else Q(to_fund__unit=unit)
     transfers = (
         Transfer.objects.filter(out_scope | in_scope)
+        .exclude(status=TransferStatus.CANCELLED)  # taken back by the sender: no money moved
         .filter(
             Q(sent_on__gte=period.start, sent_on__lte=period.end)
             | Q(received_on__gte=period.start, received_on__lte=period.end)
@@ -386,6 +387,8 @@ def fund_figures(*, user=None, unit: Unit, period: Period, subtree: bool = True)
             "received_on",
             "status",
             "purpose_text",
+            "purpose",
+            "returns_id",
             "from_fund__name",
             "from_fund__kind",
             "from_fund__unit__name",
@@ -413,6 +416,8 @@ def fund_figures(*, user=None, unit: Unit, period: Period, subtree: bool = True)
             "received_on": t["received_on"],
             "status": t["status"],
             "purpose_text": t["purpose_text"],
+            "purpose": t["purpose"],  # the words after the amount in the report sentence
+            "returns": t["returns_id"],  # a return of that transfer (a mistake undone)
             "internal": inside(t["from_fund__unit__path"]) and inside(t["to_fund__unit__path"]),
         }
         if inside(t["from_fund__unit__path"]) and period.contains(t["sent_on"]):
