@@ -123,3 +123,18 @@ def test_transfer_pages_cancel_and_return(client, tree, fund, editor, city_edito
     sent.refresh_from_db()
     assert sent.status == TransferStatus.CANCELLED
     assert "Bên chuyển đã hủy" in client.get("/quy/dieu-chuyen/").content.decode()
+
+
+def test_return_from_the_transfer_page_books_once(client, approver, city_editor, sent):
+    services.transfer_confirm(actor=approver, transfer=sent, received_on=D(2023, 6, 3))
+    client.force_login(city_editor)
+    page = client.get("/quy/dieu-chuyen/").content.decode()
+    assert "Chuyển trả (chuyển nhầm)" in page
+    form = page[page.index(f'action="/quy/dieu-chuyen/{sent.pk}/chuyen-tra/"') :]
+    token = form.split('name="form_token" value="', 1)[1].split('"', 1)[0]
+    data = {"sent_on": "2023-06-05", "reason": "Chuyển nhầm", "form_token": token}
+    for _ in range(2):  # a double click
+        client.post(f"/quy/dieu-chuyen/{sent.pk}/chuyen-tra/", data)
+    back = Transfer.objects.get(returns=sent)
+    assert back.status == TransferStatus.PENDING and back.amount == sent.amount
+    assert "Chuyển trả (chuyển nhầm)" not in client.get("/quy/dieu-chuyen/").content.decode()

@@ -351,7 +351,7 @@ class RankingProposalForm(StyledFormMixin, forms.Form):
         label="Hình thức khen thưởng",
         queryset=AwardType.objects.exclude(recipient_kind="individual"),
     )
-    top = forms.IntegerField(label="Đề nghị các đơn vị xếp hạng từ 1 đến", min_value=1, initial=3)
+    top = IntegerInputField(label="Đề nghị các đơn vị xếp hạng từ 1 đến", min_value=1, initial=3)
 
 
 class ProposalForm(StyledFormMixin, forms.Form):
