@@ -558,6 +558,29 @@ ACCESS: dict[str, Row] = {
             APPROVE, "transfer.confirm", lambda w, r: {"received_on": "2023-05-10"}, refused=302
         ),
     ),
+    # The world's pending transfer comes from the outside province: only its editors
+    # (none of the roles here; the superuser) may cancel it.
+    "funds:transfer_cancel": Row(
+        EDIT,
+        "transfer",
+        get=405,
+        view=VIEW,
+        post=Post(
+            SUPERUSER, "transfer.cancel", lambda w, r: {"reason": "Chuyển nhầm"}, refused=302
+        ),
+    ),
+    "funds:transfer_return": Row(
+        EDIT,
+        "transfer_confirmed",
+        get=405,
+        view=VIEW,
+        post=Post(
+            EDIT,
+            "transfer.return",
+            lambda w, r: {"sent_on": "2023-05-01", "reason": "Chuyển nhầm"},
+            refused=302,
+        ),
+    ),
     "funds:import": Row(VIEW, "statement_import"),
     "funds:job": Row(VIEW, "job"),
     # public portal (public funds of every unit)
@@ -994,6 +1017,7 @@ OBJECTS = {
     "fund": "fund",
     "entry": "entry",
     "transfer": "transfer",
+    "transfer_confirmed": "transfer_confirmed",  # received: may be returned
     "statement_import": "statement_import",
     "job": "job",
     "grant": "grant",
@@ -1159,6 +1183,18 @@ def _build_world(media: Path) -> dict:
             amount=100_000,
             sent_on=dt.date(2023, 4, 1),
             purpose_text="Hỗ trợ hộ nghèo",
+        )
+        w["transfer_confirmed"][rel] = funds.transfer_confirm(
+            actor=None,
+            transfer=funds.transfer_send(
+                actor=None,
+                from_fund=outside_fund,
+                to_fund=fund,
+                amount=50_000,
+                sent_on=dt.date(2023, 4, 1),
+                purpose_text="Hỗ trợ hộ nghèo (đã nhận)",
+            ),
+            received_on=dt.date(2023, 4, 2),
         )
         w["grant"][rel] = grant(clerk, unit, Role.VIEWER)
         w["staff"][rel] = UserFactory(username=f"canbo_{rel}")
