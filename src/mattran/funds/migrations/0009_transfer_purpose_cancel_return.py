@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0005_annotations_book_every_line'),
+        ('funds', '0008_lookup_term_statistics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
