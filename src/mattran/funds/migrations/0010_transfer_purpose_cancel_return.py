@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0008_lookup_term_statistics'),
+        ('funds', '0009_purpose_zero_market'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
