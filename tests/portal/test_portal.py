@@ -75,6 +75,20 @@ def test_lookup_by_amount_date_and_reference_never_shows_numbers(ledger):
     assert len(rows) == 1
 
 
+def test_lookup_by_several_words_with_dates_amount_and_reference(ledger):
+    # Words beyond the driving one, dates, amount and reference together: each value is
+    # bound to its own condition (the API fuzzer once found them bound out of order).
+    def names(**kw):
+        return _names(donation_search(query=DonationQuery(**kw)))
+
+    sept = {"date_from": dt.date(2024, 9, 1), "date_to": dt.date(2024, 9, 4)}
+    assert names(name="nguyen thi hoa", **sept) == ["Nguyễn Thị Hoà"]
+    assert names(name="nguyen thi hoa", amount=500_000, **sept) == ["Nguyễn Thị Hoà"]
+    assert names(name="le van nguyen", **sept) == []
+    assert names(name="nguyen hoa", date_from=dt.date(2000, 5, 1), date_to=dt.date(3, 1, 2)) == []
+    assert names(name="nguyen thi hoa", reference="khong-co", **sept) == []
+
+
 def test_lookup_page_and_htmx_partial(client, ledger, django_assert_max_num_queries):
     # the page: its rows and the fund list; on PostgreSQL also "SET LOCAL jit = off" and
     # one count of the three words (the rarest drives the lookup)

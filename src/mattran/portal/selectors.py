@@ -195,13 +195,14 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
             "WHERE a.entry_id = e.id AND a.kind = 'identify' AND a.name_key LIKE %s))"
         )
         params += [_pattern(word), _pattern(word)]
-    days = []
+    # The date conditions come first in the SQL, so their values come first too.
+    days, day_params = [], []
     if query.date_from:
         days.append("l.booked_on >= %s")
-        params.append(query.date_from)
+        day_params.append(query.date_from)
     if query.date_to:
         days.append("l.booked_on <= %s")
-        params.append(query.date_to)
+        day_params.append(query.date_to)
     if query.amount:
         where.append("e.amount = %s")
         params.append(query.amount)
@@ -238,7 +239,7 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
         ORDER BY x.booked_on DESC, x.entry_id DESC
         LIMIT %s
     """  # noqa: S608 - conditions are fixed SQL; every value is a bound parameter
-    return RawSQL(sql, [lo, hi, hi, *params, limit, limit])  # noqa: S611 - bound parameters
+    return RawSQL(sql, [lo, hi, hi, *day_params, *params, limit, limit])  # noqa: S611 - bound parameters
 
 
 @dataclass
