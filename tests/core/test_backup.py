@@ -74,6 +74,13 @@ def test_restore_into_a_scratch_database_equals_the_original(tmp_path, data, scr
 
 def test_restore_refuses_a_database_in_use_unless_replace(tmp_path, data, scratch_url):
     out = tmp_path / "mattran.backup"
+    if connections["default"].vendor == "postgresql":
+        # Another schema in the same database (a DBA's scratch work) is not backed up,
+        # so it cannot collide when the backup is restored twice.
+        with connections["default"].cursor() as cursor:
+            cursor.execute("DROP SCHEMA IF EXISTS khac CASCADE")
+            cursor.execute("CREATE SCHEMA khac")
+            cursor.execute("CREATE TABLE khac.nhap (id int)")
     call_command("backup", str(out))
     call_command("restore", str(out), "--database-url", scratch_url)
     with pytest.raises(CommandError, match="đã có dữ liệu. Dùng --replace"):
@@ -84,6 +91,9 @@ def test_restore_refuses_a_database_in_use_unless_replace(tmp_path, data, scratc
     call_command("restore", str(out), "--database-url", scratch_url, "--replace")
     with backup.temporary_alias(backup.database_settings(scratch_url)) as alias:
         assert not get_user_model().objects.using(alias).filter(username="moi").exists()
+    if connections["default"].vendor == "postgresql":
+        with connections["default"].cursor() as cursor:
+            cursor.execute("DROP SCHEMA khac CASCADE")
 
 
 def test_verify_backup_uses_and_drops_a_scratch_copy(tmp_path, data, capsys):

@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import sqlite3
@@ -157,6 +158,10 @@ def _pg_backup(settings_dict: dict, out: Path) -> dict:
                 _tool("pg_dump"),
                 *args,
                 "--format=custom",
+                # The application's schema only: anything else in the database (a
+                # DBA's scratch schema, a test snapshot) is not mattran's to back up,
+                # and a restore with --replace replaces exactly this schema.
+                "--schema=public",
                 "--no-owner",
                 "--no-privileges",
                 f"--snapshot={snapshot}",
@@ -250,19 +255,37 @@ def _pg_restore(path: Path, target: dict) -> None:
         cursor.execute("DROP SCHEMA IF EXISTS public CASCADE")
         cursor.execute("CREATE SCHEMA public")
     args, env = _pg_args(target)
-    _run(
-        [
-            _tool("pg_restore"),
-            *args,
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            f"--dbname={target['NAME']}",
-            str(path),
-        ],
-        env,
+    # A dump of the public schema alone (`--schema=public`) creates that schema, which
+    # was just made above: restore every entry of the dump's table of contents but that.
+    listing = subprocess.run(  # noqa: S603
+        [_tool("pg_restore"), "--list", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if listing.returncode != 0:
+        raise BackupError(f"pg_restore báo lỗi: {listing.stderr.strip()[:2000]}")
+    entries = [
+        line for line in listing.stdout.splitlines() if not re.search(r" SCHEMA - public ", line)
+    ]
+    with tempfile.NamedTemporaryFile("w", suffix=".list", encoding="utf-8") as toc:
+        toc.write("\n".join(entries) + "\n")
+        toc.flush()
+        _run(
+            [
+                _tool("pg_restore"),
+                *args,
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                f"--use-list={toc.name}",
+                f"--dbname={target['NAME']}",
+                str(path),
+            ],
+            env,
+        )
 
 
 def _sqlite_restore(path: Path, target: dict) -> None:
