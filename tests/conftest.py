@@ -91,6 +91,11 @@ def _install_catalogues():
     if not ActivityType.objects.exists():
         activity_catalogue.install(apps)
         report_catalogue.install(apps)
+    from mattran.emulation import reference as emulation_reference
+    from mattran.emulation.models import AwardType
+
+    if not AwardType.objects.exists():
+        emulation_reference.install(apps)
 
 
 @pytest.fixture(autouse=True)

@@ -419,6 +419,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API JSON của hệ thống quản lý công tác Mặt trận (xem docs/api.md).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The project's path converters (core/converters.py): an id is an integer from 1
+    # below 10**18, a year one of 1900..2199; without this the schema says "string".
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 1, "maximum": 10**18 - 1},
+        "year": {"type": "integer", "minimum": 1900, "maximum": 2199},
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }

@@ -587,6 +587,11 @@ ACCESS: dict[str, Row] = {
     "portal:lookup": Row(PUBLIC, kwargs={"query": "?q=nguyen+van"}),
     "portal:disclosure": Row(PUBLIC, "fund"),
     "portal:ledger_csv": Row(PUBLIC, "fund"),
+    # the public ledger log (issue 15): heads, proofs and the verifier are public
+    "portal:ledger_log": Row(PUBLIC),
+    "portal:verifier": Row(PUBLIC),
+    # an entry that is not in the log: a Vietnamese 404 for everyone
+    "portal:ledger_verify": Row(PUBLIC, get=404, kwargs={"entry_id": 987654321}),
     # emulation: planning (docs/emulation.md; every pledge is of 2023)
     "emulation:index": Row(LOGIN),
     "emulation:planning": Row(VIEW, "unit", kwargs={"year": 2023}),
@@ -917,6 +922,11 @@ ACCESS: dict[str, Row] = {
     "api:receipt-detail": Api(VIEW, "entry"),
     "api:public-funds": Api(PUBLIC),
     "api:public-donations": Api(PUBLIC, kwargs={"query": "?q=nguyen+van"}),
+    "api:log-heads": Api(PUBLIC),
+    "api:log-leaves": Api(PUBLIC, kwargs={"query": "?start=0&end=1"}),
+    "api:log-consistency": Api(PUBLIC, kwargs={"query": "?first=1&second=2"}),
+    # an entry the log does not have: a 400 that says so, for everyone
+    "api:log-inclusion": Api(PUBLIC, get=400, kwargs={"query": "?entry=987654321"}),
     "api:schema": Api(PUBLIC),
     "api:docs": Api(PUBLIC),
 }
