@@ -62,11 +62,13 @@ def test_narrative_says_it_as_the_seed_does(dong_da):
     text = report.narrative
     for sentence in SEED_SENTENCES:
         assert sentence in text
-    # The money sentence comes from the funds ledger, through the figures layer.
+    # The money sentence comes from the funds ledger, through the figures layer, and says
+    # what the transfer to the City was for, as seed 003 does (Transfer.purpose).
     assert (
         "Vận động, ủng hộ Quỹ “Vì Biển, đảo Việt Nam” năm 2023 đạt 2.366.435.000đ. Trong 9 "
         "tháng, đã trích 1.413.860.796 đồng từ quỹ “Vì người nghèo” các cấp quận hỗ trợ 359 "
-        "suất quà, sửa 02 nhà Nhân ái; ủng hộ Thành phố 200.000.000 đồng."
+        "suất quà, sửa 02 nhà Nhân ái; ủng hộ Thành phố 200.000.000 đồng xây dựng nhà Đại "
+        "đoàn kết cho các hộ nghèo Tỉnh Điện Biên."
     ) in text
 
 

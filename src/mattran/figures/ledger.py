@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -163,10 +164,18 @@ def _nothing_is_none(fv, request) -> None:
 
 def compute_transfers(request, keys) -> dict:
     """funds.transfers(direction=up|down): money sent out of the scope (up to a higher
-    office or elsewhere) or from an office down to a fund of its own subtree."""
+    office or elsewhere) or from an office down to a fund of its own subtree, with the
+    purposes said in the report ("ủng hộ Thành phố 200.000.000 đồng xây dựng nhà …":
+    `Transfer.purpose`, in the order sent) as the figure's `names`.
+
+    A return transfer (`Transfer.returns`) is not money sent: it corrects the transfer
+    it returns, so neither the return nor a transfer returned (by a return not
+    cancelled) counts, whatever the periods; cancelled transfers do not count either
+    (as `funds.selectors.transfer_purposes`)."""
     from .values import FigureValues
 
     scope, periods = request.scope, request.periods
+    live = [TransferStatus.PENDING, TransferStatus.CONFIRMED]
     q_period = Q(pk__in=[])
     for p in periods:
         q_period |= Q(sent_on__range=(p.start, p.end))
@@ -175,27 +184,48 @@ def compute_transfers(request, keys) -> dict:
             scope.subtree_q("from_fund__unit__"),
             request.access("from_fund__unit__"),
             q_period,
-            status__in=[TransferStatus.PENDING, TransferStatus.CONFIRMED],
+            status__in=live,
+            returns__isnull=True,
+        )
+        .exclude(  # a NULL in NOT IN would drop every row: only returns' originals
+            pk__in=Transfer.objects.filter(status__in=live, returns__isnull=False).values(
+                "returns_id"
+            )
         )
         .annotate(pidx=_period_case("sent_on", periods))
-        .values_list("pidx", "from_fund__unit__path", "to_fund__unit__path")
-        .annotate(amount=Sum("amount"))
+        .values_list("pidx", "from_fund__unit__path", "to_fund__unit__path", "purpose")
+        .annotate(amount=Sum("amount"), first_on=Min("sent_on"), first_id=Min("id"))
         .order_by()
     )
     up: dict[tuple[int, str], int] = defaultdict(int)
     down: dict[tuple[int, str], int] = defaultdict(int)
-    for pidx, from_path, to_path, amount in rows:
+    # direction -> pidx -> [(first sent, first id, purpose)]
+    said: dict[str, dict[int, list[tuple]]] = {"up": defaultdict(list), "down": defaultdict(list)}
+    for pidx, from_path, to_path, purpose, amount, first_on, first_id in rows:
         bucket = scope.bucket_of_path(from_path)
         if bucket is None or pidx is None:
             continue
         if scope.bucket_of_path(to_path) is None:
             up[(pidx, bucket)] += amount
+            direction = "up"
         elif to_path.startswith(from_path) and to_path != from_path:
             down[(pidx, bucket)] += amount
+            direction = "down"
+        else:
+            continue
+        if purpose.strip():
+            said[direction][pidx].append((first_on, first_id, purpose.strip()))
     out = {}
     for key in keys:
+        direction = key.get("direction", "up")
         fv = FigureValues(key=key, detail_url=reverse("funds:transfers"))
-        fv.cells.update(up if key.get("direction", "up") == "up" else down)
+        fv.cells.update(up if direction == "up" else down)
+        for pidx, found in said[direction].items():
+            names: list[str] = []
+            for _, _, purpose in sorted(found):
+                if purpose not in names:
+                    names.append(purpose)
+            fv.names[pidx] = names
         _nothing_is_none(fv, request)
         out[key] = fv
     return out

@@ -278,6 +278,22 @@ INDICATORS: list[tuple[str, str, str, str, str, str]] = [
         "money",
     ),
     (
+        "cuu_tro_ho",
+        "Số hộ được hỗ trợ khó khăn đột xuất",
+        "Hộ được hỗ trợ đột xuất",
+        "hộ",
+        "funds.spent(fund=poor,measure=quantity,purpose=relief)",
+        "number",
+    ),
+    (
+        "cuu_tro_tien",
+        "Số tiền hỗ trợ khó khăn đột xuất",
+        "Tiền hỗ trợ đột xuất",
+        "đồng",
+        "funds.spent(fund=poor,purpose=relief)",
+        "money",
+    ),
+    (
         "hoc_bong",
         "Số suất học bổng",
         "Học bổng",
@@ -322,6 +338,7 @@ INDICATORS: list[tuple[str, str, str, str, str, str]] = [
 # Words shared by the money sentences: what the poor fund paid for, purpose by purpose,
 # each with its amount, so no total is read as the price of one purpose.
 _PURPOSES = (
+    "[[, hỗ trợ khó khăn đột xuất cho {cuu_tro_ho:02} hộ ({cuu_tro_tien} đồng)]]"
     "[[, hỗ trợ khám chữa bệnh cho {quy_vi_nguoi_ngheo_kcb_ho} hộ "
     "({quy_vi_nguoi_ngheo_kcb_tien} đồng)]][[, tổ chức phiên chợ 0 đồng với {cho_0_dong_suat} "
     "suất quà ({cho_0_dong_tien} đồng)]][[, xây {quy_vi_nguoi_ngheo_nha_xay:02} nhà Đại đoàn "
@@ -441,7 +458,7 @@ SECTIONS: list[tuple[str, list[tuple]]] = [
                 "[[Trong {period_short}, đã trích {quy_vi_nguoi_ngheo_chi} đồng từ quỹ “Vì người "
                 "nghèo” các cấp {unit.kind_lower}]][[ hỗ trợ {quy_vi_nguoi_ngheo_suat_qua} suất "
                 "quà]][[, sửa {quy_vi_nguoi_ngheo_nha:02} nhà Nhân ái]]" + _PURPOSES + "[[; ủng hộ "
-                "{parent.kind} {ung_ho_cap_tren} đồng]].",
+                "{parent.kind} {ung_ho_cap_tren} đồng {ung_ho_cap_tren.names}]].",
             ),
             # A ward or commune says what it raised and each purpose with its amount.
             (
@@ -451,7 +468,7 @@ SECTIONS: list[tuple[str, list[tuple]]] = [
                 "[[ hỗ trợ {quy_vi_nguoi_ngheo_suat_qua} suất quà ({quy_vi_nguoi_ngheo_qua_tien} "
                 "đồng)]][[, sửa {quy_vi_nguoi_ngheo_nha:02} nhà Nhân ái "
                 "({quy_vi_nguoi_ngheo_nha_tien} đồng)]]" + _PURPOSES + "[[; ủng hộ {parent.kind} "
-                "{ung_ho_cap_tren} đồng]].",
+                "{ung_ho_cap_tren} đồng {ung_ho_cap_tren.names}]].",
                 3,
             ),
             ("quy_vi_nguoi_ngheo_suat_qua", ""),
@@ -464,6 +481,8 @@ SECTIONS: list[tuple[str, list[tuple]]] = [
             ("quy_vi_nguoi_ngheo_kcb_tien", "", 3, ADD),
             ("cho_0_dong_suat", "", 3, ADD),
             ("cho_0_dong_tien", "", 3, ADD),
+            ("cuu_tro_ho", "", 3, ADD),
+            ("cuu_tro_tien", "", 3, ADD),
         ],
     ),
     (

@@ -2,7 +2,7 @@
 
 Syntax (see `models.ReportItem`): ``{code}``, ``{code.self}``, ``{code.children}``,
 ``{code.prev}``, ``{code.subjects}``, ``{code.units}``, ``{code.names}`` (e.g. the
-congresses held), ``{code:02}``; context
+congresses held; what the money sent up was for, `Transfer.purpose`), ``{code:02}``; context
 words ``{unit.kind}``, ``{unit.kind_lower}``, ``{unit.name}``, ``{unit.party_committee}``
 ("Đảng ủy phường", "Quận ủy", "Thị ủy"…), ``{child.kind_lower}``, ``{child.kind_plural}``
 ("các phường", "các xã, thị trấn"), ``{parent.kind}``, ``{parent.name}``,
