@@ -32,7 +32,8 @@ audit event names the row it answered). CSRF does not apply to token requests:
 any CSRF token while a browser session, even the superuser's, gets 401.
 
 Classes (the `access` column): PUBLIC | LOGIN (any signed-in user) | VIEW |
-EDIT | APPROVE | ADMINISTER | COMMEND (edit or approve) | SUPERUSER, each on
+EDIT | APPROVE | ADMINISTER | COMMEND (edit or approve) | NATION (view on every
+province of the version: the national report) | SUPERUSER, each on
 `on` (the object the URL names; None: no object, then the permission must be
 held anywhere); `member=True`: a pledge is also visible to whoever sees a
 member unit (MEMBER). The expected answers come from ROLE_PERMS (README,
@@ -83,6 +84,11 @@ PUBLIC, LOGIN, VIEW, EDIT, APPROVE, ADMINISTER, SUPERUSER = (
 # Commendation proposals and decisions: the standing board's editor or approver
 # (docs/emulation.md, "Who may do what").
 COMMEND = "login+edit-or-approve"
+# The national report (a whole structure version): only whoever may see every province
+# of it. The roles here are granted on Quận Một, a district: none covers the country, so
+# each gets 404 like for a unit outside its view; the superuser sees it
+# (tests/reports/test_nation.py: grants on every province, and on some of them).
+NATION = "login+view-every-province"
 
 ROLES = [
     "anonymous",
@@ -453,6 +459,11 @@ ACCESS: dict[str, Row] = {
     "reports:index": Row(LOGIN),
     "reports:home": Row(LOGIN),
     "reports:unit": Row(VIEW, "unit", get=302),
+    "reports:nation": Row(NATION, kwargs={"version": "matrix", "code": PERIOD_SUBMITTED}),
+    "reports:nation_drilldown": Row(
+        NATION,
+        kwargs={"version": "matrix", "code": PERIOD_SUBMITTED, "indicator": "tuyen_truyen"},
+    ),
     "reports:report": Row(VIEW, "unit", kwargs={"code": PERIOD_SUBMITTED}),
     "reports:drilldown": Row(
         VIEW, "unit", kwargs={"code": PERIOD_SUBMITTED, "indicator": "tuyen_truyen"}
@@ -898,6 +909,7 @@ ACCESS: dict[str, Row] = {
     "api:unit-list": Api(LOGIN),
     "api:unit-detail": Api(VIEW, "unit"),
     "api:unit-figures": Api(VIEW, "unit", kwargs={"query": "?period=2023-9M"}),
+    "api:nation-figures": Api(NATION, kwargs={"query": "?period=2023-9M&structure=matrix"}),
     "api:unit-activities": Api(
         VIEW,
         "unit",
@@ -1487,6 +1499,8 @@ def expected_get(row: Row, role: str, rel: str | None, world) -> int:
         return row.anonymous
     if row.access == SUPERUSER:
         return row.get if role == "superuser" else 302  # to the admin's login
+    if row.access == NATION:
+        return row.get if role == "superuser" else 404
     if row.access == LOGIN or row.get == 405:
         return row.get
     need_view = row.view or row.access

@@ -184,6 +184,15 @@ class FiguresQuerySerializer(ApiSerializer):
     )
 
 
+class NationFiguresQuerySerializer(ApiSerializer):
+    period = PeriodField()
+    structure = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="Mã phiên bản địa giới (mặc định: phiên bản có hiệu lực cuối kỳ)",
+    )
+
+
 class PeriodSerializer(ApiSerializer):
     code = serializers.CharField()
     label = serializers.CharField()
@@ -243,7 +252,7 @@ class SubmissionSerializer(ApiSerializer):
 
 
 class ReportSerializer(ApiSerializer):
-    unit = UnitSerializer()
+    unit = UnitSerializer(allow_null=True, help_text="null: báo cáo toàn quốc (/figures/)")
     structure = serializers.CharField(help_text="Phiên bản địa giới của báo cáo")
     title = serializers.CharField()
     period = PeriodSerializer()

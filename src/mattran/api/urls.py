@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/", views.UnitList.as_view(), name="unit-list"),
     path("units/<id:pk>/", views.UnitDetail.as_view(), name="unit-detail"),
     path("units/<id:pk>/figures/", views.UnitFigures.as_view(), name="unit-figures"),
+    path("figures/", views.NationFigures.as_view(), name="nation-figures"),
     path("units/<id:pk>/activities/", views.UnitActivities.as_view(), name="unit-activities"),
     path("activity-types/", views.ActivityTypeList.as_view(), name="activity-types"),
     path("activities/<id:pk>/", views.ActivityDetail.as_view(), name="activity-detail"),

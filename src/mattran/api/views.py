@@ -130,6 +130,38 @@ class UnitFigures(APIView):
         return Response(s.ReportSerializer(report_payload(report)).data)
 
 
+@extend_schema(
+    tags=["Báo cáo"],
+    parameters=[s.NationFiguresQuerySerializer],
+    responses={200: s.ReportSerializer, **errors(400, 401, 404)},
+)
+class NationFigures(APIView):
+    """Số liệu toàn quốc trong một kỳ: mọi tỉnh, thành phố của một phiên bản địa giới,
+    như trang báo cáo toàn quốc (`unit` là null; `by_unit` theo tỉnh, thành phố).
+
+    Chỉ người có quyền xem mọi tỉnh, thành phố của phiên bản đó mới xem được; người
+    khác nhận 404 như với một đơn vị ngoài phạm vi được xem.
+    """
+
+    def get(self, request):
+        query = _query(s.NationFiguresQuerySerializer, request)
+        if code := query.get("structure"):
+            try:
+                version = report_selectors.version_get(code=code)
+            except UserFacingError as exc:
+                raise _field_error("structure", exc.message) from exc
+        else:
+            try:
+                version = report_selectors.version_default(period=query["period"])
+            except UserFacingError as exc:
+                raise _field_error("structure", exc.message) from exc
+        report_selectors.nation_visible(user=request.user, version=version)
+        report = report_selectors.report_build(
+            user=request.user, unit=None, period=query["period"], version=version
+        )
+        return Response(s.ReportSerializer(report_payload(report)).data)
+
+
 # ------------------------------------------------------------------- activities
 
 

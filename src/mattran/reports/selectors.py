@@ -154,6 +154,47 @@ class Report:
             "failures": [f.message for f in self.failures],
         }
 
+    @property
+    def approved(self) -> dict[str, dict] | None:
+        """The figures stored when the report was approved ({code: as in `as_dict`}), or
+        None: an approved report is read as approved, whatever was added or booked later."""
+        sub = self.submission
+        if sub is None or sub.status != SubmissionStatus.APPROVED or not sub.figures:
+            return None
+        return sub.figures.get("figures") or None
+
+    @property
+    def shown_sections(self) -> list[tuple[str, str]]:
+        """(heading, paragraph) as the page shows them: the approved text once approved."""
+        if self.approved is not None:
+            return [(s["heading"], s["text"]) for s in self.submission.figures.get("narrative", [])]
+        return [(s.heading, s.paragraph) for s in self.sections if s.paragraph]
+
+    def shown(self, fig: Figure) -> dict[str, str]:
+        """The texts of one table row (current, previous year, own office, children): the
+        approved figures when the report is approved and the figure was in it."""
+        snap = (self.approved or {}).get(fig.code)
+        if snap is None:
+            return {
+                "cur": fig.total_text,
+                "prev": fig.previous_text,
+                "own": fig.text(fig.own.get(0)),
+                "children": fig.text(fig.children.get(0)),
+            }
+        return {
+            "cur": snap["text"],
+            "prev": snapshot_text(fig, snap.get("previous")),
+            "own": snapshot_text(fig, snap.get("own")),
+            "children": snapshot_text(fig, snap.get("children")),
+        }
+
+    def shown_cell(self, fig: Figure, row: Row) -> str:
+        """One unit's cell of the breakdown: approved, or live for a figure added later."""
+        snap = (self.approved or {}).get(fig.code)
+        if snap is None:
+            return fig.text(fig.cell(0, row.bucket))
+        return snapshot_text(fig, snap.get("by_unit", {}).get(row.label))
+
     def changes_since_approval(self) -> list[FigureChange]:
         """Figures that differ from those stored when the period was approved.
 
@@ -173,6 +214,15 @@ class Report:
             for code, fig in live.items()
             if code in approved and approved[code]["value"] != fig["value"]
         ]
+
+
+def snapshot_text(fig: Figure, value) -> str:
+    """A value stored with a submission (`Report.as_dict`: a number, a rate's text or None)."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return fig.text(value)
 
 
 @dataclass(frozen=True)
@@ -236,6 +286,31 @@ def unit_resolve(*, user, text: str, version: StructureVersion) -> Unit:
     raise UserFacingError(
         f"Có {len(matches)} đơn vị khớp với “{text}”: {listed}. Hãy ghi mã đơn vị."
     )
+
+
+def nation_visible(*, user, version: StructureVersion) -> list[Unit]:
+    """The provinces (roots) of `version`, when the user's grants cover every one of them
+    (a national report is for whoever may see the whole country); else Http404, as for
+    a unit the user may not see."""
+    roots = list(Unit.objects.filter(version=version, parent__isnull=True).order_by("path"))
+    policy = policy_for(user)
+    if not roots or not all(policy.can(Perm.VIEW, r) for r in roots):
+        raise Http404("Không có báo cáo toàn quốc này, hoặc bạn không có quyền xem")
+    return roots
+
+
+def nation_versions(*, user) -> list[StructureVersion]:
+    """Structure versions whose whole country the user may see (their national reports)."""
+    policy = policy_for(user)
+    if not policy.has_any(Perm.VIEW):
+        return []
+    covered: dict[int, bool] = {}
+    for root in Unit.objects.filter(parent__isnull=True).only("pk", "path", "version_id"):
+        covered[root.version_id] = covered.get(root.version_id, True) and policy.can(
+            Perm.VIEW, root
+        )
+    ids = [v for v, ok in covered.items() if ok]
+    return list(StructureVersion.objects.filter(pk__in=ids).order_by("-valid_from"))
 
 
 def template_default() -> ReportTemplate:
@@ -428,15 +503,23 @@ class DrillDown:
 
 
 def drilldown(
-    *, user, report_unit: Unit, indicator: Indicator, period: Period, bucket: str = "total"
+    *,
+    user,
+    report_unit: Unit | None,
+    indicator: Indicator,
+    period: Period,
+    bucket: str = "total",
+    version: StructureVersion | None = None,
 ) -> DrillDown:
     """The records behind one figure of a report, filtered to what `user` may see.
 
-    `bucket`: "total", "self", "other" or a child unit id. Records carried over
-    from other structure versions are included where the roll-up put them.
+    `bucket`: "total", "self", "other" or a child unit id (a province of a national
+    report: `report_unit` None and `version`). Records carried over from other
+    structure versions are included where the roll-up put them.
     """
-    scope = scope_build(unit=report_unit)
-    if bucket not in ("total", SELF, OTHER) and bucket not in scope.child_keys:
+    scope = scope_build(unit=report_unit, version=version)
+    allowed = ("total", OTHER) if report_unit is None else ("total", SELF, OTHER)
+    if bucket not in allowed and bucket not in scope.child_keys:
         raise Http404("Không có đơn vị này trong báo cáo")
     found = figures_drill(
         user=user, scope=scope, period=period, key=indicator.figure_key, bucket=bucket

@@ -6,6 +6,12 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("viec-can-lam/", views.home, name="home"),
+    path("toan-quoc/<str:version>/<str:code>/", views.nation, name="nation"),
+    path(
+        "toan-quoc/<str:version>/<str:code>/chi-tiet/<slug:indicator>/",
+        views.nation_drilldown,
+        name="nation_drilldown",
+    ),
     path("<id:unit_pk>/", views.unit_default, name="unit"),
     path("<id:unit_pk>/<str:code>/", views.report, name="report"),
     path("<id:unit_pk>/<str:code>/chi-tiet/<slug:indicator>/", views.drilldown, name="drilldown"),

@@ -50,6 +50,16 @@ def index(request):
     code = request.GET.get("ky", "").strip()
     units = list(policy.top_units(Perm.VIEW).order_by("version", "path")[:50])
     unit_pk = request.GET.get("don-vi", "")
+    nations = selectors.nation_versions(user=request.user)
+    if (code or request.GET.get("loai")) and unit_pk.startswith(NATION_PREFIX):
+        version = _version_or_404(unit_pk.removeprefix(NATION_PREFIX))
+        selectors.nation_visible(user=request.user, version=version)
+        try:
+            period = period_from_query(request.GET, lambda: _nation_period(version))
+        except UserFacingError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("reports:nation", version=version.code, code=period.code)
     if (code or request.GET.get("loai")) and is_id(unit_pk):
         unit = unit_get_visible(user=request.user, pk=int(unit_pk))
         try:
@@ -59,8 +69,30 @@ def index(request):
         else:
             return redirect("reports:report", unit_pk=unit.pk, code=period.code)
     default = _default_period(units[0]) if units else None
-    context = {"units": units, "code": code, "default_label": default.label if default else ""}
+    context = {
+        "units": units,
+        "nations": nations,
+        "nation_prefix": NATION_PREFIX,
+        "code": code,
+        "default_label": default.label if default else "",
+    }
     return render(request, "reports/index.html", context)
+
+
+NATION_PREFIX = "toan-quoc-"  # the report picker's value for a whole structure version
+
+
+def _version_or_404(code: str):
+    try:
+        return selectors.version_get(code=code)
+    except UserFacingError as exc:
+        raise Http404(exc.message) from exc
+
+
+def _nation_period(version) -> Period:
+    today = timezone.localdate()
+    day = min(today, version.valid_to) if version.valid_to else today
+    return Period.nine_months(day.year) if day.month <= 9 else Period.year(day.year)
 
 
 @login_required
@@ -116,20 +148,9 @@ def report(request, unit_pk: int, code: str):
             for f in rep.chart_figures
         ],
     }
+    # an approved report shows the figures and text that were approved (Report.shown)
     table = [
-        {
-            "heading": sec.heading,
-            "rows": [
-                {
-                    "fig": f,
-                    "cur": f.total_text,
-                    "prev": f.previous_text,
-                    "own": f.text(f.own.get(0)),
-                    "children": f.text(f.children.get(0)),
-                }
-                for f in sec.figures
-            ],
-        }
+        {"heading": sec.heading, "rows": [{"fig": f, **rep.shown(f)} for f in sec.figures]}
         for sec in rep.sections
         if sec.figures
     ]
@@ -143,7 +164,7 @@ def report(request, unit_pk: int, code: str):
             "label": r.label,
             "is_total": False,
             "cells": [
-                {"text": f.text(f.cell(0, r.bucket)), "link": f"{links[f.code]}?o={r.bucket}"}
+                {"text": rep.shown_cell(f, r), "link": f"{links[f.code]}?o={r.bucket}"}
                 for f in columns
             ],
         }
@@ -154,7 +175,7 @@ def report(request, unit_pk: int, code: str):
             "row": None,
             "label": "Tổng cộng",
             "is_total": True,
-            "cells": [{"text": f.total_text, "link": links[f.code]} for f in columns],
+            "cells": [{"text": rep.shown(f)["cur"], "link": links[f.code]} for f in columns],
         }
     )
     context = {
@@ -213,6 +234,109 @@ def drilldown(request, unit_pk: int, code: str, indicator: str):
         "reports/drilldown.html",
         {
             "unit": unit,
+            "period": period,
+            "shown": shown,
+            "indicator": ind,
+            "detail": detail,
+            "page": page,
+            "where": where,
+            "code": code,
+        },
+    )
+
+
+@login_required
+@replica_reads()  # report reads may come from the replica (core/db_routers.py)
+def nation(request, version: str, code: str):
+    """The national report of a structure version (every province), for a user whose grants
+    cover the whole country: the same figures, text and drill-down as a unit's report;
+    each province opens its own report."""
+    ver = _version_or_404(version)
+    selectors.nation_visible(user=request.user, version=ver)
+    period = _period_or_404(code)
+    rep = selectors.report_build(user=request.user, unit=None, period=period, version=ver)
+    columns = [f for f in rep.table_figures if f.available]
+
+    def link(f, query=""):
+        return reverse("reports:nation_drilldown", args=[ver.code, period.code, f.code]) + query
+
+    table = [
+        {
+            "heading": sec.heading,
+            "rows": [{"fig": f, "link": link(f), **rep.shown(f)} for f in sec.figures],
+        }
+        for sec in rep.sections
+        if sec.figures
+    ]
+    breakdown = [
+        {
+            "row": r,
+            "cells": [
+                {"text": f.text(f.cell(0, r.bucket)), "link": link(f, f"?o={r.bucket}")}
+                for f in columns
+            ],
+        }
+        for r in rep.rows
+    ]
+    breakdown.append(
+        {"row": None, "cells": [{"text": f.total_text, "link": link(f)} for f in columns]}
+    )
+    return render(
+        request,
+        "reports/nation.html",
+        {
+            "report": rep,
+            "version": ver,
+            "period": period,
+            "table": table,
+            "breakdown": breakdown,
+            "breakdown_figures": columns,
+            "quick": _quick_periods(period),
+            "slips": text_slips(rep.narrative),
+        },
+    )
+
+
+@login_required
+@replica_reads()  # report reads may come from the replica (core/db_routers.py)
+def nation_drilldown(request, version: str, code: str, indicator: str):
+    ver = _version_or_404(version)
+    roots = selectors.nation_visible(user=request.user, version=ver)
+    period = _period_or_404(code)
+    ind = get_object_or_404(Indicator, code=indicator, active=True)
+    shown = period.previous_year() if request.GET.get("ky", "0") == "1" else period
+    bucket = request.GET.get("o", "total")
+    if bucket not in ("total", OTHER) and not is_id(bucket):
+        raise Http404
+    detail = selectors.drilldown(
+        user=request.user,
+        report_unit=None,
+        indicator=ind,
+        period=shown,
+        bucket=bucket,
+        version=ver,
+    )
+    if detail.kind == "external" and detail.external_url:
+        return redirect(detail.external_url)
+    page = (
+        Paginator(detail.records, 100).get_page(request.GET.get("trang"))
+        if detail.records is not None
+        else None
+    )
+    where = f"Toàn quốc ({ver.name})"
+    if is_id(bucket):
+        root = next((r for r in roots if r.pk == int(bucket)), None)
+        if root is None:
+            raise Http404
+        where = root.name
+    elif bucket == OTHER:
+        where = "đơn vị cũ chia tách, sáp nhập"
+    return render(
+        request,
+        "reports/drilldown.html",
+        {
+            "unit": None,
+            "back_url": reverse("reports:nation", args=[ver.code, period.code]),
             "period": period,
             "shown": shown,
             "indicator": ind,
