@@ -536,23 +536,31 @@ class LedgerAnnotation(models.Model):
 
 
 class LookupTerm(models.Model):
-    """One word (3+ characters, folded) of a receipt's donor name or memo, for the public lookup.
+    """A posting list of the public lookup: the receipts of one day having one word.
 
-    Derived search machinery, written by database triggers on PostgreSQL
-    (migration 0006: a statement-level trigger on each insert into the ledger and
-    into the annotations, so the bulk import's rows get theirs in one set-based
-    INSERT); SQLite searches `search_key` with LIKE and leaves this table empty.
-    The index (term, booked_on DESC, entry_id DESC) hands the lookup the newest
-    rows of a word in order: "nguyen" over millions of receipts reads only the
-    first page's rows. No foreign key (never deleted; the ledger is append-only).
+    One word (3+ characters, folded) of the donor name or memo of receipts
+    (or of a donor name given later by an annotation), the day, and the ids
+    of that day's receipts having it, newest first, with their number `n`.
+    Written by database triggers on PostgreSQL (migration 0011: a
+    statement-level trigger on each insert into the ledger and into the
+    annotations): one row per (term, day) of each insert statement, so a bulk
+    import of a million lines writes a few thousand rows, and a receipt entered
+    by hand one row per word. The index (term COLLATE "C", booked_on DESC)
+    INCLUDE (n) hands the lookup a word's newest days first: "nguyen" over 20
+    million receipts reads one or two rows for its first page.
+
+    Derived search machinery, never read by Django's ORM: the table's shape is
+    PostgreSQL's (entry_ids is bigint[]); SQLite keeps the older, empty table
+    and searches `search_key` with LIKE. Not managed by Django (migration 0011).
     """
 
     term = models.CharField(max_length=100)
     booked_on = models.DateField()
-    entry_id = models.BigIntegerField()
+    n = models.IntegerField()  # len(entry_ids)
+    # entry_ids bigint[] (PostgreSQL only; see the docstring)
 
-    # PostgreSQL index (migration 0006): (term COLLATE "C", booked_on DESC, entry_id DESC),
-    # so that a prefix is one byte-ordered range whatever the database's collation.
+    class Meta:
+        managed = False
 
     def __str__(self) -> str:
-        return f"{self.term} #{self.entry_id}"
+        return f"{self.term} {self.booked_on} ({self.n})"

@@ -15,9 +15,10 @@ longer word, an amount or a reference; a query that folds to nothing finds
 nothing. A donor named later (LedgerAnnotation) is found by that name too.
 
 How (see funds.models.LookupTerm): on PostgreSQL one word drives, the rarest
-one by the planner's statistics of the terms (pg_stats): its terms in the byte-ordered index (term,
-booked_on DESC, entry_id DESC) give the newest rows first, the other
-conditions are checked on those rows only, and reading stops after one page.
+one by its posting lists' counts: its posting rows in the byte-ordered index
+(term, booked_on DESC) give the newest days first, each day's receipt ids
+newest first, the other conditions are checked on those rows only, and
+reading stops after one page.
 Without a word, the (amount, booked_on DESC, id DESC) index or the reference
 index drives. SQLite runs the same conditions as LIKE on `search_key`.
 """
@@ -25,7 +26,6 @@ index drives. SQLite runs the same conditions as LIKE on `search_key`.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,65 +143,69 @@ def _term_range(word: str) -> tuple[str, str]:
     return word, word + "{"  # "{" follows "z" (terms are [a-z0-9]+, compared bytewise)
 
 
-_FREQUENCIES: dict[str, Any] = {"at": -1e9, "mcv": []}
-STATS_SECONDS = 300  # the planner's statistics change at most with each import's ANALYZE
+PROBE_ROWS = 2000  # posting rows of a word counted (from the index alone) to judge its size
+SMALL = 50_000  # receipts: a word this rare is read whole and intersected, not walked by day
 
 
-def _common_terms() -> list[tuple[str, float]]:
-    """The most common lookup terms and their share of rows, from ANALYZE (pg_stats).
+def _word_sizes(words: list[str]) -> dict[str, int]:
+    """Receipts per word of 3+ characters (a prefix: of all its terms), counted in its first
+    PROBE_ROWS posting rows from the index alone (INCLUDE (n)): exact for a rare word, a
+    lower bound above SMALL for a common one. One query for all the words."""
+    probes = " UNION ALL ".join(
+        f"""(SELECT %s, (SELECT coalesce(sum(n), 0) FROM (
+                SELECT n FROM funds_lookupterm
+                WHERE term COLLATE "C" >= %s AND term COLLATE "C" < %s LIMIT {PROBE_ROWS}) p))"""  # noqa: S608
+        for _ in words
+    )
+    params: list[Any] = []
+    for word in words:
+        params += [word, *_term_range(word)]
+    with connection.cursor() as cursor:
+        cursor.execute(probes, params)  # noqa: S608 - fixed SQL, bound values
+        return {w: int(n) for w, n in cursor.fetchall()}
 
-    Migration 0008 keeps up to 1,000 of them; a word not among them is rarer than
-    all of them. Read again at most every STATS_SECONDS per process.
-    """
-    now = time.monotonic()
-    if now - _FREQUENCIES["at"] > STATS_SECONDS:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats "
-                "WHERE tablename = 'funds_lookupterm' AND attname = 'term'"
-            )
-            row = cursor.fetchone()
-        pairs = list(zip(row[0], row[1], strict=True)) if row and row[0] else []
-        _FREQUENCIES.update(at=now, mcv=pairs)
-    return _FREQUENCIES["mcv"]
 
-
-def _driver_word(words: list[str]) -> str:
-    """The word with the fewest rows by the statistics (a prefix: its common terms summed);
-    ties (all rare): the longest. Rare words make short pages: the others are checked
-    on its rows only."""
-    long_words = sorted({w for w in words if len(w) >= MIN_NAME}, key=len, reverse=True)
-    if len(long_words) == 1:
-        return long_words[0]
-    common = _common_terms()
-
-    def share(word: str) -> float:
-        return sum(f for term, f in common if term.startswith(word))
-
-    return min(long_words, key=lambda w: (share(w), -len(w)))
+def _other_word_condition(word: str) -> tuple[str, list[str]]:
+    """A word checked on a ledger row: its search key, or a donor name given later."""
+    sql = (
+        "(e.search_key LIKE %s OR EXISTS (SELECT 1 FROM funds_ledgerannotation a "
+        "WHERE a.entry_id = e.id AND a.kind = 'identify' AND a.name_key LIKE %s))"
+    )
+    return sql, [_pattern(word), _pattern(word)]
 
 
 def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
-    """PostgreSQL, a query with a word: the newest `limit` matching ids, driven by one word."""
+    """PostgreSQL, a query with a word: the newest `limit` matching ids.
+
+    The words of 3+ characters are sized from their posting lists (_word_sizes).
+    - Some word is rare (≤ SMALL receipts): the posting lists of every rare
+      word are read whole and intersected as (day, id) pairs; the common words
+      and the other conditions are checked on the few receipts left.
+    - Every word is common ("nguyen", "ngu", "tran thi"): the rarest drives,
+      walked newest day first: for each of its terms (a prefix: the distinct
+      terms, by a recursive CTE in the index), its posting rows newest day
+      first, each day's ids newest first (an incremental sort per day), each
+      receipt checked for the other conditions, stopping at `limit`; then the
+      terms' pages merged. A common word fills a page within a day or two.
+    """
     words = query.words
-    driver = _driver_word(words)
-    lo, hi = _term_range(driver)
+    long_words = sorted({w for w in words if len(w) >= MIN_NAME}, key=len, reverse=True)
+    sizes = _word_sizes(long_words) if len(long_words) > 1 else {long_words[0]: SMALL + 1}
+    driver = min(long_words, key=lambda w: (sizes[w], -len(w)))
+    intersected = [w for w in long_words if sizes[w] <= SMALL] if sizes[driver] <= SMALL else []
     where, params = ["e.kind = 'receipt'", "f.is_public"], []
     for word in words:
-        if word == driver:
+        if word == driver or word in intersected:
             continue
-        where.append(
-            "(e.search_key LIKE %s OR EXISTS (SELECT 1 FROM funds_ledgerannotation a "
-            "WHERE a.entry_id = e.id AND a.kind = 'identify' AND a.name_key LIKE %s))"
-        )
-        params += [_pattern(word), _pattern(word)]
-    # The date conditions come first in the SQL, so their values come first too.
-    days, day_params = [], []
+        sql, values = _other_word_condition(word)
+        where.append(sql)
+        params += values
+    days, day_params = "", []
     if query.date_from:
-        days.append("l.booked_on >= %s")
+        days += " AND p.booked_on >= %s"
         day_params.append(query.date_from)
     if query.date_to:
-        days.append("l.booked_on <= %s")
+        days += " AND p.booked_on <= %s"
         day_params.append(query.date_to)
     if query.amount:
         where.append("e.amount = %s")
@@ -212,7 +216,27 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
     if query.fund_id:
         where.append("e.fund_id = %s")
         params.append(query.fund_id)
-    conditions = " AND ".join(days + where)
+    conditions = " AND ".join(where)
+    if intersected:
+        postings = f"""
+            SELECT p.booked_on, u.entry_id
+            FROM funds_lookupterm p CROSS JOIN LATERAL unnest(p.entry_ids) AS u (entry_id)
+            WHERE p.term COLLATE "C" >= %s AND p.term COLLATE "C" < %s{days}
+        """  # noqa: S608 - fixed SQL; values are bound parameters
+        sets, set_params = [], []
+        for word in intersected:
+            sets.append(postings)
+            set_params += [*_term_range(word), *day_params]
+        sql = f"""
+            SELECT m.entry_id FROM ({" INTERSECT ".join(sets)}) m
+            JOIN funds_ledgerentry e ON e.id = m.entry_id
+            JOIN funds_fund f ON f.id = e.fund_id
+            WHERE {conditions}
+            ORDER BY m.booked_on DESC, m.entry_id DESC
+            LIMIT %s
+        """  # noqa: S608 - fixed SQL; every value is a bound parameter
+        return RawSQL(sql, [*set_params, *params, limit])  # noqa: S611 - bound parameters
+    lo, hi = _term_range(driver)
     sql = f"""
         WITH RECURSIVE terms (term) AS (
             (SELECT term FROM funds_lookupterm
@@ -226,12 +250,17 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
             FROM terms WHERE terms.term IS NOT NULL
         )
         SELECT x.entry_id FROM terms CROSS JOIN LATERAL (
-            SELECT l.entry_id, l.booked_on
-            FROM funds_lookupterm l
-            JOIN funds_ledgerentry e ON e.id = l.entry_id
+            SELECT c.entry_id, c.booked_on
+            FROM (
+                SELECT p.booked_on, u.entry_id
+                FROM funds_lookupterm p CROSS JOIN LATERAL unnest(p.entry_ids) AS u (entry_id)
+                WHERE p.term COLLATE "C" = terms.term COLLATE "C"{days}
+                ORDER BY p.booked_on DESC, u.entry_id DESC
+            ) c
+            JOIN funds_ledgerentry e ON e.id = c.entry_id
             JOIN funds_fund f ON f.id = e.fund_id
-            WHERE l.term COLLATE "C" = terms.term COLLATE "C" AND {conditions}
-            ORDER BY l.booked_on DESC, l.entry_id DESC
+            WHERE {conditions}
+            ORDER BY c.booked_on DESC, c.entry_id DESC
             LIMIT %s
         ) x
         WHERE terms.term IS NOT NULL
