@@ -126,18 +126,30 @@ def bench_import(rows: int, slice_rows: int) -> None:
 
 
 def fill(leaves: int, chunk: int = 1_000_000) -> float:
+    """Leaf rows by generate_series (the real ledger lines in id order when the database
+    holds them, as benchmarks/scale_data.py fills it), tiles by the real append code."""
     from mattran.ledgerlog import tree
     from mattran.ledgerlog.models import LogState
 
     start = LogState.objects.filter(pk=1).values_list("size", flat=True).first() or 0
+    if start >= leaves:
+        return 0.0
     t = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(
-            'INSERT INTO ledgerlog_logleaf ("index", source, source_id, memo) '
-            "SELECT i, 1, 1000000000 + i, 'ung ho dong bao bi thiet hai do bao so 3 ' || i "
-            "FROM generate_series(%s, %s) AS i",
-            [start, leaves - 1],
-        )
+        cursor.execute("SELECT count(*) FROM funds_ledgerentry WHERE id <= %s", [leaves])
+        if cursor.fetchone()[0] == leaves and not start:  # ids 1..leaves: leaf i is line i + 1
+            cursor.execute(
+                'INSERT INTO ledgerlog_logleaf ("index", source, source_id, memo) '
+                "SELECT id - 1, 1, id, memo FROM funds_ledgerentry WHERE id <= %s",
+                [leaves],
+            )
+        else:
+            cursor.execute(
+                'INSERT INTO ledgerlog_logleaf ("index", source, source_id, memo) '
+                "SELECT i, 1, 1000000000 + i, 'ung ho dong bao bi thiet hai do bao so 3 ' || i "
+                "FROM generate_series(%s, %s) AS i",
+                [start, leaves - 1],
+            )
     n = start
     while n < leaves:
         m = min(chunk, leaves - n)
@@ -226,6 +238,58 @@ def bench_proofs(leaves: int, queries: int, naive_leaves: int) -> None:
     )
 
 
+def bench_verifier(size: int, heads: int) -> None:
+    """`mattran verify-log` without --full at `size` leaves: `heads` signed heads (sizes spread
+    over the log, as daily heads would be), their signatures, forks and one consistency proof
+    per step, read straight from the database; next to it, what --full would download."""
+    from django.test import override_settings
+
+    from mattran.ledgerlog import tree
+    from mattran.ledgerlog.keys import key_create, signing_key
+    from mattran.ledgerlog.models import TreeHead
+    from mattran.ledgerlog.selectors import DbSource
+    from mattran.ledgerlog.verifier import head_message, verify_log
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        override_settings(LEDGER_KEY_FILE=Path(tmp) / "bench-key.pem"),
+    ):
+        if not TreeHead.objects.exists():  # a kept database keeps the heads of its first run
+            key_create()
+            private, key = signing_key()
+            sizes = sorted({max(1, size * (i + 1) // heads) for i in range(heads)})
+            stamp = int(time.time() * 1000)
+            made = []
+            for n, s in enumerate(sizes):
+                root = tree.root(s)
+                made.append(
+                    TreeHead(
+                        size=s,
+                        root=root,
+                        timestamp_ms=stamp + n,
+                        key=key,
+                        signature=private.sign(head_message(s, root, stamp + n)),
+                    )
+                )
+            TreeHead.objects.bulk_create(made)
+        sizes = sorted(set(TreeHead.objects.values_list("size", flat=True)))
+        lines: list[str] = []
+        t = time.perf_counter()
+        with CpuClock() as cpu:
+            ok, _ = verify_log(DbSource(), out=lines.append)
+        took = time.perf_counter() - t
+        assert ok, lines
+        print(f"== Verifier without --full at {size:,} leaves, {len(sizes)} signed heads")
+        print(
+            f"   {took:.2f} s wall, CPU {cpu.client:.2f} s + {cpu.server:.2f} s (backend); "
+            f"{len(sizes) - 1} consistency proofs; 0 leaves read "
+            f"(--full would read {size:,} leaves in {size // 1000:,} requests of 1,000)"
+        )
+        print(f"   load average: {os.getloadavg()[0]:.1f}")
+        for line in lines[:3]:
+            print(f"   | {line}")
+
+
 def storage() -> None:
     from mattran.ledgerlog.models import LogState
 
@@ -251,16 +315,23 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--naive-leaves", type=int, default=1_000_000)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--heads", type=int, default=0, help="signed heads for the verifier run")
+    parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
+    parser.add_argument("--fill-only", action="store_true", help="fill the log, measure nothing")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run on PostgreSQL (MATTRAN_DATABASE_URL=postgresql://…).")
-    with scratch_database():
+    with scratch_database(keep=args.keep):
         if not args.skip_import:
             bench_import(args.import_rows, args.naive_slice)
         if args.leaves:
             seconds = fill(args.leaves)
             print(f"== Log filled to {args.leaves:,} leaves in {seconds:.0f} s", flush=True)
+            if args.fill_only:
+                return
             bench_proofs(args.leaves, args.queries, args.naive_leaves)
+            if args.heads:
+                bench_verifier(args.leaves, args.heads)
         storage()
 
 

@@ -73,10 +73,27 @@ def entries(fund, editor, approver):
     return made
 
 
-def _run(source=None, **kwargs) -> tuple[bool, list[str]]:
+def _run(source=None, *, full=True, **kwargs) -> tuple[bool, list[str]]:
+    """The verifier on this database; a full audit (every leaf) unless full=False."""
     lines: list[str] = []
-    ok, _ = verify_log(source or DbSource(), out=lines.append, **kwargs)
+    ok, _ = verify_log(source or DbSource(), out=lines.append, full=full, **kwargs)
     return ok, lines
+
+
+class CountingSource(DbSource):
+    """The database source, counting what the verifier asks for."""
+
+    def __init__(self):
+        self.leaf_ranges: list[tuple[int, int]] = []
+        self.consistency_pairs: list[tuple[int, int]] = []
+
+    def leaves(self, start, end):
+        self.leaf_ranges.append((start, end))
+        return super().leaves(start, end)
+
+    def consistency(self, first, second):
+        self.consistency_pairs.append((first, second))
+        return super().consistency(first, second)
 
 
 @contextlib.contextmanager
@@ -244,7 +261,7 @@ def test_changed_amount_is_caught_and_the_leaf_named(entries, key_file):
     assert not ok
     assert any(f"Lá 1 (bút toán {entries[1].pk})" in line for line in lines), lines
     with pytest.raises(CommandError):
-        call_command("verify_log")
+        call_command("verify_log", "--full")
 
 
 def test_deleted_row_is_caught(entries, key_file):
@@ -366,3 +383,75 @@ def test_new_masking_rules_change_no_leaf_already_logged(entries, key_file, monk
     assert ok, lines
     page = selectors.leaves_range(0, 1)[0]
     assert page["data"]["memo"] == before
+
+
+# ------------------------------------------------- proofs instead of downloads
+
+
+def test_the_default_check_reads_no_leaf_and_proves_each_head_extends_the_last(
+    entries, fund, editor, key_file
+):
+    head_sign()
+    for amount in (7_000, 8_000):
+        services.receipt_create(actor=editor, fund=fund, amount=amount, booked_on=D(2024, 9, 6))
+        head_sign()
+    source = CountingSource()
+    ok, lines = _run(source, full=False, entry=entries[2].pk)
+    assert ok, lines
+    assert source.leaf_ranges == []  # not one leaf downloaded
+    assert source.consistency_pairs == [(5, 6), (6, 7)]
+    assert any("2 bằng chứng nhất quán" in line for line in lines)
+    assert any(f"Bút toán {entries[2].pk} nằm trong sổ ở lá 2" in line for line in lines)
+
+
+def test_a_signed_head_that_the_tree_does_not_extend_is_caught_by_proofs(
+    entries, fund, editor, key_file
+):
+    """The operator signs a head whose root is not the tree's (history changed behind it)."""
+    head = head_sign()
+    services.receipt_create(actor=editor, fund=fund, amount=7_000, booked_on=D(2024, 9, 6))
+    private, key = signing_key()
+    forged_root = hashlib.sha256(b"another history").digest()
+    stamp = head.timestamp_ms + 1
+    TreeHead.objects.create(
+        size=6,
+        root=forged_root,
+        timestamp_ms=stamp,
+        key=key,
+        signature=private.sign(head_message(6, forged_root, stamp)),
+    )
+    source = CountingSource()
+    ok, lines = _run(source, full=False)
+    assert not ok
+    assert source.leaf_ranges == []
+    assert any("Đầu cây 5 lá → 6 lá" in line and "viết lại" in line for line in lines), lines
+
+
+def test_a_monitor_checks_only_the_leaves_added_since_its_last_full_run(
+    entries, fund, editor, key_file
+):
+    head_sign()
+    ok, state = verify_log(DbSource(), full=True, out=lambda _: None)
+    assert ok and state["size"] == 5 and len(state["frontier"]) == 2  # 5 = 4 + 1
+    added = [
+        services.receipt_create(actor=editor, fund=fund, amount=a, booked_on=D(2024, 9, 6))
+        for a in (7_000, 8_000, 9_000)
+    ]
+    head_sign()
+    source = CountingSource()
+    ok, new_state = verify_log(source, state=state, out=lambda _: None)
+    assert ok
+    assert source.leaf_ranges == [(5, 8)]  # the three new leaves only
+    assert new_state["size"] == 8 and len(new_state["frontier"]) == 1  # 8 = 8
+    # a new line changed behind the application: the next run names its leaf
+    with superuser_bypass() as cursor:
+        cursor.execute("UPDATE funds_ledgerentry SET amount = 1 WHERE id = %s", [added[1].pk])
+    lines: list[str] = []
+    ok, kept = verify_log(DbSource(), state=state, out=lines.append)
+    assert not ok and kept == state
+    assert any(f"Lá 6 (bút toán {added[1].pk})" in line for line in lines), lines
+    # a state file whose frontier was altered is refused, not trusted
+    broken = {**state, "frontier": [bytes(32).hex(), state["frontier"][1]]}
+    lines = []
+    assert not verify_log(DbSource(), state=broken, out=lines.append)[0]
+    assert any("Tệp trạng thái hỏng" in line for line in lines), lines

@@ -138,9 +138,13 @@ def test_api_errors_are_json_and_vietnamese(client, signed):
     assert response.status_code == 400
 
 
-def test_an_inclusion_proof_takes_three_queries(signed, django_assert_num_queries):
+def test_an_inclusion_proof_takes_two_queries_and_a_consistency_proof_one(
+    signed, django_assert_num_queries
+):
     from mattran.ledgerlog import selectors
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):  # leaf + sizes + ledger row; tiles
         answer = selectors.inclusion_public(entry_id=signed[2].pk)
     assert (answer["index"], answer["size"]) == (2, 3)
+    with django_assert_num_queries(1):  # the log's size with the tiles
+        assert len(selectors.consistency_public(first=1, second=3)["proof"]) == 2

@@ -8,14 +8,15 @@ The same dicts feed the JSON API, the portal pages and `mattran verify-log`
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from typing import Any
 
-from django.db.models import Subquery
+from django.db import connection
 
 from mattran.core.errors import UserFacingError
 
 from . import tree
-from .leaves import leaves_for
+from .leaves import ENTRY_FIELDS, entry_leaf, leaves_for
 from .models import LeafSource, LogLeaf, LogState, SigningKey, TreeHead
 from .verifier import consistency_ranges, inclusion_ranges
 
@@ -108,59 +109,84 @@ def leaf_of_entry(entry_id: int) -> LogLeaf | None:
     return LogLeaf.objects.filter(source=LeafSource.ENTRY, source_id=entry_id).first()
 
 
+_INCLUSION_SQL = """
+    SELECT l."index", l.memo, (SELECT size FROM ledgerlog_logstate WHERE id = 1),
+           (SELECT h.size FROM ledgerlog_treehead h ORDER BY h.timestamp_ms DESC, h.id DESC
+            LIMIT 1),
+           {fields}
+    FROM ledgerlog_logleaf l LEFT JOIN funds_ledgerentry e ON e.id = l.source_id
+    WHERE l.source = %s AND l.source_id = %s
+""".format(fields=", ".join(f"e.{f}" for f in ENTRY_FIELDS))  # noqa: S608 - fixed names
+
+
 def inclusion_public(*, entry_id: int, size: int | None = None) -> dict[str, Any]:
     """The leaf of a ledger entry and its inclusion proof to the tree of `size` leaves.
 
-    Three queries: the leaf with the log's size and the latest head's size, the
-    ledger row, the tiles of the proof.
+    Two plain queries: the leaf with the log's size, the latest head's size and
+    the ledger row; the tiles of the proof (its leaf's tile with them).
     """
-    row = (
-        LogLeaf.objects.filter(source=LeafSource.ENTRY, source_id=entry_id)
-        .annotate(
-            log_size=Subquery(LogState.objects.filter(pk=1).values("size")[:1]),
-            head_size=Subquery(
-                TreeHead.objects.order_by("-timestamp_ms", "-id").values("size")[:1]
-            ),
-        )
-        .values("index", "memo", "log_size", "head_size")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_INCLUSION_SQL, [LeafSource.ENTRY.value, entry_id])
+        row = cursor.fetchone()
     if row is None:
         raise UserFacingError(f"Bút toán {entry_id} không có trong sổ cái công khai.")
-    leaf = LogLeaf(index=row["index"], source=LeafSource.ENTRY, source_id=entry_id)
+    index, memo, stored_size, head_size, *entry = row
     if size is None:
-        if row["head_size"] is None:
+        if head_size is None:
             raise UserFacingError("Sổ chưa có đầu cây nào được ký.")
-        size = row["head_size"]
-    elif not 0 < size <= (row["log_size"] or 0):
+        size = head_size
+    elif not 0 < size <= (stored_size or 0):
         raise UserFacingError(f"Sổ không có cây {size} lá.")
-    if leaf.index >= size:
+    if index >= size:
         raise UserFacingError(
             f"Bút toán {entry_id} vào sổ sau đầu cây {size} lá; hãy chờ đầu cây kế tiếp."
         )
-    key = (LeafSource.ENTRY, entry_id)
-    data = leaves_for([key], {entry_id: row["memo"]})[key]
+    data = None
+    if entry[0] is not None:  # the ledger row still exists
+        fields = dict(zip(ENTRY_FIELDS, entry, strict=True))
+        if not isinstance(fields["booked_on"], dt.date):  # SQLite gives text
+            fields["booked_on"] = dt.date.fromisoformat(fields["booked_on"])
+        data = entry_leaf(fields, memo)
+    ranges = inclusion_ranges(index, size)
     reader = tree.TileReader()
-    reader.load([tree.tile_key(0, leaf.index // tree.TILE_WIDTH)])  # with the proof's tiles
-    proof = tree.subtree_hashes(inclusion_ranges(leaf.index, size), reader)
+    reader.load([tree.tile_key(0, index // tree.TILE_WIDTH), *tree.proof_tile_keys(ranges)])
+    proof = tree.subtree_hashes(ranges, reader)
     return {
         "entry": entry_id,
-        "index": leaf.index,
+        "index": index,
         "size": size,
         "data": data,
-        "leaf_hash": _stored_leaf_hashes(leaf.index, leaf.index + 1, reader)[0].hex(),
+        "leaf_hash": _stored_leaf_hashes(index, index + 1, reader)[0].hex(),
         "proof": [p.hex() for p in proof],
     }
 
 
 def consistency_public(*, first: int, second: int) -> dict[str, Any]:
-    size = log_size()
+    """A consistency proof between the trees of `first` and `second` leaves: one query
+    (the log's size read with the proof's tiles)."""
+    ranges = consistency_ranges(first, second) if 0 <= first <= second else []
+    keys = tree.proof_tile_keys(ranges)
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(keys)) or "NULL"
+        cursor.execute(
+            f"SELECT s.size, t.key, t.hashes FROM ledgerlog_logstate s "  # noqa: S608
+            f"LEFT JOIN ledgerlog_logtile t ON t.key IN ({marks}) WHERE s.id = 1",
+            keys,
+        )
+        rows = cursor.fetchall()
+    size = rows[0][0] if rows else 0
     if not 0 <= first <= second <= size:
         raise UserFacingError(f"Kích thước không hợp lệ: cần 0 ≤ {first} ≤ {second} ≤ {size}.")
+    reader = tree.TileReader()
+    for key in keys:
+        reader.put(key, b"")
+    for _, key, data in rows:
+        if key is not None:
+            reader.put(key, bytes(data))
     return {
         "first": first,
         "second": second,
-        "proof": [p.hex() for p in tree.subtree_hashes(consistency_ranges(first, second))],
+        "proof": [p.hex() for p in tree.subtree_hashes(ranges, reader)],
     }
 
 

@@ -57,7 +57,7 @@ class TileReader:
         if missing:
             for key in missing:
                 self._tiles[key] = b""  # not stored (yet): an empty tile
-            for key, data in LogTile.objects.filter(key__in=missing).values_list("key", "hashes"):
+            for key, data in read_tiles(sorted(missing)):
                 self._tiles[key] = bytes(data)
 
     def tile(self, level: int, index: int) -> bytes:
@@ -68,6 +68,30 @@ class TileReader:
 
     def put(self, key: int, data: bytes) -> None:
         self._tiles[key] = data
+
+
+def read_tiles(keys: Sequence[int], extra_sql: str = "", params: Sequence = ()) -> list[tuple]:
+    """(key, hashes) of the stored tiles among `keys`, in one plain query (no ORM: a proof
+    is a few milliseconds and the ORM's query building was most of them)."""
+    if not keys:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT key, hashes FROM ledgerlog_logtile WHERE key = ANY(%s)", [keys])
+        else:
+            marks = ", ".join(["%s"] * len(keys))
+            cursor.execute(
+                f"SELECT key, hashes FROM ledgerlog_logtile WHERE key IN ({marks})",  # noqa: S608
+                list(keys),
+            )
+        return cursor.fetchall()
+
+
+def proof_tile_keys(ranges: Sequence[tuple[int, int]]) -> list[int]:
+    """The keys of the tiles that subtree_hashes(ranges) reads."""
+    return sorted(
+        {tile_key(*_tile_of(h, i)[:2]) for lo, hi in ranges for h, i in _perfect_pieces(lo, hi)}
+    )
 
 
 def _perfect_pieces(lo: int, hi: int) -> list[tuple[int, int]]:
@@ -89,7 +113,7 @@ def _tile_of(height: int, index: int) -> tuple[int, int, int, int]:
 
 def subtree_hashes(ranges: Sequence[tuple[int, int]], reader: TileReader | None = None):
     """MTH(D[lo:hi]) for each aligned range, with one query for all the tiles they need."""
-    reader = reader or TileReader()
+    reader = reader if reader is not None else TileReader()
     pieces = [_perfect_pieces(lo, hi) for lo, hi in ranges]
     reader.load((tile_key(*_tile_of(h, i)[:2]) for ps in pieces for h, i in ps), now=True)
     memo: dict[tuple[int, int], bytes] = {}

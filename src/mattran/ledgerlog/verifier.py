@@ -8,6 +8,7 @@ and run:
     python3 kiem_tra_so_cai.py https://example.gov.vn --key <public key, base64>
     python3 kiem_tra_so_cai.py https://example.gov.vn --key ... --entry 12345
     python3 kiem_tra_so_cai.py https://example.gov.vn --key ... --state so-cai.json
+    python3 kiem_tra_so_cai.py https://example.gov.vn --key ... --full --state so-cai.json
 
 What it checks (RFC 6962 / RFC 9162 Merkle tree, SHA-256, 0x00 leaf and 0x01
 node prefixes):
@@ -16,15 +17,21 @@ node prefixes):
    it; the key given with --key is among them;
 2. no two heads of the same size have different roots (a fork) and sizes
    never go down;
-3. every leaf: its published data (the public fields of one ledger line, in
-   the canonical serialisation of docs/ledger-log.md) is hashed again, and
-   the roots of all heads are rebuilt from those hashes: the whole history is
-   consistent, nothing was changed, removed or reordered. The first leaf whose
-   data does not match what was logged is named;
-4. with --entry ID: that ledger line's inclusion proof to the latest head;
-5. with --state FILE: the newest head seen on an earlier run must be
+3. each signed size extends the one before it: a consistency proof (RFC 6962
+   §2.1.2, ~log2(n) hashes) between every two successive heads, so the whole
+   signed history is one append-only log. No leaf is downloaded for this;
+4. with --full: every leaf: its published data (the public fields of one
+   ledger line, in the canonical serialisation of docs/ledger-log.md) is
+   hashed again, and the roots of all heads are rebuilt from those hashes:
+   nothing was changed, removed or reordered. The first leaf whose data does
+   not match what was logged is named. (Hours for tens of millions of leaves:
+   keep --state, and later runs check only the leaves added since);
+5. with --entry ID: that ledger line's inclusion proof to the latest head;
+6. with --state FILE: the newest head seen on an earlier run must be
    consistent with today's (a consistency proof), and a different root for a
-   size seen before is reported as a fork.
+   size seen before is reported as a fork. After a --full run the file also
+   keeps the tree's frontier (one hash per bit of the size): the next run
+   downloads and checks only the leaves added since.
 Exit status 0 when everything holds, 1 otherwise (the reason is printed).
 
 The server (Django app mattran.ledgerlog) imports the hashing, serialisation
@@ -110,6 +117,21 @@ class CompactRange:
         for _, left in reversed(self._stack[:-1]):
             h = node_hash(left, h)
         return h
+
+    def frontier(self) -> list[str]:
+        """The roots of the perfect subtrees covering the leaves so far, largest first (hex)."""
+        return [h.hex() for _, h in self._stack]
+
+    @classmethod
+    def from_frontier(cls, size: int, frontier: Sequence[str]) -> CompactRange:
+        """The range of `size` leaves from its frontier (one hash per bit set in size)."""
+        heights = [b for b in range(size.bit_length() - 1, -1, -1) if size >> b & 1]
+        if len(heights) != len(frontier):
+            raise VerificationError("Tệp trạng thái hỏng: biên của cây không khớp kích thước.")
+        compact = cls()
+        compact.size = size
+        compact._stack = [(h, bytes.fromhex(x)) for h, x in zip(heights, frontier, strict=True)]
+        return compact
 
 
 # ------------------------------------------------- proofs as lists of subtrees
@@ -348,21 +370,28 @@ def check_heads(heads: Sequence[dict], keys: dict[str, bytes]) -> list[dict]:
     return ordered
 
 
-def check_leaves(leaves: Iterable[dict], heads: Sequence[dict], size: int) -> tuple[int, list[str]]:
+def check_leaves(
+    leaves: Iterable[dict],
+    heads: Sequence[dict],
+    size: int,
+    compact: CompactRange | None = None,
+) -> tuple[int, list[str]]:
     """Hash every leaf's data again and rebuild the root at every head size.
 
+    `compact`: the leaves before these ones, as a compact range (an
+    incremental check starts where the last one ended); none: from leaf 0.
     Returns (leaves checked, problems). A problem names the first leaf whose
     data no longer hashes to what the log holds, and any head whose root the
-    leaves do not give.
+    leaves do not give. `compact` is left at the last leaf read.
     """
     problems: list[str] = []
     want = {}
     for h in heads:
         want.setdefault(h["size"], h["root"])
-    compact = CompactRange()
+    compact = compact if compact is not None else CompactRange()
     first_bad: int | None = None
     bad = 0
-    expected = 0
+    expected = start = compact.size
     for leaf in leaves:
         if leaf["index"] != expected:
             problems.append(f"Thiếu lá {expected} (nhận được lá {leaf['index']}).")
@@ -395,7 +424,34 @@ def check_leaves(leaves: Iterable[dict], heads: Sequence[dict], size: int) -> tu
         problems.append(f"Chỉ nhận được {expected} trên {size} lá.")
     if bad > 1:
         problems.append(f"Tổng cộng {bad} lá không khớp.")
-    return expected, problems
+    return expected - start, problems
+
+
+def check_head_chain(source, heads: Sequence[dict], since: int = 0) -> tuple[int, list[str]]:
+    """Each signed tree size extends the one before it: one consistency proof per step.
+
+    The heads' distinct sizes in increasing order (forks are refused before
+    this); steps ending at or below `since` (a size checked on an earlier run)
+    are skipped. No leaf is downloaded: a proof is ~log2(n) hashes. Returns
+    (proofs checked, problems).
+    """
+    roots: dict[int, bytes] = {}
+    for h in heads:
+        roots.setdefault(h["size"], bytes.fromhex(h["root"]))
+    sizes = sorted(roots)
+    checked, problems = 0, []
+    for first, second in zip(sizes, sizes[1:], strict=False):
+        if second <= since or first == 0:
+            continue
+        try:
+            proof = [bytes.fromhex(p) for p in source.consistency(first, second)["proof"]]
+            verify_consistency(first, second, roots[first], roots[second], proof)
+        except VerificationError as exc:
+            problems.append(f"Đầu cây {first} lá → {second} lá: {exc}")
+        except (KeyError, ValueError) as exc:
+            problems.append(f"Đầu cây {first} lá → {second} lá: không lấy được bằng chứng ({exc}).")
+        checked += 1
+    return checked, problems
 
 
 # ------------------------------------------------------------- data sources
@@ -429,9 +485,9 @@ class HttpSource:
         return self._get("consistency/", first=first, second=second)
 
 
-def iter_leaves(source, size: int, page: int = PAGE) -> Iterator[dict]:
-    for start in range(0, size, page):
-        yield from source.leaves(start, min(start + page, size))
+def iter_leaves(source, size: int, page: int = PAGE, start: int = 0) -> Iterator[dict]:
+    for first in range(start, size, page):
+        yield from source.leaves(first, min(first + page, size))
 
 
 def verify_log(
@@ -440,9 +496,18 @@ def verify_log(
     pinned_key: bytes | None = None,
     entry: int | None = None,
     state: dict | None = None,
+    full: bool = False,
     out: Callable[[str], None] = print,
 ) -> tuple[bool, dict]:
-    """Run every check; print what holds and what does not. Returns (ok, new state)."""
+    """Run the checks; print what holds and what does not. Returns (ok, new state).
+
+    Always: keys, signatures, forks, and a consistency proof between each two
+    successive signed sizes (and from the head kept in `state`): the whole
+    signed history is one append-only log, without downloading leaves.
+    `full`: every leaf is downloaded and hashed again, the first bad one named.
+    Otherwise, when `state` holds the frontier of an earlier leaf check, only
+    the leaves added since are downloaded and checked (a monitor's daily run).
+    """
     problems: list[str] = []
     info = source.heads()
     try:
@@ -455,43 +520,65 @@ def verify_log(
         out("Sổ chưa có đầu cây nào được ký.")
         return False, state or {}
     latest = heads[-1]
+    size, root = latest["size"], latest["root"]
     out(
         f"{len(heads)} đầu cây đã ký, chữ ký hợp lệ, không rẽ nhánh; mới nhất: "
-        f"{latest['size']} lá, gốc {latest['root'][:16]}…"
+        f"{size} lá, gốc {root[:16]}…"
     )
-    if state and state.get("size"):
-        old_size, old_root = state["size"], bytes.fromhex(state["root"])
+    state_ok = False
+    old_size = int(state.get("size") or 0) if state else 0
+    if old_size:
+        old_root = bytes.fromhex(state["root"])
         try:
-            if old_size > latest["size"]:
-                raise VerificationError(
-                    f"Lần trước sổ có {old_size} lá, nay chỉ còn {latest['size']}."
-                )
-            proof = [
-                bytes.fromhex(p) for p in source.consistency(old_size, latest["size"])["proof"]
-            ]
-            verify_consistency(
-                old_size, latest["size"], old_root, bytes.fromhex(latest["root"]), proof
-            )
+            if old_size > size:
+                raise VerificationError(f"Lần trước sổ có {old_size} lá, nay chỉ còn {size}.")
+            proof = [bytes.fromhex(p) for p in source.consistency(old_size, size)["proof"]]
+            verify_consistency(old_size, size, old_root, bytes.fromhex(root), proof)
             out(f"Nhất quán với đầu cây đã thấy lần trước ({old_size} lá).")
+            state_ok = True
         except VerificationError as exc:
             problems.append(str(exc))
-    checked, leaf_problems = check_leaves(
-        iter_leaves(source, latest["size"]), heads, latest["size"]
-    )
-    problems += leaf_problems
-    if not leaf_problems:
-        out(f"{checked} lá: dữ liệu khớp, gốc của mọi đầu cây dựng lại đúng.")
+    steps, chain_problems = check_head_chain(source, heads, since=old_size if state_ok else 0)
+    problems += chain_problems
+    if not chain_problems:
+        out(f"{steps} bằng chứng nhất quán giữa các đầu cây liên tiếp: hợp lệ (không tải lá).")
+    new_state: dict = {"size": size, "root": root}
+    frontier = state.get("frontier") if state_ok and state else None
+    if full or frontier is not None:
+        try:
+            compact = (
+                CompactRange() if full else CompactRange.from_frontier(old_size, frontier)  # type: ignore[arg-type]
+            )
+            if compact.size and compact.root() != bytes.fromhex(state["root"]):  # type: ignore[index]
+                raise VerificationError("Tệp trạng thái hỏng: biên không cho gốc đã lưu.")
+        except (VerificationError, ValueError) as exc:
+            problems.append(str(exc))
+        else:
+            first = compact.size
+            checked, leaf_problems = check_leaves(
+                iter_leaves(source, size, start=first), heads, size, compact
+            )
+            problems += leaf_problems
+            if not leaf_problems:
+                what = "" if full or not first else f" mới (từ lá {first})"
+                out(f"{checked} lá{what}: dữ liệu khớp, gốc của các đầu cây dựng lại đúng.")
+                new_state["frontier"] = compact.frontier()
+    else:
+        out(
+            "Không tải từng lá (chỉ bằng chứng); kiểm tra toàn bộ từng lá: thêm --full "
+            "(lưu --state để lần sau chỉ kiểm tra lá mới)."
+        )
     if entry is not None:
         try:
-            proof = source.inclusion(entry, latest["size"])
+            proof = source.inclusion(entry, size)
             data = proof["data"]
             h = leaf_hash(canonical_bytes(data))
             verify_inclusion(
                 proof["index"],
-                latest["size"],
+                size,
                 h,
                 [bytes.fromhex(p) for p in proof["proof"]],
-                bytes.fromhex(latest["root"]),
+                bytes.fromhex(root),
             )
             amount = f"{data['amount']:,}".replace(",", ".")
             out(
@@ -500,11 +587,10 @@ def verify_log(
             )
         except VerificationError as exc:
             problems.append(f"Bút toán {entry}: {exc}")
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, TypeError) as exc:
             problems.append(f"Bút toán {entry}: không lấy được bằng chứng ({exc}).")
     for p in problems:
         out(f"LỖI: {p}")
-    new_state = {"size": latest["size"], "root": latest["root"]}
     if problems and state:
         new_state = state  # keep the last good head
     return not problems, new_state
@@ -516,6 +602,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--key", help="khóa công khai Ed25519 đã công bố (base64)")
     parser.add_argument("--entry", type=int, help="mã bút toán cần kiểm tra (trong trang Xác minh)")
     parser.add_argument("--state", help="tệp lưu đầu cây đã kiểm tra, để lần sau so sánh")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="tải và băm lại mọi lá, chỉ ra lá sai đầu tiên (lâu với sổ lớn)",
+    )
     args = parser.parse_args(argv)
     state = None
     if args.state:
@@ -529,7 +620,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Chú ý: không có --key, chỉ tin các khóa máy chủ công bố.")
     try:
         ok, new_state = verify_log(
-            HttpSource(args.url), pinned_key=pinned, entry=args.entry, state=state
+            HttpSource(args.url), pinned_key=pinned, entry=args.entry, state=state, full=args.full
         )
     except OSError as exc:
         print(f"LỖI: không đọc được {args.url}: {exc}")

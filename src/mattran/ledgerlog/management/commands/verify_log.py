@@ -3,7 +3,10 @@
     mattran verify-log                        this database, directly
     mattran verify-log --url https://…        a running site, through its public API
     mattran verify-log --entry 123 --key …    also one line's inclusion; pin the key
-Exit status 1 when a check fails (the first bad leaf is named).
+    mattran verify-log --full                 every leaf hashed again (the first bad leaf named)
+Without --full: signatures, forks and a consistency proof between successive heads
+(no leaf read; with --state after a --full run, the leaves added since are checked).
+Exit status 1 when a check fails.
 """
 
 import base64
@@ -23,8 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--key", help="khóa công khai đã công bố (base64)")
         parser.add_argument("--entry", type=int, help="kiểm tra thêm một bút toán")
         parser.add_argument("--state", help="tệp lưu đầu cây đã kiểm tra lần trước")
+        parser.add_argument(
+            "--full", action="store_true", help="băm lại mọi lá, chỉ ra lá sai đầu tiên"
+        )
 
-    def handle(self, *args, url=None, key=None, entry=None, state=None, **options):
+    def handle(self, *args, url=None, key=None, entry=None, state=None, full=False, **options):
         source = HttpSource(url) if url else DbSource()
         saved = None
         if state:
@@ -38,6 +44,7 @@ class Command(BaseCommand):
             pinned_key=base64.b64decode(key) if key else None,
             entry=entry,
             state=saved,
+            full=full,
             out=self.stdout.write,
         )
         if state and ok:
