@@ -3,9 +3,11 @@ to the template later, and money booked later, do not change what the page shows
 approved report; what is new is marked, what differs is listed."""
 
 import datetime as dt
+import io
 import re
 
 from django.urls import reverse
+from docx import Document
 
 from mattran.core.periods import Period
 from mattran.funds import services as funds
@@ -85,6 +87,13 @@ def test_the_page_of_an_approved_report_shows_what_was_approved(client, records,
     live = report_build(user=people["viewer_a"], unit=ward, period=PERIOD)
     assert _cell(page, "tuyen_truyen_toa_dam") == live.figures["tuyen_truyen_toa_dam"].total_text
     assert live.figures["tuyen_truyen_toa_dam"].is_new
+    # the DOCX of the approved report says the same as the page
+    docx = Document(io.BytesIO(client.get(url + "bao-cao.docx").content))
+    text = "\n".join(p.text for p in docx.paragraphs).replace("\u00a0", " ")  # unbroken money
+    assert "câu sửa sau khi duyệt" not in text and "Cộng " not in text
+    assert "4.000.000 đồng" in text
+    cells = {c.text.replace("\u00a0", " ") for t in docx.tables for r in t.rows for c in r.cells}
+    assert approved["quy_vi_nguoi_ngheo_van_dong"]["text"] in cells
     # the stored approval did not move
     sub.refresh_from_db()
     assert sub.figures["figures"] == approved and "tuyen_truyen_toa_dam" not in approved

@@ -235,12 +235,13 @@ def report_docx(
     _rule(doc, box_cm=16.5, line_cm=3)
     _para(doc, "", after=6)
 
-    # Body: one numbered part per section that has something to say.
-    said = [s for s in report.sections if s.paragraph]
+    # Body: one numbered part per section that has something to say (an approved report:
+    # the text and figures that were approved, `Report.shown_sections` / `shown`).
+    said = report.shown_sections
     _para(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True, after=6)
-    for i, s in enumerate(said, start=1):
-        _para(doc, f"{i}. {s.heading}", bold=True, after=3, indent_first=True)
-        p = _para(doc, s.paragraph, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_first=True)
+    for i, (heading, paragraph) in enumerate(said, start=1):
+        _para(doc, f"{i}. {heading}", bold=True, after=3, indent_first=True)
+        p = _para(doc, paragraph, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_first=True)
         p.paragraph_format.line_spacing = 1.15
     if not said:
         _para(doc, "Trong kỳ chưa có số liệu.", italic=True, indent_first=True)
@@ -260,7 +261,8 @@ def report_docx(
         _cell_text(cell, text, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _repeat_header(table)
     for row, f in zip(table.rows[1:], figs, strict=True):
-        values = [f.indicator.name, f.indicator.unit_label, f.total_text, f.previous_text]
+        shown = report.shown(f)
+        values = [f.indicator.name, f.indicator.unit_label, shown["cur"], shown["prev"]]
         for i, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
             _cell_text(cell, text, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT if i >= 2 else None)
     _widths(table, [Cm(8), Cm(2.6), Cm(3), Cm(2.9)])
@@ -298,7 +300,7 @@ def report_docx(
             for j, f in enumerate(chart_figs, start=1):
                 _cell_text(
                     by_unit.cell(i, j),
-                    f.text(f.cell(0, r.bucket)),
+                    report.shown_cell(f, r),
                     size=11,
                     align=WD_ALIGN_PARAGRAPH.RIGHT,
                 )
@@ -307,7 +309,7 @@ def report_docx(
         for j, f in enumerate(chart_figs, start=1):
             _cell_text(
                 by_unit.cell(last, j),
-                f.total_text,
+                report.shown(f)["cur"],
                 size=11,
                 bold=True,
                 align=WD_ALIGN_PARAGRAPH.RIGHT,
