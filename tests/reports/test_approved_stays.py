@@ -4,6 +4,7 @@ approved report; what is new is marked, what differs is listed."""
 
 import datetime as dt
 import io
+import json
 import re
 
 from django.urls import reverse
@@ -87,6 +88,13 @@ def test_the_page_of_an_approved_report_shows_what_was_approved(client, records,
     live = report_build(user=people["viewer_a"], unit=ward, period=PERIOD)
     assert _cell(page, "tuyen_truyen_toa_dam") == live.figures["tuyen_truyen_toa_dam"].total_text
     assert live.figures["tuyen_truyen_toa_dam"].is_new
+    # the chart by unit draws the approved values too
+    chart = json.loads(
+        page.split('id="chart-data" type="application/json">', 1)[1].split("</script>", 1)[0]
+    )
+    drawn = next(d for d in chart["datasets"] if d["label"] == "Số cuộc tuyên truyền")
+    by_unit = approved["tuyen_truyen"]["by_unit"]
+    assert drawn["data"] == [by_unit[label] for label in chart["labels"]]
     # the DOCX of the approved report says the same as the page
     docx = Document(io.BytesIO(client.get(url + "bao-cao.docx").content))
     text = "\n".join(p.text for p in docx.paragraphs).replace("\u00a0", " ")  # unbroken money
@@ -104,3 +112,10 @@ def test_the_page_of_an_approved_report_shows_what_was_approved(client, records,
     assert 'data-testid="approved-figures"' not in page
     assert "câu sửa sau khi duyệt" in page
     assert "5.500.000 đồng" in _narrative(page)
+
+
+def test_an_approved_rate_is_drawn_as_its_percentage():
+    from mattran.reports.views import _chart_value
+
+    assert _chart_value("93,5%") == 93.5 and _chart_value("100,0%") == 100.0
+    assert _chart_value("—") is None and _chart_value(None) is None and _chart_value(7) == 7

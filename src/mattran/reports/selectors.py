@@ -188,6 +188,14 @@ class Report:
             "children": snapshot_text(fig, snap.get("children")),
         }
 
+    def shown_value(self, fig: Figure, row: Row):
+        """One unit's value (for the chart): approved, or live for a figure added later. An
+        approved rate is its stored text; the chart reads it as a percentage."""
+        snap = (self.approved or {}).get(fig.code)
+        if snap is None:
+            return fig.cell(0, row.bucket)
+        return snap.get("by_unit", {}).get(row.label)
+
     def shown_cell(self, fig: Figure, row: Row) -> str:
         """One unit's cell of the breakdown: approved, or live for a figure added later."""
         snap = (self.approved or {}).get(fig.code)

@@ -123,9 +123,15 @@ def _quick_periods(period: Period) -> list[tuple[str, str]]:
 
 
 def _chart_value(value) -> float | int | None:
-    """A chart bar: the number, a rate's percentage, or None (no data, drawn as "—")."""
+    """A chart bar: the number, a rate's percentage (or an approved rate's text, "93,5%"),
+    or None (no data, drawn as "—")."""
     if value is None or isinstance(value, int):
         return value
+    if isinstance(value, str):
+        try:
+            return float(value.rstrip("%").replace(".", "").replace(",", "."))
+        except ValueError:
+            return None
     if getattr(value, "denominator", 0):
         return round(100 * value.numerator / value.denominator, 1)
     return None
@@ -143,7 +149,7 @@ def report(request, unit_pk: int, code: str):
         "datasets": [
             {
                 "label": f.indicator.name,
-                "data": [_chart_value(f.cell(0, r.bucket)) for r in rep.child_rows],
+                "data": [_chart_value(rep.shown_value(f, r)) for r in rep.child_rows],
             }
             for f in rep.chart_figures
         ],
