@@ -9,6 +9,7 @@ import re
 
 from django.urls import reverse
 from docx import Document
+from openpyxl import load_workbook
 
 from mattran.core.periods import Period
 from mattran.funds import services as funds
@@ -102,6 +103,15 @@ def test_the_page_of_an_approved_report_shows_what_was_approved(client, records,
     assert "4.000.000 đồng" in text
     cells = {c.text.replace("\u00a0", " ") for t in docx.tables for r in t.rows for c in r.cells}
     assert approved["quy_vi_nguoi_ngheo_van_dong"]["text"] in cells
+    # and so does the XLSX (figures, text)
+    wb = load_workbook(io.BytesIO(client.get(url + "bao-cao.xlsx").content))
+    summary = {r[0]: r[2] for r in wb["Tổng hợp"].iter_rows(min_row=4, values_only=True)}
+    assert (
+        summary["Vận động Quỹ “Vì người nghèo”"] == approved["quy_vi_nguoi_ngheo_van_dong"]["value"]
+    )
+    assert approved["quy_vi_nguoi_ngheo_van_dong"]["value"] == 4_000_000
+    words = " ".join(str(r[0]) for r in wb["Nội dung"].iter_rows(values_only=True))
+    assert "câu sửa sau khi duyệt" not in words and "4.000.000 đồng" in words
     # the stored approval did not move
     sub.refresh_from_db()
     assert sub.figures["figures"] == approved and "tuyen_truyen_toa_dam" not in approved

@@ -188,6 +188,14 @@ class Report:
             "children": snapshot_text(fig, snap.get("children")),
         }
 
+    def shown_total(self, fig: Figure, pidx: int = 0):
+        """The total of a period (0: this one, 1: a year earlier): approved, or live for a
+        figure added later. An approved rate is its stored text ("93,5%")."""
+        snap = (self.approved or {}).get(fig.code)
+        if snap is None:
+            return fig.totals.get(pidx)
+        return snap.get("value" if pidx == 0 else "previous")
+
     def shown_value(self, fig: Figure, row: Row):
         """One unit's value (for the chart): approved, or live for a figure added later. An
         approved rate is its stored text; the chart reads it as a percentage."""

@@ -1,4 +1,5 @@
-"""The report as XLSX: one row per child unit, every indicator a column, a total row.
+"""The report as XLSX: one row per child unit, every indicator a column, a total row (an
+approved report: the approved figures and text, `Report.shown_*`).
 
 Totals are written as computed values, not formulas: a rate's total is not
 the sum of the units' rates, and a distinct count is not a sum either. Any
@@ -32,6 +33,8 @@ def _value(fig: Figure, value):
         return None, None
     if isinstance(value, Rate):
         return (value.ratio, "0.0%") if value.denominator else (None, None)
+    if isinstance(value, str):  # an approved rate, stored as printed ("93,5%")
+        return value, None
     if fig.indicator.value_format == ValueFormat.MONEY:
         return value, '#,##0" đ"'
     return value, "#,##0"
@@ -84,13 +87,13 @@ def report_xlsx(report: Report) -> bytes:
         _put(ws, row, 1, stt if r.is_child else None)
         _put(ws, row, 2, r.label)
         for j, f in enumerate(figures, start=3):
-            value, fmt = _value(f, f.cell(0, r.bucket))
+            value, fmt = _value(f, report.shown_value(f, r))
             _put(ws, row, j, value, fmt)
     row += 1
     _put(ws, row, 1, None, fill=TOTAL)
     _put(ws, row, 2, "Tổng cộng", bold=True, fill=TOTAL)
     for j, f in enumerate(figures, start=3):
-        value, fmt = _value(f, f.totals.get(0))
+        value, fmt = _value(f, report.shown_total(f, 0))
         _put(ws, row, j, value, fmt, bold=True, fill=TOTAL)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
 
@@ -105,7 +108,7 @@ def report_xlsx(report: Report) -> bytes:
         _put(summary, i, 1, f.indicator.name)
         _put(summary, i, 2, f.indicator.unit_label)
         for j, pidx in ((3, 0), (4, 1)):
-            value, fmt = _value(f, f.totals.get(pidx))
+            value, fmt = _value(f, report.shown_total(f, pidx))
             _put(summary, i, j, value if f.available else "—", fmt)
     summary.column_dimensions["A"].width = 60
     summary.column_dimensions["B"].width = 12
@@ -115,11 +118,10 @@ def report_xlsx(report: Report) -> bytes:
     text = wb.create_sheet("Nội dung")
     text.column_dimensions["A"].width = 120
     text.append([safe_cell(report.title)])
-    for s in report.sections:
-        if s.paragraph:
-            text.append([safe_cell(s.heading)])
-            text.append([safe_cell(s.paragraph)])
-            text.cell(row=text.max_row, column=1).alignment = Alignment(wrap_text=True)
+    for heading, paragraph in report.shown_sections:  # an approved report: as approved
+        text.append([safe_cell(heading)])
+        text.append([safe_cell(paragraph)])
+        text.cell(row=text.max_row, column=1).alignment = Alignment(wrap_text=True)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
