@@ -161,6 +161,7 @@ def main():
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-cache pass")
     parser.add_argument("--explain", default="", help="EXPLAIN ANALYZE of this query's words")
     args = parser.parse_args()
+    from django.db import OperationalError, transaction
     from django.db.models import Q
 
     from mattran.funds.models import FundAccount, LedgerEntry
@@ -289,7 +290,15 @@ def main():
             if query.amount:
                 qs = qs.filter(amount=query.amount)
             started = time.perf_counter()
-            list(qs.order_by("-booked_on", "-id").values("booked_on", "amount", "memo")[:50])
+            try:
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL statement_timeout = '120s'")
+                    list(
+                        qs.order_by("-booked_on", "-id").values("booked_on", "amount", "memo")[:50]
+                    )
+            except OperationalError:
+                return float("inf")  # stopped after 120 s
             return (time.perf_counter() - started) * 1000
 
         sample = [(label, q) for label, q in mix if label != "nothing"][:: max(1, len(mix) // 8)]
