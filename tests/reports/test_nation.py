@@ -149,3 +149,23 @@ def test_the_national_figures_are_in_the_api_schema(client):
     assert {p["name"] for p in get["parameters"]} >= {"period", "structure"}
     assert {"200", "400", "401", "404"} <= set(get["responses"])
     assert "toàn quốc" in get["description"].lower()
+
+
+def test_the_national_page_costs_the_same_queries_for_more_provinces(client, tree, country):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(country["both"])
+    client.get(_nation(country))  # warm: sessions, reference data
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(_nation(country)).status_code == 200
+    third = make_unit("Tỉnh Thử Ba", version=country["version"], code="93")
+    commune = make_unit("Xã Ba Một", make_unit("Huyện Ba", third, kind="Huyện"), kind="Xã")
+    for day in (dt.date(2023, 2, 1), dt.date(2023, 6, 1)):
+        record(commune, "tuyen_truyen", day, attendance=10)
+    grant(country["both"], third, Role.VIEWER)
+    client.force_login(country["both"])
+    with CaptureQueriesContext(connection) as three:
+        html = client.get(_nation(country)).content.decode()
+    assert "Phối hợp tổ chức 5 cuộc tuyên truyền với 145 lượt người tham dự." in html
+    assert len(three.captured_queries) == len(two.captured_queries)
