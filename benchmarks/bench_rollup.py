@@ -1,18 +1,25 @@
 """Roll-up benchmark at national scale on PostgreSQL (not run as a test).
 
-Builds the 2025 structure — 34 provinces, 3,321 communes, ~100,000 residential
-areas — and N activity records (default 10 million) over 2024–2025, plus
-mediation cases, then times in one run the 9-month report for the nation, one
-province and one commune with the real code (`reports.selectors.report_build`:
-one UNION ALL statement over the subtree) against a naive baseline that loops
-over the units of the subtree with one ORM query per unit.
+Builds the 2025 structure — 34 provinces, 3,321 communes (the national count
+after 1 July 2025; names and codes are synthetic: the repository holds no
+national unit list), ~100,000 residential areas — and N activity records
+(default 10 million) over 2024–2025, plus mediation cases, then times in one
+run the 9-month report (with the same period a year earlier) for the nation,
+one province and one commune with the real code (`reports.selectors.
+report_build` -> the figures engine), which reads the summary tables, against
+today's raw roll-up (the same call inside `figures.records.raw_rollup()`: one
+UNION ALL statement over the records of the subtree), and checks that both give
+the same figures. `--naive` adds the older baseline, a loop with one ORM query
+per unit.
 
     MATTRAN_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_reports \\
-        python benchmarks/bench_rollup.py [--records 10000000] [--rebuild]
+        python benchmarks/bench_rollup.py [--records 10000000] [--rebuild] [--build-only]
 
 The database is created if missing and reused between runs (the data set is
-built once; --rebuild drops it). Run from the repository root with src/ on
-PYTHONPATH.
+built once; --rebuild drops it). Records are loaded with the summary triggers
+off, then the summaries are computed once by `summaries_rebuild` (what
+`mattran figures_rebuild` runs; its time is printed). Run from the repository
+root with src/ on PYTHONPATH.
 """
 
 from __future__ import annotations
@@ -118,6 +125,10 @@ def build(records: int) -> None:
             """
         )
         print(f"  {COMMUNES * AREAS_PER_COMMUNE} khu dân cư: {time.perf_counter() - t0:.1f}s")
+        # A bulk load: the summary triggers are off and the summaries computed once at
+        # the end (`summaries_rebuild`), as `mattran figures_rebuild` does.
+        for table in ("activities_activityrecord", "activities_mediationcase"):
+            cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         cur.execute("SELECT id, code FROM activities_activitytype ORDER BY id")
         types = cur.fetchall()
         cur.execute(
@@ -164,6 +175,17 @@ def build(records: int) -> None:
             """,
             [max(records // 20, 1), n_units],
         )
+        for table in ("activities_activityrecord", "activities_mediationcase"):
+            cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+    from mattran.figures.summaries import summaries_rebuild
+
+    t0 = time.perf_counter()
+    counts = summaries_rebuild()
+    print(
+        f"  bảng tổng hợp (figures_rebuild): {time.perf_counter() - t0:.0f}s, "
+        + ", ".join(f"{t.removeprefix('figures_')} {n:,} dòng" for t, n in counts.items())
+    )
+    with connection.cursor() as cur:
         t0 = time.perf_counter()
         cur.execute("ANALYZE")
         print(f"  ANALYZE: {time.perf_counter() - t0:.0f}s")
@@ -213,6 +235,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000_000)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--build-only", action="store_true", help="build the data set and stop")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per figure (median)")
+    parser.add_argument("--naive", action="store_true", help="also time the per-unit ORM loop")
     parser.add_argument(
         "--naive-sample",
         type=int,
@@ -226,11 +251,14 @@ def main() -> None:
     ensure_database(url, args.rebuild)
     setup_django(url)
     build(args.records)
+    if args.build_only:
+        return
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from mattran.core.periods import Period
+    from mattran.figures.records import raw_rollup
     from mattran.reports.selectors import report_build
     from mattran.units.models import StructureVersion, Unit
 
@@ -239,33 +267,66 @@ def main() -> None:
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM activities_activityrecord")
         total = cur.fetchone()[0]
+        cur.execute(
+            "SELECT count(*) FROM units_unit WHERE version_id = %s AND level = 3", [version.pk]
+        )
+        communes = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM figures_activitysummary")
+        summary_rows = cur.fetchone()[0]
     province = Unit.objects.filter(version=version, level=1).order_by("path").first()
     commune = Unit.objects.filter(version=version, level=3).order_by("path").first()
-    print(f"\n{total:,} hoạt động; kỳ {period.label} so với cùng kỳ năm trước\n")
-    head = f"{'phạm vi':<28}{'báo cáo':>10}{'truy vấn':>10}"
-    print(head + f"{'vòng lặp từng đơn vị':>26}{'số đơn vị':>12}")
+    print(
+        f"\n{total:,} hoạt động, {communes:,} xã, {summary_rows:,} dòng tổng hợp hoạt động; "
+        f"kỳ {period.label} so với cùng kỳ năm trước; trung vị của {args.repeat} lần"
+    )
+    print(f"tải hệ thống lúc đầu (1, 5, 15 phút): {_load()}\n")
+    head = f"{'phạm vi':<14}{'bảng tổng hợp':>15}{'truy vấn':>10}{'cuộn thô':>12}{'truy vấn':>10}"
+    if args.naive:
+        head += f"{'vòng lặp từng đơn vị':>26}{'số đơn vị':>12}"
+    print(head)
     for label, unit in (("toàn quốc", None), (province.name, province), (commune.name, commune)):
 
         def run(u=unit):
             return report_build(user=None, unit=u, period=period, version=version)
 
-        seconds, report = timed(run)
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as ctx:
-            run()
-        naive_seconds, (totals, scale, n) = timed(
-            lambda u=unit: naive(u, version, period, args.naive_sample), repeat=1
+        def run_raw(u=unit):
+            with raw_rollup():
+                return report_build(user=None, unit=u, period=period, version=version)
+
+        seconds, report = timed(run, args.repeat)
+        raw_seconds, raw_report = timed(run_raw, max(1, min(args.repeat, 3)))
+        counts = []
+        for fn in (run, run_raw):
+            connection.queries_log.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                fn()
+            counts.append(len(ctx.captured_queries))
+        # the two ways must give the same report, figure by figure
+        for code, fig in report.figures.items():
+            other = raw_report.figures[code]
+            assert (fig.totals, fig.cells) == (other.totals, other.cells), code
+        line = (
+            f"{label:<14}{seconds * 1000:>13.1f}ms{counts[0]:>10}"
+            f"{raw_seconds * 1000:>10.0f}ms{counts[1]:>10}"
         )
-        estimate = naive_seconds * scale
-        note = " (ước tính từ mẫu)" if scale > 1 else ""
-        print(
-            f"{label:<28}{seconds * 1000:>8.0f}ms{len(ctx.captured_queries):>10}"
-            f"{estimate * 1000:>16.0f}ms{note:<10}{int(n * scale):>12,}"
-        )
-        if scale == 1:  # the two ways must agree
-            tt = report.figures["tuyen_truyen"].totals[0]
-            naive_tt = sum(v[0] for k, v in totals.items() if k == _type_id("tuyen_truyen"))
-            assert tt == naive_tt, (tt, naive_tt)
+        if args.naive:
+            naive_seconds, (totals, scale, n) = timed(
+                lambda u=unit: naive(u, version, period, args.naive_sample), repeat=1
+            )
+            estimate = naive_seconds * scale
+            note = " (ước tính)" if scale > 1 else ""
+            line += f"{estimate * 1000:>14.0f}ms{note:<10}{int(n * scale):>12,}"
+            if scale == 1:  # the two ways must agree
+                tt = report.figures["tuyen_truyen"].totals[0]
+                naive_tt = sum(v[0] for k, v in totals.items() if k == _type_id("tuyen_truyen"))
+                assert tt == naive_tt, (tt, naive_tt)
+        print(line, flush=True)
+    print(f"\ntải hệ thống lúc cuối (1, 5, 15 phút): {_load()}")
+    print("Hai cách cho cùng số liệu ở cả ba phạm vi.")
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _type_id(code: str) -> int:

@@ -57,6 +57,11 @@ class AccessPolicy:
         """Whether the user may `perm` anywhere."""
         return self.is_superuser or bool(self._paths(perm))
 
+    def paths(self, perm: str) -> list[str]:
+        """The subtree paths on which the user has `perm` (none nested in another);
+        for a superuser, only those of their grants (check `is_superuser`)."""
+        return self._paths(perm)
+
     def _paths(self, perm: str) -> list[str]:
         paths = sorted({g.path for g in self.grants if perm in ROLE_PERMS[g.role]})
         # Drop paths covered by an ancestor path: fewer OR branches.

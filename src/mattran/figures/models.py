@@ -49,3 +49,78 @@ class EnteredTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.key} – {self.period_code}: {self.value}"
+
+
+# ------------------------------------------------------------------ summaries
+# Kept in step by database triggers in the writing transaction (see summaries.py);
+# never written by application code except `summaries_rebuild`. No foreign keys:
+# a unit id read off a record's path, checked by the records' own keys.
+
+
+class ActivitySummary(models.Model):
+    """Activity records of a unit's subtree (own=False) or own office (own=True),
+    per month and activity type."""
+
+    unit_id = models.BigIntegerField()
+    own = models.BooleanField()
+    month = models.DateField()
+    type_id = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+    attendance = models.BigIntegerField(default=0)
+    no_attendance = models.BigIntegerField(default=0)
+    no_subject = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "month", "type_id", "own"], name="activity_summary_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}{'*' if self.own else ''} {self.month:%m/%Y} {self.type_id}"
+
+
+class MediationSummary(models.Model):
+    """Mediation cases received and closed, per unit (subtree or own office) and month."""
+
+    unit_id = models.BigIntegerField()
+    own = models.BooleanField()
+    month = models.DateField()
+    received = models.BigIntegerField(default=0)
+    closed = models.BigIntegerField(default=0)
+    resolved = models.BigIntegerField(default=0)
+    failed = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "month", "own"], name="mediation_summary_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}{'*' if self.own else ''} {self.month:%m/%Y}"
+
+
+class AggregateSummary(models.Model):
+    """Aggregate entries per unit (subtree or own office), data element and entry period."""
+
+    unit_id = models.BigIntegerField()
+    own = models.BooleanField()
+    element_id = models.BigIntegerField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    value = models.BigIntegerField(default=0)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "own", "element_id", "period_start", "period_end"],
+                name="aggregate_summary_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}{'*' if self.own else ''} {self.element_id} {self.period_start}"

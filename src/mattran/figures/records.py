@@ -12,11 +12,27 @@ through lineage (`scope.attribute`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from mattran.activities.models import (
     ActivityRecord,
@@ -30,7 +46,8 @@ from mattran.activities.models import (
 from mattran.core.periods import Period
 from mattran.units.models import Unit
 
-from .scope import OTHER, SELF, LineageMap, Scope, access_q, attribute
+from .models import ActivitySummary, AggregateSummary, MediationSummary
+from .scope import OTHER, SELF, LineageMap, Scope, access_paths, access_q, attribute
 
 SRC_ACTIVITY, SRC_MEDIATION, SRC_AGGREGATE = 1, 2, 3
 FOREIGN = 10  # +10: records of other structure versions
@@ -159,8 +176,37 @@ def _selects(where: Q, group, periods: list[Period], src_offset: int) -> list:
     return [activity, *mediation, aggregate]
 
 
+_raw_only: ContextVar[bool] = ContextVar("figures_raw_only", default=False)
+
+
+@contextmanager
+def raw_rollup() -> Iterator[None]:
+    """Within this block the records source reads the records themselves, not the
+    summary tables (the benchmark's baseline; tests that compare the two ways)."""
+    token = _raw_only.set(True)
+    try:
+        yield
+    finally:
+        _raw_only.reset(token)
+
+
+def months_only(periods: list[Period]) -> bool:
+    """Whether every period is made of whole months (the summaries' grain)."""
+    return all(p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1 for p in periods)
+
+
 def rollup(*, user, scope: Scope, periods: list[Period], lmap: LineageMap | None) -> RawFigures:
-    """Every record-based figure of the scope, per period and bucket, in one statement."""
+    """Every record-based figure of the scope, per period and bucket: from the summary
+    tables when the periods are whole months (every period kind but a free date
+    range), otherwise from the records. Both give the same figures."""
+    if months_only(periods) and not _raw_only.get():
+        return rollup_summary(user=user, scope=scope, periods=periods, lmap=lmap)
+    return rollup_raw(user=user, scope=scope, periods=periods, lmap=lmap)
+
+
+def rollup_raw(*, user, scope: Scope, periods: list[Period], lmap: LineageMap | None) -> RawFigures:
+    """Every record-based figure of the scope, per period and bucket, in one statement
+    over the records."""
     access = access_q(user, "unit_")
     selects = _selects(scope.subtree_q() & access, scope.bucket_expr("unit_path"), periods, 0)
     if lmap:
@@ -192,9 +238,9 @@ def rollup(*, user, scope: Scope, periods: list[Period], lmap: LineageMap | None
             if attr is None:
                 continue
             if attr.bucket is None:
-                if pidx == 0 and src == FOREIGN + SRC_ACTIVITY:
+                if pidx == 0 and src == FOREIGN + SRC_ACTIVITY and values[0]:
                     raw.split[attr.lineage_path][0] += values[0]
-                elif pidx == 0 and src == FOREIGN + SRC_MEDIATION:
+                elif pidx == 0 and src == FOREIGN + SRC_MEDIATION and values[0]:
                     raw.split[attr.lineage_path][1] += values[0]
                 continue
             raw.foreign_paths[attr.bucket].add(grp)
@@ -222,6 +268,169 @@ def _add(target: dict, key, values: list[int]) -> None:
     else:
         for i, v in enumerate(values):
             row[i] += v
+
+
+# ------------------------------------------------------------------ summaries
+
+
+def _unit_id(path: str) -> int:
+    return int(path.rstrip("/").rsplit("/", 1)[1])
+
+
+@dataclass(frozen=True)
+class _Atom:
+    """Summary rows of one unit counted, with a sign, in a bucket: its whole subtree,
+    or (own) its own office only. bucket None: a split unit's records (`split`)."""
+
+    unit_id: int
+    own: bool
+    bucket: str | None
+    sign: int = 1
+    split: str = ""
+
+
+def _atoms(scope: Scope, visible: list[str] | None, lmap: LineageMap | None) -> list[_Atom]:
+    """The summary rows a scope reads, with the user's access (`visible`: the subtrees
+    they may see, None for all) and lineage applied: the same records the raw
+    roll-up selects, as sums and differences of subtrees."""
+
+    def covered(path: str) -> bool:
+        return visible is None or any(path.startswith(v) for v in visible)
+
+    def below(path: str) -> list[str]:
+        return [v for v in visible or () if v.startswith(path) and v != path]
+
+    atoms: list[_Atom] = []
+    for child in scope.children:
+        bucket = str(child.pk)
+        if covered(child.path):
+            atoms.append(_Atom(child.pk, False, bucket))
+        else:
+            atoms += [_Atom(_unit_id(v), False, bucket) for v in below(child.path)]
+    if scope.unit is not None and not scope.peers and covered(scope.unit.path):
+        atoms.append(_Atom(scope.unit.pk, True, SELF))
+    if not lmap:
+        return atoms
+    subtrees, ancestors = lmap.relevant_paths(scope)
+    nested = lmap.lineage_children() if subtrees else {}
+    for p in subtrees:
+        # records of p's subtree, except those below a deeper unit with its own lineage
+        bucket = attribute(scope, lmap, p).bucket
+        deeper = nested.get(p, [])
+        tops = [p] if covered(p) else [v for v in below(p)]
+        for top in tops:
+            if any(top.startswith(q) for q in deeper):
+                continue
+            atoms.append(_Atom(_unit_id(top), False, bucket, 1, p))
+            atoms += [_Atom(_unit_id(q), False, bucket, -1, p) for q in deeper if q.startswith(top)]
+    for a in ancestors:
+        # an office above units with lineage, with none of its own: its own records
+        if lmap.carrier_of(a) != a or not covered(a):
+            continue
+        atoms.append(_Atom(_unit_id(a), True, attribute(scope, lmap, a).bucket, 1, a))
+    return atoms
+
+
+def rollup_summary(
+    *, user, scope: Scope, periods: list[Period], lmap: LineageMap | None
+) -> RawFigures:
+    """The same figures as `rollup_raw`, read from the summary tables: rows of the scope's
+    children (and its own office), of the units the user may see below a child they
+    may not, and of the other-version units lineage brings in; one statement whose
+    size depends on the scope's children, never on the number of records. Periods
+    must be whole months (`months_only`)."""
+    raw = RawFigures()
+    atoms = _atoms(scope, access_paths(user), lmap)
+    if not atoms:
+        return raw
+    ids = sorted({a.unit_id for a in atoms})
+    zero = Value(0, output_field=IntegerField())
+
+    def const(v: int) -> Value:
+        return Value(v, output_field=IntegerField())
+
+    months_q = Q(pk__in=[])
+    month_whens = []
+    for i, p in enumerate(periods):
+        months_q |= Q(month__range=(p.start, p.end))
+        month_whens.append(When(month__range=(p.start, p.end), then=const(i)))
+    activity = (
+        ActivitySummary.objects.filter(months_q, unit_id__in=ids)
+        .order_by()
+        .annotate(src=const(SRC_ACTIVITY), pidx=Case(*month_whens, output_field=IntegerField()))
+        .values_list("src", "pidx", "unit_id", "own", "type_id")
+        .annotate(v1=Sum("n"), v2=Sum("attendance"), v3=Sum("no_attendance"), v4=Sum("no_subject"))
+    )
+    big = BigIntegerField()
+    net = ExpressionWrapper(F("received") - F("closed"), output_field=big)
+    big0 = Value(0, output_field=big)
+    mediation = [
+        MediationSummary.objects.filter(unit_id__in=ids, month__lte=p.end)
+        .order_by()
+        .annotate(src=const(SRC_MEDIATION), pidx=const(i), key=zero)
+        .values_list("src", "pidx", "unit_id", "own", "key")
+        .annotate(
+            # received in the period, and still open at its start (carried over)
+            v1=ExpressionWrapper(
+                Coalesce(Sum("received", filter=Q(month__gte=p.start)), big0)
+                + Coalesce(Sum(net, filter=Q(month__lt=p.start), output_field=big), big0),
+                output_field=big,
+            ),
+            v2=Sum("resolved", filter=Q(month__gte=p.start)),
+            v3=Sum("failed", filter=Q(month__gte=p.start)),
+            v4=Sum(net, output_field=big),  # open at the period's end
+        )
+        for i, p in enumerate(periods)
+    ]
+    aggregate_q = Q(pk__in=[])
+    whens = []
+    for i, p in enumerate(periods):
+        inside = Q(period_start__gte=p.start, period_end__lte=p.end)
+        aggregate_q |= inside
+        whens.append(When(inside, then=const(i)))
+    aggregate = (
+        AggregateSummary.objects.filter(aggregate_q, unit_id__in=ids)
+        .order_by()
+        .annotate(src=const(SRC_AGGREGATE), pidx=Case(*whens, output_field=IntegerField()))
+        .values_list("src", "pidx", "unit_id", "own", "element_id")
+        .annotate(v1=Sum("value"), v2=Sum("n"), v3=zero, v4=zero)
+    )
+    query = activity.union(*mediation, aggregate, all=True)
+    by_unit: dict[int, list[tuple]] = defaultdict(list)
+    for src, pidx, unit_id, own, key, v1, v2, v3, v4 in query:
+        if pidx is not None:
+            by_unit[unit_id].append(
+                (src, pidx, bool(own), key, (v1 or 0, v2 or 0, v3 or 0, v4 or 0))
+            )
+    activity_sums: dict[tuple, list[int]] = {}
+    mediation_sums: dict[tuple, list[int]] = {}
+    aggregate_sums: dict[tuple, list[int]] = {}
+    split: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for atom in atoms:
+        for src, pidx, own, key, values in by_unit.get(atom.unit_id, ()):
+            if atom.own and not own:
+                continue
+            signed = [atom.sign * v for v in values]
+            if atom.bucket is None:
+                if pidx == 0 and src == SRC_ACTIVITY:
+                    split[atom.split][0] += signed[0]
+                elif pidx == 0 and src == SRC_MEDIATION:
+                    split[atom.split][1] += signed[0]
+                continue
+            if src == SRC_ACTIVITY:
+                _add(activity_sums, (pidx, atom.bucket, key), signed)
+            elif src == SRC_MEDIATION:
+                _add(mediation_sums, (pidx, atom.bucket), signed)
+            else:
+                _add(aggregate_sums, (pidx, atom.bucket, key), signed[:2])
+    # what the raw roll-up would not have produced: nothing left after differences
+    raw.activity = {k: v for k, v in activity_sums.items() if any(v)}
+    raw.mediation = {k: v for k, v in mediation_sums.items() if any(v)}
+    raw.aggregate = {k: v[0] for k, v in aggregate_sums.items() if v[1]}
+    for path, counts in split.items():
+        if any(counts):
+            raw.split[path] = counts
+    return raw
 
 
 # ------------------------------------------------------------ narrative lists
@@ -424,7 +633,7 @@ def drill(request, key, bucket: str):
             return None
         where = Unit.subtree_q(child.path, "unit_")
     if bucket != SELF and request.lmap:
-        raw = rollup(user=request.user, scope=scope, periods=[period], lmap=request.lmap)
+        raw = rollup_raw(user=request.user, scope=scope, periods=[period], lmap=request.lmap)
         if bucket == "total":
             foreign = sorted({p for paths in raw.foreign_paths.values() for p in paths})
         else:

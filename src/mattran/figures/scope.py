@@ -128,6 +128,15 @@ def scope_peers(units: Sequence[Unit]) -> Scope:
     )
 
 
+def access_paths(user) -> list[str] | None:
+    """The subtrees `user` may see (no two nested), or None for everything (no user:
+    the system; a superuser). `access_q` is the same as a condition on paths."""
+    if user is None:
+        return None
+    policy = policy_for(user)
+    return None if policy.is_superuser else policy.paths(Perm.VIEW)
+
+
 def access_q(user, prefix: str) -> Q:
     """What `user` may see, on a path field reached by `prefix`; no user: no filter
     (management commands and the approval snapshot run as the system)."""
@@ -159,6 +168,31 @@ class LineageMap:
             if anc in self.candidates:
                 return self.candidates[anc]
         return self.inherited_up.get(path, frozenset())
+
+    def carrier_of(self, path: str) -> str:
+        """The unit whose lineage a record of `path` follows: itself or its nearest
+        ancestor with lineage rows; itself when it inherits its descendants' lineage."""
+        if path in self.candidates:
+            return path
+        parts = path.strip("/").split("/")
+        for i in range(len(parts) - 1, 0, -1):
+            anc = "/" + "/".join(parts[:i]) + "/"
+            if anc in self.candidates:
+                return anc
+        return path
+
+    def lineage_children(self) -> dict[str, list[str]]:
+        """Units with lineage -> the nearest units with lineage below them: a record in
+        a unit's subtree but below one of these follows that one's lineage."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for path in self.candidates:
+            parts = path.strip("/").split("/")
+            for i in range(len(parts) - 1, 0, -1):
+                anc = "/" + "/".join(parts[:i]) + "/"
+                if anc in self.candidates:
+                    out[anc].append(path)
+                    break
+        return out
 
     def relevant_paths(self, scope: Scope) -> tuple[list[str], list[str]]:
         """(lineage unit paths whose subtrees matter, ancestor paths whose own records matter)."""
@@ -208,12 +242,13 @@ def lowest_common_path(paths: frozenset[str]) -> str:
 @dataclass(frozen=True)
 class Attribution:
     bucket: str | None  # None: partly outside the scope (a split unit), not counted
-    lineage_path: str  # the other-version unit that carries the lineage
+    lineage_path: str  # the other-version unit that carries the lineage (`carrier_of`)
 
 
 def attribute(scope: Scope, lmap: LineageMap, path: str) -> Attribution | None:
     """Where a record of an other-version unit counts in `scope`; None if unrelated."""
     cands = lmap.candidates_of(path)
+    path = lmap.carrier_of(path)
     inside = [c for c in cands if scope.bucket_of_path(c) is not None]
     if not inside:
         return None
