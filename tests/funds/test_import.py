@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -546,3 +547,28 @@ def test_unchained_balances_name_the_day_and_the_missing_amount(relief, editor, 
     (day,) = imp.reconciliation
     assert day["status"] == "gap" and day["missing_amount"] == 300_000
     assert day["message"].startswith("Ngày 12/09/2024: lệch 300.000 đ")
+
+
+def test_lookup_cluster_command_keeps_every_posting(relief, editor, tmp_path):
+    """`mattran lookup_cluster` rewrites the posting lists in index order, losing nothing."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    services.receipt_create(
+        actor=editor, fund=relief, amount=1_000, booked_on=dt.date(2024, 9, 2), party_name="Lê Hoà"
+    )
+    out = io.StringIO()
+    if connection.vendor != "postgresql":
+        call_command("lookup_cluster", stdout=out)
+        assert "SQLite" in out.getvalue()
+        return
+
+    def postings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT term, booked_on, unnest(entry_ids) FROM funds_lookupterm")
+            return sorted(cursor.fetchall())
+
+    before = postings()
+    call_command("lookup_cluster", stdout=out)
+    assert "Đã sắp xếp lại bảng tra cứu" in out.getvalue()
+    assert postings() == before and ("hoa", dt.date(2024, 9, 2)) in {p[:2] for p in before}
