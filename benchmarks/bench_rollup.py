@@ -5,7 +5,8 @@ after 1 July 2025; names and codes are synthetic: the repository holds no
 national unit list), ~100,000 residential areas — and N activity records
 (default 10 million) over 2024–2025, plus mediation cases, then times in one
 run the 9-month report (with the same period a year earlier) for the nation,
-one province and one commune with the real code (`reports.selectors.
+one province and one commune — the figures engine alone for the catalogue's
+keys, and the whole report — with the real code (`reports.selectors.
 report_build` -> the figures engine), which reads the summary tables, against
 today's raw roll-up (the same call inside `figures.records.raw_rollup()`: one
 UNION ALL statement over the records of the subtree), and checks that both give
@@ -258,7 +259,10 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from mattran.core.periods import Period
+    from mattran.figures.engine import figures_compute
     from mattran.figures.records import raw_rollup
+    from mattran.figures.scope import scope_build
+    from mattran.reports.models import Indicator
     from mattran.reports.selectors import report_build
     from mattran.units.models import StructureVersion, Unit
 
@@ -280,7 +284,11 @@ def main() -> None:
         f"kỳ {period.label} so với cùng kỳ năm trước; trung vị của {args.repeat} lần"
     )
     print(f"tải hệ thống lúc đầu (1, 5, 15 phút): {_load()}\n")
-    head = f"{'phạm vi':<14}{'bảng tổng hợp':>15}{'truy vấn':>10}{'cuộn thô':>12}{'truy vấn':>10}"
+    keys = sorted({i.figure_key for i in Indicator.objects.filter(active=True)})
+    head = (
+        f"{'phạm vi':<14}{'bộ tính số liệu':>17}{'truy vấn':>10}"
+        f"{'báo cáo':>11}{'truy vấn':>10}{'cuộn thô':>12}{'truy vấn':>10}"
+    )
     if args.naive:
         head += f"{'vòng lặp từng đơn vị':>26}{'số đơn vị':>12}"
     print(head)
@@ -293,10 +301,17 @@ def main() -> None:
             with raw_rollup():
                 return report_build(user=None, unit=u, period=period, version=version)
 
+        def run_engine(u=unit):
+            scope = scope_build(unit=u, version=version)
+            return figures_compute(
+                user=None, scope=scope, periods=[period, period.previous_year()], keys=keys
+            )
+
+        engine_seconds, _ = timed(run_engine, args.repeat)
         seconds, report = timed(run, args.repeat)
         raw_seconds, raw_report = timed(run_raw, max(1, min(args.repeat, 3)))
         counts = []
-        for fn in (run, run_raw):
+        for fn in (run_engine, run, run_raw):
             connection.queries_log.clear()
             with CaptureQueriesContext(connection) as ctx:
                 fn()
@@ -306,8 +321,9 @@ def main() -> None:
             other = raw_report.figures[code]
             assert (fig.totals, fig.cells) == (other.totals, other.cells), code
         line = (
-            f"{label:<14}{seconds * 1000:>13.1f}ms{counts[0]:>10}"
-            f"{raw_seconds * 1000:>10.0f}ms{counts[1]:>10}"
+            f"{label:<14}{engine_seconds * 1000:>15.1f}ms{counts[0]:>10}"
+            f"{seconds * 1000:>9.1f}ms{counts[1]:>10}"
+            f"{raw_seconds * 1000:>10.0f}ms{counts[2]:>10}"
         )
         if args.naive:
             naive_seconds, (totals, scale, n) = timed(
