@@ -250,6 +250,10 @@ def _upload_data(w, rel):
     }
 
 
+def _logged_entry(w, rel):
+    return w["entry"][rel].pk  # a receipt of a public fund: in the ledger log
+
+
 def _pdf(name="van-ban.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
@@ -601,8 +605,9 @@ ACCESS: dict[str, Row] = {
     # the public ledger log (issue 15): heads, proofs and the verifier are public
     "portal:ledger_log": Row(PUBLIC),
     "portal:verifier": Row(PUBLIC),
-    # an entry that is not in the log: a Vietnamese 404 for everyone
-    "portal:ledger_verify": Row(PUBLIC, get=404, kwargs={"entry_id": 987654321}),
+    # a donation in the log, under a signed head (an entry the log does not have:
+    # test_ledger_log_proof_of_an_unknown_entry)
+    "portal:ledger_verify": Row(PUBLIC, "fund", args={"entry_id": _logged_entry}),
     # emulation: planning (docs/emulation.md; every pledge is of 2023)
     "emulation:index": Row(LOGIN),
     "emulation:planning": Row(VIEW, "unit", kwargs={"year": 2023}),
@@ -937,8 +942,11 @@ ACCESS: dict[str, Row] = {
     "api:log-heads": Api(PUBLIC),
     "api:log-leaves": Api(PUBLIC, kwargs={"query": "?start=0&end=1"}),
     "api:log-consistency": Api(PUBLIC, kwargs={"query": "?first=1&second=2"}),
-    # an entry the log does not have: a 400 that says so, for everyone
-    "api:log-inclusion": Api(PUBLIC, get=400, kwargs={"query": "?entry=987654321"}),
+    # the proof of a donation in the log (an entry it does not have: a 400, see
+    # test_ledger_log_proof_of_an_unknown_entry)
+    "api:log-inclusion": Api(
+        PUBLIC, "fund", args={"query": lambda w, r: f"?entry={_logged_entry(w, r)}"}
+    ),
     "api:schema": Api(PUBLIC),
     "api:docs": Api(PUBLIC),
 }
@@ -1070,6 +1078,17 @@ def _statement_bytes() -> bytes:
     with (STATEMENTS_DIR / "vcb-0011001932418-2024-09-01_part00.csv").open("rb") as f:
         head = b"".join(f.readline() for _ in range(9))
     return head + b"01/09/2024,9.1,10.000,,,Chi ho tro ba con\n"
+
+
+def _sign_ledger_log(media: Path) -> None:
+    """A signed tree head over the public ledger lines the world booked (each unit's
+    receipt `entry` is in the log), so proofs of them answer 200."""
+    from mattran.ledgerlog.keys import key_create
+    from mattran.ledgerlog.services import head_sign
+
+    with override_settings(LEDGER_KEY_FILE=media / "ledger-key.pem"):
+        key_create()
+        head_sign()
 
 
 def _build_world(media: Path) -> dict:
@@ -1238,6 +1257,7 @@ def _build_world(media: Path) -> dict:
     assert all(imp.queued for imp in w["statement_import"].values())  # the queue has a line
     _build_emulation(w)
     _build_news(w)
+    _sign_ledger_log(media)
     w["sessions"], w["tokens"] = {}, {}
     for role, user in users.items():
         login = Client()
@@ -1560,7 +1580,8 @@ def build_url(name: str, row: Row, world, rel: str | None) -> str:
             kwargs[arg] = world[OBJECTS[row.on]][rel].pk
         else:
             raise AssertionError(f"{name}: no value for URL argument {arg!r}")
-    return reverse(name, kwargs=kwargs) + row.kwargs.get("query", "")
+    query = row.args["query"](world, rel) if "query" in row.args else row.kwargs.get("query", "")
+    return reverse(name, kwargs=kwargs) + query
 
 
 # One request handler per CSRF mode for the whole module: a new Client builds its
@@ -1631,6 +1652,35 @@ def test_get(name, world, db, _generous_public_rate):
                 login = "/quan-tri/login/" if row.access == SUPERUSER else reverse("login")
                 if not response["Location"].startswith(login):
                     failures.append(f"anonymous GET {url}: redirected to {response['Location']}")
+    assert not failures, "\n".join(failures)
+
+
+def test_ledger_log_proof_of_an_unknown_entry(world, db, _generous_public_rate):
+    """The two proof URLs beyond their matrix rows (which ask for a logged donation):
+    an entry the log does not have answers 404 on the page and 400 from the API, for
+    every role, with a Vietnamese message; a logged one carries its proof."""
+    entry = _logged_entry(world, "own")
+    failures = []
+    for role in ROLES:
+        page = client_for(role, world)
+        api = client_for(role, world, api=True)
+        unknown = page.get(reverse("portal:ledger_verify", kwargs={"entry_id": 987654321}))
+        if unknown.status_code != 404 or "không có trong sổ cái công khai" not in unknown.text:
+            failures.append(f"{role}: page of an unknown entry: {_describe(unknown)}")
+        unknown = api.get(reverse("api:log-inclusion") + "?entry=987654321")
+        if unknown.status_code != 400 or "không có trong sổ cái" not in unknown.text:
+            failures.append(f"{role}: API proof of an unknown entry: {_describe(unknown)}")
+        known = api.get(reverse("api:log-inclusion") + f"?entry={entry}")
+        if (
+            known.status_code != 200
+            or known.json()["entry"] != entry
+            or "proof" not in known.json()
+        ):
+            failures.append(f"{role}: API proof of entry {entry}: {_describe(known)}")
+        known = page.get(reverse("portal:ledger_verify", kwargs={"entry_id": entry}))
+        if known.status_code != 200 or 'data-testid="leaf-ok"' not in known.text:
+            failures.append(f"{role}: page of entry {entry}: {_describe(known)}")
+        CASES["get"] += 4
     assert not failures, "\n".join(failures)
 
 

@@ -16,63 +16,30 @@ so the donation lookup's substring search is an index scan.
 
 from django.db import migrations
 
-MESSAGE = "Sổ quỹ chỉ được ghi thêm: không được sửa hoặc xóa bút toán (hãy lập bút toán đảo)"
+from mattran.funds.db import append_only_sql, run_vendor_sql
 
-PG_FORWARD = [
-    f"""
-    CREATE OR REPLACE FUNCTION funds_ledger_refuse_change() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'restrict_violation';
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    """
-    CREATE TRIGGER funds_ledger_append_only
-    BEFORE UPDATE OR DELETE ON funds_ledgerentry
-    FOR EACH ROW EXECUTE FUNCTION funds_ledger_refuse_change();
-    """,
+MESSAGE = "Sổ quỹ chỉ được ghi thêm: không được sửa hoặc xóa bút toán (hãy lập bút toán đảo)"
+APPEND_ONLY = append_only_sql(table="funds_ledgerentry", prefix="funds_ledger", message=MESSAGE)
+SEARCH_INDEX_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm;",
     "CREATE INDEX funds_ledger_search_trgm ON funds_ledgerentry "
     "USING gin (search_key gin_trgm_ops);",
 ]
-PG_BACKWARD = [
-    "DROP INDEX IF EXISTS funds_ledger_search_trgm;",
-    "DROP TRIGGER IF EXISTS funds_ledger_append_only ON funds_ledgerentry;",
-    "DROP FUNCTION IF EXISTS funds_ledger_refuse_change();",
-]
+SEARCH_INDEX_BACKWARD = ["DROP INDEX IF EXISTS funds_ledger_search_trgm;"]
 
-SQLITE_FORWARD = [
-    f"""
-    CREATE TRIGGER funds_ledger_no_update BEFORE UPDATE ON funds_ledgerentry
-    WHEN mattran_ledger_writable() = 0
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """,
-    f"""
-    CREATE TRIGGER funds_ledger_no_delete BEFORE DELETE ON funds_ledgerentry
-    WHEN mattran_ledger_writable() = 0
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """,
-]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS funds_ledger_no_update;",
-    "DROP TRIGGER IF EXISTS funds_ledger_no_delete;",
-]
-
-
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
+FORWARD = {
+    "postgresql": APPEND_ONLY["forward"]["postgresql"] + SEARCH_INDEX_FORWARD,
+    "sqlite": APPEND_ONLY["forward"]["sqlite"],
+}
+BACKWARD = {
+    "postgresql": SEARCH_INDEX_BACKWARD + APPEND_ONLY["backward"]["postgresql"],
+    "sqlite": APPEND_ONLY["backward"]["sqlite"],
+}
 
 
 class Migration(migrations.Migration):
     dependencies = [("funds", "0001_initial")]
 
     operations = [
-        migrations.RunPython(
-            _run({"postgresql": PG_FORWARD, "sqlite": SQLITE_FORWARD}),
-            _run({"postgresql": PG_BACKWARD, "sqlite": SQLITE_BACKWARD}),
-        )
+        migrations.RunPython(run_vendor_sql(FORWARD), run_vendor_sql(BACKWARD))
     ]

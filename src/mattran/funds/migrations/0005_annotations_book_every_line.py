@@ -6,6 +6,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from mattran.funds.db import append_only_sql, run_vendor_sql
+
 
 class Migration(migrations.Migration):
 
@@ -61,48 +63,9 @@ class Migration(migrations.Migration):
 
 # The annotations are append-only like the ledger (see 0002).
 MESSAGE = "Ghi chú bút toán chỉ được ghi thêm: không được sửa hoặc xóa (hãy ghi một ghi chú mới)"
-PG_FORWARD = [
-    f"""
-    CREATE OR REPLACE FUNCTION funds_annotation_refuse_change() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'restrict_violation';
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    """
-    CREATE TRIGGER funds_annotation_append_only
-    BEFORE UPDATE OR DELETE ON funds_ledgerannotation
-    FOR EACH ROW EXECUTE FUNCTION funds_annotation_refuse_change();
-    """,
-]
-PG_BACKWARD = [
-    "DROP TRIGGER IF EXISTS funds_annotation_append_only ON funds_ledgerannotation;",
-    "DROP FUNCTION IF EXISTS funds_annotation_refuse_change();",
-]
-SQLITE_FORWARD = [
-    f"""
-    CREATE TRIGGER funds_annotation_no_update BEFORE UPDATE ON funds_ledgerannotation
-    WHEN mattran_ledger_writable() = 0
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """,
-    f"""
-    CREATE TRIGGER funds_annotation_no_delete BEFORE DELETE ON funds_ledgerannotation
-    WHEN mattran_ledger_writable() = 0
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """,
-]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS funds_annotation_no_update;",
-    "DROP TRIGGER IF EXISTS funds_annotation_no_delete;",
-]
-
-
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
+APPEND_ONLY = append_only_sql(
+    table="funds_ledgerannotation", prefix="funds_annotation", message=MESSAGE
+)
 
 
 FEE = re.compile(r"\b(?:thu phi|phi (?:dich vu|quan ly|chuyen|sms|duy tri|giao dich))\b")
@@ -161,8 +124,7 @@ def book_legacy_lines(apps, schema_editor):
 
 Migration.operations += [
     migrations.RunPython(
-        _run({"postgresql": PG_FORWARD, "sqlite": SQLITE_FORWARD}),
-        _run({"postgresql": PG_BACKWARD, "sqlite": SQLITE_BACKWARD}),
+        run_vendor_sql(APPEND_ONLY["forward"]), run_vendor_sql(APPEND_ONLY["backward"])
     ),
     migrations.RunPython(book_legacy_lines, migrations.RunPython.noop),
 ]

@@ -161,8 +161,8 @@ def recreate_sqlite_triggers(apps, schema_editor):
 
     if schema_editor.connection.vendor != "sqlite":
         return
-    module = import_module("mattran.funds.migrations.0005_annotations_book_every_line")
-    for sql in module.SQLITE_BACKWARD + module.SQLITE_FORWARD:
+    triggers = import_module("mattran.funds.migrations.0005_annotations_book_every_line").APPEND_ONLY
+    for sql in triggers["backward"]["sqlite"] + triggers["forward"]["sqlite"]:
         schema_editor.execute(sql)
 
 

@@ -41,8 +41,8 @@ def recreate_sqlite_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
     for name in ("0002_ledger_append_only", "0005_annotations_book_every_line"):
-        module = import_module(f"mattran.funds.migrations.{name}")
-        for sql in module.SQLITE_BACKWARD + module.SQLITE_FORWARD:
+        triggers = import_module(f"mattran.funds.migrations.{name}").APPEND_ONLY
+        for sql in triggers["backward"]["sqlite"] + triggers["forward"]["sqlite"]:
             schema_editor.execute(sql)
 
 
