@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -1253,6 +1253,20 @@ def pledge_reopen(*, actor, pledge: Pledge, reason: str) -> Pledge:
     return pledge
 
 
+@transaction.atomic
+def sheet_self_score_save(
+    *, actor, pledge: Pledge, unit: Unit, entries: Sequence[SelfScore], submit: bool = False
+) -> ScoreSheet:
+    """The score sheet page's "save" and "submit": the sheet is created on first use,
+    the self-scores recorded and, with `submit`, the sheet sent up, all in one
+    transaction (a refused score or submission leaves no sheet and no score behind)."""
+    sheet = score_sheet_ensure(actor=actor, pledge=pledge, unit=unit)
+    sheet = sheet_self_score(actor=actor, sheet=sheet, entries=entries)
+    if submit:
+        sheet = sheet_submit(actor=actor, sheet=sheet)
+    return sheet
+
+
 # ======================================================================= commendations
 
 
@@ -1262,6 +1276,17 @@ class Recipient:
     member_organisation: MemberOrganisation | None = None
     person: Person | None = None
     title: str = ""
+    # A person not recorded yet: created by the service that uses the recipient,
+    # in its transaction (a refused proposal leaves no person behind).
+    person_name: str = ""
+
+
+def _recipient_person(actor, r: Recipient) -> Recipient:
+    if r.person is None and nfc(r.person_name):
+        from mattran.units.services import person_create
+
+        return replace(r, person=person_create(actor=actor, full_name=r.person_name))
+    return r
 
 
 def _recipient_check(scope: Unit, award_type: AwardType, r: Recipient) -> None:
@@ -1296,7 +1321,9 @@ def proposal_create(
     recipient: Recipient,
     achievement: str,
 ) -> CommendationProposal:
+    """`recipient.person_name` records a new person in the same transaction."""
     require_any_perm(actor, (Perm.EDIT, Perm.APPROVE), unit)
+    recipient = _recipient_person(actor, recipient)
     _recipient_check(unit, award_type, recipient)
     proposal = CommendationProposal(
         unit=unit,

@@ -849,9 +849,6 @@ def sheet(request, pk: int, unit_id: int):
             if action in ("self", "submit"):
                 if not can_self:
                     raise Http404
-                sheet_obj = current or services.score_sheet_ensure(
-                    actor=request.user, pledge=pledge, unit=unit
-                )
                 entries = []
                 for c in criteria:
                     if request.POST.get(f"self_{c.pk}", "").strip() == "" and action == "self":
@@ -868,9 +865,14 @@ def sheet(request, pk: int, unit_id: int):
                         )
                 if errors:
                     raise UserFacingError("; ".join(errors))
-                services.sheet_self_score(actor=request.user, sheet=sheet_obj, entries=entries)
+                services.sheet_self_score_save(
+                    actor=request.user,
+                    pledge=pledge,
+                    unit=unit,
+                    entries=entries,
+                    submit=action == "submit",
+                )
                 if action == "submit":
-                    services.sheet_submit(actor=request.user, sheet=sheet_obj)
                     messages.success(request, "Đã gửi phiếu tự chấm lên cấp trên thẩm định.")
                 else:
                     messages.success(request, "Đã lưu điểm tự chấm.")
@@ -1111,8 +1113,6 @@ def proposals(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_create(request, unit_id: int):
-    from mattran.units.services import person_create
-
     unit = unit_get_visible(user=request.user, pk=unit_id)
     policy = policy_for(request.user)
     if not (policy.can(Perm.EDIT, unit) or policy.can(Perm.APPROVE, unit)):
@@ -1121,11 +1121,6 @@ def proposal_create(request, unit_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person = (
-                person_create(actor=request.user, full_name=data["person_name"])
-                if data["person_name"].strip()
-                else None
-            )
             services.proposal_create(
                 actor=request.user,
                 unit=unit,
@@ -1134,7 +1129,7 @@ def proposal_create(request, unit_id: int):
                 recipient=services.Recipient(
                     unit=data["recipient_unit"],
                     member_organisation=data["recipient_member_organisation"],
-                    person=person,
+                    person_name=data["person_name"],
                     title=data["person_title"],
                 ),
                 achievement=data["achievement"],
@@ -1251,12 +1246,8 @@ def decision_add_many(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            if d["file"]:
-                if d["file"].size > 2 * 1024 * 1024:
-                    raise UserFacingError("Tệp quá lớn (tối đa 2 MB).")
-                lines = lines_from_xlsx(d["file"].read())
-            else:
-                lines = lines_from_text(d["lines"])
+            # (the file's type, content and size: checked by the form, core/uploads.py)
+            lines = lines_from_xlsx(d["file"].read()) if d["file"] else lines_from_text(d["lines"])
             resolved = recipients_resolve(
                 scope=decision.unit, award_type=decision.award_type, lines=lines
             )

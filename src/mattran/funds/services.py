@@ -253,6 +253,46 @@ def fund_create(
 
 
 @transaction.atomic
+def fund_open(
+    *,
+    actor,
+    unit: Unit,
+    name: str,
+    kind: str,
+    opened_on: dt.date,
+    description: str = "",
+    is_public: bool = True,
+    form_token: str = "",
+    bank_name: str = "",
+    account_number: str = "",
+    cash: bool = False,
+) -> Fund:
+    """The "open a fund" page: the fund with its bank account (when a number is given)
+    and its cash book, in one transaction (a refused account leaves no fund)."""
+    fund = fund_create(
+        actor=actor,
+        unit=unit,
+        name=name,
+        kind=kind,
+        opened_on=opened_on,
+        description=description,
+        is_public=is_public,
+        form_token=form_token,
+    )
+    if account_number.strip():
+        fund_account_create(
+            actor=actor,
+            fund=fund,
+            kind=AccountKind.BANK,
+            bank_name=bank_name,
+            account_number=account_number,
+        )
+    if cash:
+        fund_account_create(actor=actor, fund=fund, kind=AccountKind.CASH)
+    return fund
+
+
+@transaction.atomic
 def fund_account_create(
     *,
     actor,

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -71,29 +70,19 @@ def fund_create(request, unit_pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                fund = services.fund_create(
-                    actor=request.user,
-                    unit=unit,
-                    name=data["name"],
-                    kind=data["kind"],
-                    opened_on=data["opened_on"],
-                    description=data["description"],
-                    is_public=data["is_public"],
-                    form_token=data["form_token"],
-                )
-                if data["account_number"].strip():
-                    services.fund_account_create(
-                        actor=request.user,
-                        fund=fund,
-                        kind=AccountKind.BANK,
-                        bank_name=data["bank_name"],
-                        account_number=data["account_number"],
-                    )
-                if data["cash"]:
-                    services.fund_account_create(
-                        actor=request.user, fund=fund, kind=AccountKind.CASH
-                    )
+            fund = services.fund_open(
+                actor=request.user,
+                unit=unit,
+                name=data["name"],
+                kind=data["kind"],
+                opened_on=data["opened_on"],
+                description=data["description"],
+                is_public=data["is_public"],
+                form_token=data["form_token"],
+                bank_name=data["bank_name"],
+                account_number=data["account_number"],
+                cash=data["cash"],
+            )
         except DuplicateSubmission as exc:
             messages.warning(request, exc.message)
             return (
@@ -266,66 +255,71 @@ def transfer_list(request):
     )
 
 
-@login_required
-@require_POST
-def transfer_cancel(request, pk: int):
+def _transfer_action(request, pk: int, *, form_class, invalid: str, act, done: str):
+    """The three buttons of the transfers page (cancel, return, confirm): the form
+    checked, one service called with the transfer and the form's data, the outcome
+    said in a message, back to the list."""
     transfer = selectors.transfer_get_visible(user=request.user, pk=pk)
-    form = TransferCancelForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, "Cần ghi lý do hủy khoản chuyển.")
+        messages.error(request, invalid)
     else:
         try:
-            services.transfer_cancel(
-                actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"]
-            )
+            act(actor=request.user, transfer=transfer, data=form.cleaned_data)
         except UserFacingError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã hủy khoản chuyển; số tiền đã trở lại quỹ.")
+            messages.success(request, done)
     return redirect("funds:transfers")
+
+
+@login_required
+@require_POST
+def transfer_cancel(request, pk: int):
+    return _transfer_action(
+        request,
+        pk,
+        form_class=TransferCancelForm,
+        invalid="Cần ghi lý do hủy khoản chuyển.",
+        act=lambda actor, transfer, data: services.transfer_cancel(
+            actor=actor, transfer=transfer, reason=data["reason"]
+        ),
+        done="Đã hủy khoản chuyển; số tiền đã trở lại quỹ.",
+    )
 
 
 @login_required
 @require_POST
 def transfer_return(request, pk: int):
-    transfer = selectors.transfer_get_visible(user=request.user, pk=pk)
-    form = TransferReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Cần ghi ngày và lý do chuyển trả.")
-    else:
-        d = form.cleaned_data
-        try:
-            services.transfer_return(
-                actor=request.user,
-                transfer=transfer,
-                reason=d["reason"],
-                sent_on=d["sent_on"],
-                form_token=d["form_token"],
-            )
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Đã lập khoản chuyển trả; chờ bên kia xác nhận.")
-    return redirect("funds:transfers")
+    return _transfer_action(
+        request,
+        pk,
+        form_class=TransferReturnForm,
+        invalid="Cần ghi ngày và lý do chuyển trả.",
+        act=lambda actor, transfer, data: services.transfer_return(
+            actor=actor,
+            transfer=transfer,
+            reason=data["reason"],
+            sent_on=data["sent_on"],
+            form_token=data["form_token"],
+        ),
+        done="Đã lập khoản chuyển trả; chờ bên kia xác nhận.",
+    )
 
 
 @login_required
 @require_POST
 def transfer_confirm(request, pk: int):
-    transfer = selectors.transfer_get_visible(user=request.user, pk=pk)
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Ngày nhận không hợp lệ.")
-    else:
-        try:
-            services.transfer_confirm(
-                actor=request.user, transfer=transfer, received_on=form.cleaned_data["received_on"]
-            )
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Đã xác nhận nhận tiền.")
-    return redirect("funds:transfers")
+    return _transfer_action(
+        request,
+        pk,
+        form_class=ConfirmForm,
+        invalid="Ngày nhận không hợp lệ.",
+        act=lambda actor, transfer, data: services.transfer_confirm(
+            actor=actor, transfer=transfer, received_on=data["received_on"]
+        ),
+        done="Đã xác nhận nhận tiền.",
+    )
 
 
 @login_required
