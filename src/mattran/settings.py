@@ -224,10 +224,27 @@ LEDGER_KEY_FILE = Path(
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-MATTRAN_MAX_UPLOAD_BYTES = int(os.environ.get("MATTRAN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
-# Signed documents and evidence (PDF, DOCX, images); news photos.
-MATTRAN_MAX_DOCUMENT_BYTES = int(os.environ.get("MATTRAN_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
-MATTRAN_MAX_IMAGE_BYTES = int(os.environ.get("MATTRAN_MAX_IMAGE_BYTES", 5 * 1024 * 1024))
+# One size limit per kind of upload (core/uploads.py KINDS), in bytes; each can be set
+# with MATTRAN_UPLOAD_MAX_BYTES_<KIND> (e.g. MATTRAN_UPLOAD_MAX_BYTES_ATTACHMENT). The
+# older names MATTRAN_MAX_UPLOAD_BYTES (statements), MATTRAN_MAX_DOCUMENT_BYTES and
+# MATTRAN_MAX_IMAGE_BYTES are still read.
+_UPLOAD_DEFAULTS = {
+    "attachment": (10, ""),  # activity attachments
+    "document": (10, "MATTRAN_MAX_DOCUMENT_BYTES"),  # signed documents, evidence
+    "image": (5, "MATTRAN_MAX_IMAGE_BYTES"),  # news photos
+    "statement": (50, "MATTRAN_MAX_UPLOAD_BYTES"),  # bank statements
+    "spreadsheet": (5, ""),  # the bulk templates (activities, users, commendations)
+    "unit_list": (20, ""),  # unit catalogue and lineage CSV
+    "old_report": (20, ""),  # old reports to read
+}
+MATTRAN_UPLOAD_MAX_BYTES = {
+    kind: int(
+        os.environ.get(f"MATTRAN_UPLOAD_MAX_BYTES_{kind.upper()}")
+        or (os.environ.get(legacy) if legacy else None)
+        or mb * 1024 * 1024
+    )
+    for kind, (mb, legacy) in _UPLOAD_DEFAULTS.items()
+}
 
 # The one password of the demo accounts (`mattran load_demo`); demo data only.
 MATTRAN_DEMO_PASSWORD = "MatTran@2023"  # noqa: S105

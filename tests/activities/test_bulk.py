@@ -109,10 +109,10 @@ def test_bad_file_reports_every_row_and_writes_nothing(tree, editor):
     assert not ActivityRecord.objects.exists() and not MediationCase.objects.exists()
 
 
-def test_not_an_xlsx_or_too_big(tree, editor, monkeypatch):
+def test_not_an_xlsx_or_too_big(tree, editor, settings):
     with pytest.raises(UserFacingError, match="Không đọc được tệp"):
         bulk_import(actor=editor, unit=tree["district_a"], period=P, source=io.BytesIO(b"abc"))
-    monkeypatch.setattr("mattran.activities.importers.MAX_BYTES", 10)
+    settings.MATTRAN_UPLOAD_MAX_BYTES = {"spreadsheet": 10}
     with pytest.raises(UserFacingError, match="Tệp quá lớn"):
         bulk_import(actor=editor, unit=tree["district_a"], period=P, source=_filled(tree, []))
 

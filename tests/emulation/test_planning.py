@@ -130,7 +130,7 @@ def test_program_member_org_must_belong_to_the_committee(tree, people):
 @pytest.mark.parametrize(
     "upload, message",
     [
-        (SimpleUploadedFile("a.pdf", b"not a pdf at all"), "không phải là PDF"),
+        (SimpleUploadedFile("a.pdf", b"not a pdf at all"), "không phải PDF"),
         (SimpleUploadedFile("a.docx", b"PK\x03\x04broken"), "DOCX"),
         (SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\nnope"), "không phải là ảnh"),
         (SimpleUploadedFile("a.exe", b"MZ"), "Chỉ nhận tệp PDF, DOCX"),
@@ -149,12 +149,12 @@ def test_signed_document_is_checked_by_content(tree, people, orgs, upload, messa
 
 def test_signed_document_size_limit_and_accepted_formats(tree, people, orgs, settings):
     program = _program(tree, people, orgs[0])
-    settings.MATTRAN_MAX_DOCUMENT_BYTES = 1000
+    settings.MATTRAN_UPLOAD_MAX_BYTES = {"document": 1000}
     with pytest.raises(UserFacingError, match="quá lớn"):
         services.program_document_attach(
             actor=people["district_editor"], program=program, file=pdf_file(size=2000)
         )
-    settings.MATTRAN_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+    settings.MATTRAN_UPLOAD_MAX_BYTES = {"document": 10 * 1024 * 1024}
     for upload in (docx_file(), png_file()):
         services.program_document_attach(
             actor=people["district_editor"], program=program, file=upload
@@ -272,7 +272,7 @@ def test_program_page_upload_and_download_respect_visibility(client, tree, peopl
         f"/thi-dua/chuong-trinh/{program.pk}/",
         {"action": "document", "doc-file": SimpleUploadedFile("x.pdf", b"<html>")},
     )
-    assert "không phải là PDF" in bad.content.decode()
+    assert "không phải PDF" in bad.content.decode()
 
     client.force_login(people["other_approver"])
     assert client.get(f"/thi-dua/chuong-trinh/{program.pk}/").status_code == 404

@@ -139,10 +139,10 @@ def test_photos_are_validated_and_served_only_when_public(client, tree, people, 
             article=a,
             image=SimpleUploadedFile("x.jpg", b"\xff\xd8\xffnot really"),
         )
-    settings.MATTRAN_MAX_IMAGE_BYTES = 100
+    settings.MATTRAN_UPLOAD_MAX_BYTES = {"image": 100}
     with pytest.raises(UserFacingError, match="quá lớn"):
         services.article_photo_add(actor=people["editor"], article=a, image=png_file())
-    settings.MATTRAN_MAX_IMAGE_BYTES = 5 * 1024 * 1024
+    settings.MATTRAN_UPLOAD_MAX_BYTES = {"image": 5 * 1024 * 1024}
     with pytest.raises(UserFacingError, match="Chỉ nhận ảnh"):
         services.article_photo_add(
             actor=people["editor"], article=a, image=SimpleUploadedFile("x.gif", b"GIF89a")
@@ -164,7 +164,7 @@ def test_photos_are_validated_and_served_only_when_public(client, tree, people, 
 
 
 def test_decompression_bomb_is_refused(tree, people, monkeypatch):
-    from mattran.emulation import uploads
+    from mattran.core import uploads
 
     monkeypatch.setattr(uploads, "MAX_IMAGE_PIXELS", 1000)
     a = _article(tree, people)

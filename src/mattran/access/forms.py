@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from mattran.core.forms import StyledFormMixin
+from mattran.core.forms import StyledFormMixin, UploadField
 
 from .models import Role
 
@@ -55,4 +55,4 @@ class UserCreateForm(StyledFormMixin, forms.Form):
 
 
 class UserBulkForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label="Tệp danh sách (.xlsx)")
+    file = UploadField(kind="spreadsheet", label="Tệp danh sách (.xlsx)")

@@ -13,7 +13,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from mattran.core.errors import ImportValidationError, RowError, UserFacingError
-from mattran.core.uploads import xlsx_open, xlsx_reading
+from mattran.core.uploads import max_bytes, xlsx_open, xlsx_reading
 from mattran.core.vietnamese import fold, nfc
 from mattran.units.models import Unit
 
@@ -22,7 +22,6 @@ from .policy import Perm, policy_for
 
 COLUMNS = ["Họ và tên", "Tên đăng nhập", "Email", "Điện thoại", "Mã đơn vị", "Vai trò"]
 MAX_ROWS = 1000
-MAX_BYTES = 2 * 1024 * 1024
 ROLE_BY_NAME = {fold(r.label): r.value for r in services.USER_ROLES} | {
     r.value: r.value for r in services.USER_ROLES
 }
@@ -58,9 +57,10 @@ def _text(value) -> str:
 
 @transaction.atomic
 def users_import(*, actor, source) -> list[services.NewUser]:
-    data = source.read(MAX_BYTES + 1) if hasattr(source, "read") else bytes(source)
-    if len(data) > MAX_BYTES:
-        raise UserFacingError("Tệp quá lớn (tối đa 2 MB).")
+    limit = max_bytes("spreadsheet")  # the upload module's limit (core/uploads.py)
+    data = source.read(limit + 1) if hasattr(source, "read") else bytes(source)
+    if len(data) > limit:
+        raise UserFacingError(f"Tệp quá lớn (tối đa {limit // (1024 * 1024)} MB).")
     try:
         wb = xlsx_open(data)
     except UserFacingError as exc:

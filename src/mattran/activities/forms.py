@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from mattran.core.forms import IntegerInputField, StyledFormMixin
+from mattran.core.forms import IntegerInputField, StyledFormMixin, UploadField
 from mattran.units.models import Unit
 
 from .models import ActivityType, MediationOutcome
@@ -36,7 +36,9 @@ class ActivityForm(StyledFormMixin, forms.Form):
     notes = forms.CharField(
         label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    attachment = forms.FileField(label="Tệp đính kèm (không bắt buộc)", required=False)
+    attachment = UploadField(
+        kind="attachment", label="Tệp đính kèm (không bắt buộc)", required=False
+    )
 
     # Which fields an activity type shows (see ActivityType.uses_*), for the page's script.
     CONDITIONAL = {
@@ -113,3 +115,11 @@ class AggregateForm(StyledFormMixin, forms.Form):
 
     def values(self) -> dict:
         return {el: self.cleaned_data.get(el.code) for el in self.elements}
+
+
+class BulkFileForm(forms.Form):
+    """The bulk entry page's file (its template names the input "tep")."""
+
+    tep = UploadField(
+        kind="spreadsheet", label="Tệp Excel", error_messages={"required": "Chưa chọn tệp."}
+    )

@@ -14,7 +14,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
@@ -24,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from mattran.core.errors import ImportValidationError, RowError, UserFacingError
 from mattran.core.periods import Period
 from mattran.core.text import printable
-from mattran.core.uploads import xlsx_open, xlsx_reading
+from mattran.core.uploads import max_bytes, xlsx_open, xlsx_reading
 from mattran.core.vietnamese import NumberError, fold, nfc, parse_integer
 from mattran.units.models import Unit
 from mattran.units.selectors import unit_date_error
@@ -32,7 +31,6 @@ from mattran.units.selectors import unit_date_error
 from . import checks, services
 from .models import ActivityRecord, ActivityType, MediationCase, MediationOutcome
 
-MAX_BYTES = min(getattr(settings, "MATTRAN_MAX_UPLOAD_BYTES", 5 * 1024 * 1024), 5 * 1024 * 1024)
 MAX_ROWS = 5000
 
 SHEET_ACTIVITIES = "Hoạt động"
@@ -271,10 +269,11 @@ def _rows(ws, width: int):
 
 
 def _open(source) -> object:
-    data = source.read(MAX_BYTES + 1) if hasattr(source, "read") else bytes(source)
-    if len(data) > MAX_BYTES:
+    limit = max_bytes("spreadsheet")  # the upload module's limit (core/uploads.py)
+    data = source.read(limit + 1) if hasattr(source, "read") else bytes(source)
+    if len(data) > limit:
         raise UserFacingError(
-            f"Tệp quá lớn (tối đa {MAX_BYTES // (1024 * 1024)} MB). Hãy chia thành nhiều tệp."
+            f"Tệp quá lớn (tối đa {limit // (1024 * 1024)} MB). Hãy chia thành nhiều tệp."
         )
     try:
         return xlsx_open(data)  # refuses zip bombs and broken archives first

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from mattran.core.uploads import storage_name
 from mattran.units.models import MemberOrganisation, PathField, Unit
 
 
@@ -48,7 +49,8 @@ class ActivityType(models.Model):
 
 
 def attachment_path(instance: ActivityRecord, filename: str) -> str:
-    return f"hoat-dong/{instance.unit_id}/{filename}"
+    """A generated name (core/uploads.py); the person's name is in `attachment_name`."""
+    return storage_name(f"hoat-dong/{instance.unit_id}", filename)
 
 
 class ActivityRecord(models.Model):
@@ -91,6 +93,9 @@ class ActivityRecord(models.Model):
         related_name="reported_activities",
     )
     attachment = models.FileField("tệp đính kèm", upload_to=attachment_path, blank=True)
+    # Nullable so that adding it is a plain ALTER TABLE ADD COLUMN on SQLite: a NOT NULL
+    # column makes SQLite rebuild the table, which drops the figures layer's triggers.
+    attachment_name = models.CharField("tên tệp gốc", max_length=255, blank=True, null=True)
     search_key = models.CharField(max_length=800, editable=False, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

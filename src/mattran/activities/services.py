@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -19,6 +18,7 @@ from django.utils import timezone
 from mattran.access.policy import Perm, policy_for
 from mattran.core.audit import audit_record, audit_record_many, snapshot
 from mattran.core.errors import UserFacingError
+from mattran.core.uploads import UploadError, check_upload, original_name
 from mattran.core.vietnamese import fold, nfc
 from mattran.units.models import MemberOrganisation, Unit
 from mattran.units.selectors import ensure_date_in_version, unit_date_error
@@ -33,9 +33,6 @@ from .models import (
     MediationOutcome,
     SupervisedUnit,
 )
-
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png"}
 
 
 class FieldErrors(UserFacingError):
@@ -101,14 +98,14 @@ def _require_edit(actor, unit: Unit) -> None:
 
 
 def _check_attachment(attachment: UploadedFile | None) -> list[str]:
+    """The upload module's check (core/uploads.py, kind "attachment")."""
     if not attachment:
         return []
-    errors = []
-    if attachment.size > ATTACHMENT_MAX_BYTES:
-        errors.append("Tệp đính kèm quá lớn (tối đa 10 MB).")
-    if PurePath(attachment.name).suffix.lower() not in ATTACHMENT_EXTENSIONS:
-        errors.append("Chỉ nhận tệp PDF, Word, Excel hoặc ảnh JPG/PNG.")
-    return errors
+    try:
+        check_upload(attachment, "attachment")
+    except UploadError as exc:
+        return [exc.message]
+    return []
 
 
 def _validate_activity(
@@ -220,6 +217,7 @@ def activity_record_create(
     )
     if attachment:
         record.attachment = attachment
+        record.attachment_name = original_name(attachment)
     _clean(record)
     record.save()
     _set_supervised(record, supervised)
@@ -348,8 +346,10 @@ def activity_record_update(
     record.search_key = fold(f"{title} {record.subject}")[:800]
     if attachment:
         record.attachment = attachment
+        record.attachment_name = original_name(attachment)
     elif remove_attachment:
         record.attachment = ""
+        record.attachment_name = ""
     _clean(record)
     record.save()
     _set_supervised(record, supervised)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,10 +19,18 @@ from mattran.core.errors import UserFacingError
 from mattran.core.jobs import job_progress, job_start
 from mattran.core.models import Job, JobStatus
 from mattran.core.periods import Period
+from mattran.core.uploads import max_bytes
 from mattran.units.models import MemberOrganisation, Unit
 
 from . import importers, selectors, services
-from .forms import ActivityFilterForm, ActivityForm, AggregateForm, DeleteForm, MediationForm
+from .forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    AggregateForm,
+    BulkFileForm,
+    DeleteForm,
+    MediationForm,
+)
 from .jobs import BULK_IMPORT
 from .models import MediationOutcome, PeriodType
 from .services import FieldErrors
@@ -245,7 +253,12 @@ def activity_attachment(request, pk: int):
     record = selectors.activity_get_visible(user=request.user, pk=pk)
     if not record.attachment:
         raise Http404
-    return FileResponse(record.attachment.open("rb"), as_attachment=True)
+    try:
+        handle = record.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404("Tệp không còn trên máy chủ") from None
+    name = record.attachment_name or PurePath(record.attachment.name).name
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 # -------------------------------------------------------------------- mediation
@@ -431,12 +444,11 @@ def bulk(request, unit_pk: int):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     if request.method == "POST":
-        upload = request.FILES.get("tep")
-        if upload is None:
-            errors.append("Chưa chọn tệp.")
-        elif upload.size > importers.MAX_BYTES:
-            errors.append(f"Tệp quá lớn (tối đa {importers.MAX_BYTES // (1024 * 1024)} MB).")
+        upload_form = BulkFileForm(files=request.FILES)
+        if not upload_form.is_valid():
+            errors.extend(upload_form.errors.get("tep", ["Chưa chọn tệp."]))
         else:
+            upload = upload_form.cleaned_data["tep"]
             folder = Path(settings.MEDIA_ROOT) / "bulk"
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{uuid.uuid4().hex}.xlsx"
@@ -461,7 +473,7 @@ def bulk(request, unit_pk: int):
                     request,
                     "activities/bulk.html",
                     {"unit": unit, "code": code, "period": period, "errors": errors,
-                     "max_mb": importers.MAX_BYTES // (1024 * 1024), **_bulk_job_context(job)},
+                     "max_mb": max_bytes("spreadsheet") // (1024 * 1024), **_bulk_job_context(job)},
                 )  # fmt: skip
             return redirect("activities:bulk_job", pk=job.pk)
     return render(
@@ -472,7 +484,7 @@ def bulk(request, unit_pk: int):
             "code": code,
             "period": period,
             "errors": errors,
-            "max_mb": importers.MAX_BYTES // (1024 * 1024),
+            "max_mb": max_bytes("spreadsheet") // (1024 * 1024),
         },
     )
 

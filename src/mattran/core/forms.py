@@ -87,3 +87,31 @@ class OnceFormMixin:
             max_length=64,
             required=False,
         )
+
+
+class UploadField(forms.FileField):
+    """Every uploaded file of every form: checked by core.uploads.check_upload for its
+    `kind` (type, content, the kind's size limit); a refusal is a form error with the
+    upload module's Vietnamese message. The browser's file chooser offers the kind's
+    extensions."""
+
+    def __init__(self, *, kind: str, **kwargs):
+        from .uploads import KINDS
+
+        self.kind = kind
+        kwargs.setdefault(
+            "widget",
+            forms.ClearableFileInput(attrs={"accept": ",".join(KINDS[kind].extensions)}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        from .uploads import UploadError, check_upload
+
+        value = super().clean(data, initial)
+        if value and value is not initial and hasattr(value, "read"):
+            try:
+                check_upload(value, self.kind)
+            except UploadError as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from exc
+        return value

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Q
 
-from mattran.core.forms import IntegerInputField, StyledFormMixin
+from mattran.core.forms import IntegerInputField, StyledFormMixin, UploadField
 from mattran.units.models import MemberOrganisation, Person, Unit
 
 from . import measures as measure_registry
@@ -21,7 +21,6 @@ from .models import (
     Session,
     SignatorySide,
 )
-from .uploads import validate_document
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -170,11 +169,7 @@ class SignForm(StyledFormMixin, forms.Form):
 
 
 class DocumentForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label="Tệp (PDF, DOCX hoặc ảnh)",
-        validators=[validate_document],
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.jpg,.jpeg,.png,.webp"}),
-    )
+    file = UploadField(kind="document", label="Tệp (PDF, DOCX hoặc ảnh)")
 
 
 # =========================================================================== emulation
@@ -277,12 +272,7 @@ class ReasonForm(StyledFormMixin, forms.Form):
 
 class EvidenceForm(StyledFormMixin, forms.Form):
     criterion = forms.IntegerField(widget=forms.HiddenInput)
-    file = forms.FileField(
-        label="Tệp minh chứng",
-        required=False,
-        validators=[validate_document],
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.jpg,.jpeg,.png,.webp"}),
-    )
+    file = UploadField(kind="document", label="Tệp minh chứng", required=False)
     note = forms.CharField(label="Mô tả", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def clean(self):
@@ -341,8 +331,8 @@ class DecisionForm(StyledFormMixin, forms.Form):
     signed_on = forms.DateField(label="Ngày ký", widget=DATE_WIDGET)
     achievement_year = forms.IntegerField(label="Thành tích năm", min_value=2000, max_value=2100)
     summary = forms.CharField(label="Trích yếu", max_length=400)
-    document = forms.FileField(
-        label="Văn bản quyết định (PDF, DOCX, ảnh)", required=False, validators=[validate_document]
+    document = UploadField(
+        kind="document", label="Văn bản quyết định (PDF, DOCX, ảnh)", required=False
     )
 
 
@@ -489,7 +479,9 @@ class RecipientsForm(StyledFormMixin, forms.Form):
             "khu dân cư trùng tên thì ghi thêm đơn vị cấp trên trong ngoặc."
         ),
     )
-    file = forms.FileField(label="Hoặc tải tệp Excel (.xlsx, cùng các cột)", required=False)
+    file = UploadField(
+        kind="spreadsheet", label="Hoặc tải tệp Excel (.xlsx, cùng các cột)", required=False
+    )
 
     def clean(self):
         data = super().clean()

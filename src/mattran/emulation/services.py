@@ -28,6 +28,7 @@ from django.utils import timezone
 from mattran.access.policy import Perm, require_any_perm, require_perm
 from mattran.core.audit import audit_record
 from mattran.core.errors import UserFacingError, full_clean_or_raise
+from mattran.core.uploads import original_name
 from mattran.core.vietnamese import nfc
 from mattran.units.models import MemberOrganisation, Person, Unit
 
@@ -407,7 +408,7 @@ def program_document_attach(*, actor, program: CoordinationProgram, file) -> Coo
     require_perm(actor, Perm.EDIT, program.unit)
     before = snapshot(program)
     program.document = file
-    program.document_name = nfc(getattr(file, "name", ""))[:255]
+    program.document_name = original_name(file)
     full_clean_or_raise(program)
     program.save()
     audit_record(
@@ -931,7 +932,7 @@ def evidence_add(*, actor, criterion: Criterion, unit: Unit, file=None, note: st
         criterion=criterion,
         unit=unit,
         file=file or "",
-        file_name=nfc(getattr(file, "name", "") or "")[:255],
+        file_name=original_name(file) if file else "",
         note=note,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -1449,7 +1450,7 @@ def decision_create(
         achievement_year=achievement_year,
         summary=_text(summary, "Trích yếu"),
         document=document or "",
-        document_name=nfc(getattr(document, "name", "") or "")[:255],
+        document_name=original_name(document) if document else "",
         source_note=source_note,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

@@ -4,7 +4,13 @@ import json
 
 from django import forms
 
-from mattran.core.forms import AmountField, IntegerInputField, OnceFormMixin, StyledFormMixin
+from mattran.core.forms import (
+    AmountField,
+    IntegerInputField,
+    OnceFormMixin,
+    StyledFormMixin,
+    UploadField,
+)
 
 from .models import AccountKind, Fund, FundAccount, FundKind, PartyKind, Purpose
 from .statement_formats import LAYOUTS
@@ -141,7 +147,9 @@ LAYOUT_CHOICES = [(code, layout.bank_name) for code, layout in LAYOUTS.items()] 
 class StatementUploadForm(StyledFormMixin, forms.Form):
     account = forms.ModelChoiceField(label="Tài khoản", queryset=FundAccount.objects.none())
     layout = forms.ChoiceField(label="Mẫu sao kê", choices=LAYOUT_CHOICES)
-    file = forms.FileField(label="Tệp sao kê (CSV hoặc XLSX)")
+    # type, content (an XLSX is checked at once, not minutes later in the job) and size:
+    # the upload module (core/uploads.py, kind "statement")
+    file = UploadField(kind="statement", label="Tệp sao kê (CSV hoặc XLSX)")
     mapping = forms.CharField(
         label="Ánh xạ cột (JSON, chỉ cho mẫu khác)",
         required=False,
@@ -153,26 +161,6 @@ class StatementUploadForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, fund: Fund, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = fund.accounts.filter(kind=AccountKind.BANK)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        from django.conf import settings
-
-        if upload.size > settings.MATTRAN_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"Tệp quá lớn (tối đa {settings.MATTRAN_MAX_UPLOAD_BYTES // (1024 * 1024)} MB)."
-            )
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
-            raise forms.ValidationError("Chỉ nhận tệp .csv hoặc .xlsx.")
-        if upload.name.lower().endswith(".xlsx"):
-            from mattran.core.errors import UserFacingError
-            from mattran.core.uploads import xlsx_check
-
-            try:
-                xlsx_check(upload)  # at once, not minutes later in the job
-            except UserFacingError as exc:
-                raise forms.ValidationError(exc.message) from exc
-        return upload
 
     def clean_mapping(self):
         text = self.cleaned_data["mapping"].strip()

@@ -1,7 +1,6 @@
 from django import forms
 
-from mattran.core.forms import StyledFormMixin
-from mattran.emulation.uploads import validate_image
+from mattran.core.forms import StyledFormMixin, UploadField
 
 from .models import Category
 
@@ -23,11 +22,7 @@ class ArticleForm(StyledFormMixin, forms.Form):
 
 
 class PhotoForm(StyledFormMixin, forms.Form):
-    image = forms.ImageField(
-        label="Ảnh (JPG, PNG, WEBP)",
-        validators=[validate_image],
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
+    image = UploadField(kind="image", label="Ảnh (JPG, PNG, WEBP)")
     caption = forms.CharField(label="Chú thích", max_length=300, required=False)
 
 

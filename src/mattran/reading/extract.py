@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mattran.core.errors import UserFacingError
+from mattran.core.uploads import max_bytes
 
 from . import legacy
 
-MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".docx", ".doc", ".pdf", ".txt")
 SOFFICE_TIMEOUT = 120
 
@@ -204,8 +204,9 @@ def from_pdf(data: bytes) -> Extracted:
 
 def extract(*, name: str, data: bytes) -> Extracted:
     """Dispatch on the file name's suffix; every refusal is a Vietnamese message."""
-    if len(data) > MAX_BYTES:
-        raise UserFacingError(f"Tệp quá lớn (tối đa {MAX_BYTES // (1024 * 1024)} MB).")
+    limit = max_bytes("old_report")  # the upload module's limit (core/uploads.py)
+    if len(data) > limit:
+        raise UserFacingError(f"Tệp quá lớn (tối đa {limit // (1024 * 1024)} MB).")
     if not data:
         raise UserFacingError("Tệp rỗng, không có nội dung để đọc.")
     suffix = Path(name).suffix.lower()

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from django import forms
 
-from mattran.core.forms import IntegerInputField
+from mattran.core.forms import IntegerInputField, UploadField
 from mattran.core.vietnamese import MAX_AMOUNT
 
-from . import extract, keys
+from . import keys
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Tệp báo cáo (.docx, .doc, .pdf, .txt)", required=False)
+    file = UploadField(
+        kind="old_report", label="Tệp báo cáo (.docx, .doc, .pdf, .txt)", required=False
+    )
     text = forms.CharField(
         label="Hoặc dán nội dung báo cáo",
         required=False,
@@ -34,9 +36,6 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 "Muốn so sánh và ghi lịch sử thì cần cả đơn vị và kỳ; hoặc bỏ trống cả hai."
             )
-        upload = data.get("file")
-        if upload is not None and upload.size > extract.MAX_BYTES:
-            raise forms.ValidationError("Tệp quá lớn (tối đa 20 MB).")
         return data
 
 

@@ -1,7 +1,7 @@
 from django import forms
 
 from mattran.core.audit_display import action_choices
-from mattran.core.forms import StyledFormMixin
+from mattran.core.forms import StyledFormMixin, UploadField
 
 from .models import Role, Term
 from .services import RESIDENTIAL_KINDS
@@ -64,10 +64,12 @@ class UnitImportForm(StyledFormMixin, forms.Form):
         label="Hiệu lực đến", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     legal_basis = forms.CharField(label="Căn cứ pháp lý", max_length=300, required=False)
-    file = forms.FileField(label="Danh mục đơn vị (.csv, bố cục của Tổng cục Thống kê)")
+    file = UploadField(
+        kind="unit_list", label="Danh mục đơn vị (.csv, bố cục của Tổng cục Thống kê)"
+    )
     lineage_from = forms.CharField(
         label="Kế thừa từ phiên bản (tùy chọn)", max_length=20, required=False
     )
-    lineage_file = forms.FileField(
-        label="Tệp kế thừa (Mã cũ, Tên cũ, Mã mới, Tên mới, Kiểu)", required=False
+    lineage_file = UploadField(
+        kind="unit_list", label="Tệp kế thừa (Mã cũ, Tên cũ, Mã mới, Tên mới, Kiểu)", required=False
     )
