@@ -6,8 +6,8 @@ is refused, whether the refusal is a rule or a failure forced into the last step
 import pytest
 
 from mattran.core.errors import UserFacingError
-from mattran.emulation import services
 from mattran.emulation.models import CommendationProposal, ScoreSheet
+from mattran.emulation.services import sheets
 from mattran.units.models import Person
 from tests.factories import row_counts
 
@@ -68,7 +68,7 @@ def test_the_score_sheet_is_one_transaction(client, tree, people, pledge, monkey
     assert "cần nộp minh chứng" in response.content.decode()
     assert row_counts() == before
     # The submission (the last step) fails: the scores and the sheet go with it.
-    monkeypatch.setattr(services, "sheet_submit", _refused)
+    monkeypatch.setattr(sheets, "sheet_submit", _refused)
     response = client.post(url, _sheet_data(), follow=True)
     assert "Bước sau bị từ chối" in response.content.decode()
     assert row_counts() == before
