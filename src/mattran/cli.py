@@ -15,6 +15,8 @@ def main(argv: list[str] | None = None) -> None:
             "import-statement": "import_statement",
             "read-report": "read_report",
             "verify-log": "verify_log",
+            "figures-verify": "figures_verify",
+            "figures-rebuild": "figures_rebuild",
         }
         argv[1] = spelled.get(argv[1], argv[1])
     execute_from_command_line(argv)

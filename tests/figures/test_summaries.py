@@ -126,6 +126,8 @@ def test_verify_names_a_difference_and_rebuild_repairs_it(tree):
     assert "LỖI Tổng hợp hoạt động: 3 dòng trong bảng, 3 dòng tính lại; 1 dòng thiếu" in (
         out.getvalue()
     )
+    assert f"cần có: unit_id={tree['city'].pk}, own=False" in out.getvalue()
+    assert f"đang có: unit_id={tree['city'].pk}, own=False" in out.getvalue()
     out = StringIO()
     call_command("figures_rebuild", stdout=out)
     assert "Tổng hợp hoạt động: tính lại 3 dòng." in out.getvalue()

@@ -345,7 +345,8 @@ class TableCheck:
     expected: int
     missing: int  # rows the records give and the summary lacks or has wrong
     extra: int  # rows of the summary the records do not give
-    samples: list[tuple] = field(default_factory=list)
+    samples: list[tuple] = field(default_factory=list)  # (kind, *columns)
+    columns: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -381,11 +382,13 @@ def summaries_verify() -> list[TableCheck]:
             samples = []
             if missing or extra:
                 cur.execute(f"SELECT * FROM ({expected_q} EXCEPT {stored_q}) d ORDER BY 1 LIMIT 5")
-                samples = [("thiếu/sai", *r) for r in cur.fetchall()]
+                samples = [("cần có", r[0], bool(r[1]), *r[2:]) for r in cur.fetchall()]
                 cur.execute(f"SELECT * FROM ({stored_q} EXCEPT {expected_q}) d ORDER BY 1 LIMIT 5")
-                samples += [("thừa/sai", *r) for r in cur.fetchall()]
+                samples += [("đang có", r[0], bool(r[1]), *r[2:]) for r in cur.fetchall()]
             checks.append(
-                TableCheck(t.name, LABELS[t.name], stored, expected, missing, extra, samples)
+                TableCheck(
+                    t.name, LABELS[t.name], stored, expected, missing, extra, samples, _columns(t)
+                )
             )
     return checks
 

@@ -31,7 +31,10 @@ class Command(BaseCommand):
                 f"{format_number(c.extra)} dòng thừa hoặc sai."
             )
             for kind, *row in c.samples:
-                self.stdout.write(f"  {kind}: {tuple(row)}")
+                cells = ", ".join(
+                    f"{name}={value}" for name, value in zip(c.columns, row, strict=False)
+                )
+                self.stdout.write(f"  {kind}: {cells}")
         seconds = time.perf_counter() - t0
         if not all(c.ok for c in checks):
             raise CommandError(
