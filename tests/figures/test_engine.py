@@ -157,10 +157,47 @@ def test_the_users_access_is_applied_once_for_every_source(tree, ledger):
     scope = scope_build(unit=tree["district_a"])
     keys = [KEYS["in"], "activities.count(types=toa_dam)"]
     fs = figures_compute(user=ward_editor, scope=scope, periods=[H1], keys=keys)
-    assert fs[KEYS["in"]].totals[0] == 0
+    assert fs[KEYS["in"]].totals[0] is None  # no fund the user may see: no data
     assert fs["activities.count(types=toa_dam)"].totals[0] == 0
     fs = figures_compute(user=None, scope=scope, periods=[H1], keys=keys)
     assert fs["activities.count(types=toa_dam)"].totals[0] == 1
+
+
+def test_no_fund_is_no_data_an_open_fund_without_entries_is_zero(tree, ledger, admin_city):
+    periods = [H1, H1.previous_year(), Period.parse("2023-H2")]
+    scope = scope_build(unit=tree["district_a"])
+
+    def compute():
+        return figures_compute(user=admin_city, scope=scope, periods=periods, keys=KEYS.values())
+
+    a1, a2 = str(tree["ward_a1"].pk), str(tree["ward_a2"].pk)
+    fs = compute()
+    # The funds were opened on 01/01/2023: the year before is no data ("—"), not 0 đ.
+    for name in ("in", "out", "gift_qty", "up", "down", "balance"):
+        assert fs[KEYS[name]].totals[1] is None, name
+        assert fs[KEYS[name]].cell(1, a1) is None, name
+    # Phường A2 has no fund: no data there, while the district total stands.
+    assert fs[KEYS["in"]].cell(0, a2) is None and fs[KEYS["in"]].totals[0] == 14_000_000
+    # In the second half the funds were open and nothing was booked: 0.
+    assert fs[KEYS["in"]].totals[2] == 0 and fs[KEYS["in"]].cell(2, a1) == 0
+    assert fs[KEYS["balance"]].totals[2] == fs[KEYS["balance"]].totals[0]
+    # A fund opened (in 2022) but without an entry yet: its ledger says 0.
+    funds.fund_create(
+        actor=admin_city,
+        unit=tree["ward_a2"],
+        name="Quỹ phường A2",
+        kind=FundKind.POOR,
+        opened_on=D(2022, 1, 1),
+    )
+    fs = compute()
+    assert fs[KEYS["in"]].cell(1, a2) == 0 and fs[KEYS["in"]].totals[1] == 0
+    assert fs[KEYS["balance"]].cell(0, a2) == 0
+    # A fund closed before a period: no data for the money moved in it; its balance stands.
+    ledger["ward"].closed_on = D(2023, 6, 30)
+    ledger["ward"].save(update_fields=["closed_on"])
+    fs = compute()
+    assert fs[KEYS["in"]].cell(2, a1) is None and fs[KEYS["in"]].own[2] == 0
+    assert fs[KEYS["balance"]].cell(2, a1) == fs[KEYS["balance"]].cell(0, a1)
 
 
 def test_peer_scope_each_peer_its_subtree(tree):
@@ -210,8 +247,8 @@ def test_query_count_does_not_grow_with_keys_or_units(tree, ledger):
     assert queries(few) == small
     assert queries(many) == big
     # lineage, activity types, the UNION ALL (in a savepoint: 3; PostgreSQL also sets the
-    # scan's work_mem), ledger entries, entered totals
-    assert small <= 7 + (connection.vendor == "postgresql")
+    # scan's work_mem), ledger entries, the scope's funds (which were open), entered totals
+    assert small <= 8 + (connection.vendor == "postgresql")
     # + transfers, balances and the narrative's subjects list (one query each),
     # whatever the number of keys
     assert big <= small + 3

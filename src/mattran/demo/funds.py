@@ -148,7 +148,10 @@ def build_dong_da_ledger(out) -> None:
     if Fund.objects.filter(unit=district, kind=FundKind.POOR).exists():
         return
     city = district.parent
-    opened = D(2022, 1, 1)
+    # The funds' books in the system begin with the balances carried over from 2022
+    # (booked on 31/12/2022): they are opened that day, so a report on a 2022 period
+    # before it says "no data" ("—") for them, not "0 đ".
+    opened = D(2022, 12, 31)
     city_poor = _fund(city, "Quỹ Vì người nghèo thành phố Hà Nội", FundKind.POOR, opened)
     _receipt(city_poor, D(2022, 12, 31), "Tồn quỹ năm 2022 chuyển sang", 5_000_000_000)
 

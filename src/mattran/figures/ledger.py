@@ -30,6 +30,7 @@ from django.urls import reverse
 from mattran.funds.models import (
     AnnotationKind,
     EntryKind,
+    Fund,
     LedgerAnnotation,
     LedgerEntry,
     Transfer,
@@ -83,9 +84,9 @@ def compute_entries(request, keys) -> dict:
 
     periods = request.periods
     kinds = {k.get_all("fund") for k in keys}
-    fund_q = Q()
-    if all(kinds):
-        fund_q = Q(fund__kind__in={f for ks in kinds for f in ks})
+    # the fund kinds asked, or every kind when a key names none
+    fund_kinds = {f for ks in kinds for f in ks} if all(kinds) else set()
+    fund_q = Q(fund__kind__in=fund_kinds) if fund_kinds else Q()
     q_period = Q(pk__in=[])
     for p in periods:
         q_period |= Q(booked_on__range=(p.start, p.end))
@@ -135,6 +136,7 @@ def compute_entries(request, keys) -> dict:
         cell[0] += sign * (amount or 0)
         cell[1] += sign * (qty or 0)
         cell[2] += sign * n
+    opened = _funds_open(request, fund_kinds, during=True)
     out = {}
     for key in keys:
         fv = FigureValues(key=key, detail_url=reverse("funds:list"))
@@ -150,16 +152,52 @@ def compute_entries(request, keys) -> dict:
             if purposes and purpose not in purposes:
                 continue
             fv.cells[(pidx, bucket)] = fv.cells.get((pidx, bucket), 0) + values[col]
-        _nothing_is_none(fv, request)
+        _fill_empty(fv, request, opened, funds)
         out[key] = fv
     return out
 
 
-def _nothing_is_none(fv, request) -> None:
-    """A bucket without entries stays 0; the engine sums the totals."""
+def _funds_open(request, kinds: set[str], *, during: bool) -> set[tuple[int, str, str]]:
+    """(period index, bucket, fund kind) where a fund of one of `kinds` (every kind when
+    empty) was open: opened by the period's end and (`during`, for money moved in the
+    period) not closed before it began. One query over the scope's funds per
+    computation, shared by the ledger's sources."""
+    periods = request.periods
+    rows = request.extras.get("funds_open")
+    if rows is None:
+        rows = request.extras["funds_open"] = list(
+            Fund.objects.filter(
+                _scope_q(request, "unit__"),
+                request.access("unit__"),
+                opened_on__lte=max(p.end for p in periods),
+            ).values_list("unit__path", "unit__version_id", "kind", "opened_on", "closed_on")
+        )
+    out: set[tuple[int, str, str]] = set()
+    for path, version_id, kind, opened_on, closed_on in rows:
+        if kinds and kind not in kinds:
+            continue
+        bucket = _bucket(request, path, version_id)
+        if bucket is None:
+            continue
+        for pidx, p in enumerate(periods):
+            if opened_on > p.end:
+                continue
+            if during and closed_on is not None and closed_on < p.start:
+                continue
+            out.add((pidx, bucket, kind))
+    return out
+
+
+def _fill_empty(fv, request, opened: set[tuple[int, str, str]], funds: set[str]) -> None:
+    """A bucket without entries is 0 where a fund of the key's kinds was open in the
+    period (its ledger is the record: nothing was booked), and None (no data, shown
+    "—") where there was none, e.g. the year before the fund was opened. The engine
+    sums the totals."""
+    have = {(pidx, bucket) for pidx, bucket, kind in opened if not funds or kind in funds}
     for pidx in range(len(request.periods)):
         for b in request.scope.bucket_keys:
-            fv.cells.setdefault((pidx, b), 0)
+            if (pidx, b) not in fv.cells:
+                fv.cells[(pidx, b)] = 0 if (pidx, b) in have else None
 
 
 def compute_transfers(request, keys) -> dict:
@@ -215,6 +253,7 @@ def compute_transfers(request, keys) -> dict:
             continue
         if purpose.strip():
             said[direction][pidx].append((first_on, first_id, purpose.strip()))
+    opened = _funds_open(request, set(), during=True)
     out = {}
     for key in keys:
         direction = key.get("direction", "up")
@@ -226,7 +265,7 @@ def compute_transfers(request, keys) -> dict:
                 if purpose not in names:
                     names.append(purpose)
             fv.names[pidx] = names
-        _nothing_is_none(fv, request)
+        _fill_empty(fv, request, opened, set())
         out[key] = fv
     return out
 
@@ -262,6 +301,7 @@ def compute_balance(request, keys) -> dict:
             continue
         nets[(upto, bucket, fkind)] += (inflow or 0) - (outflow or 0)
     order = [i for i, _ in sorted(enumerate(periods), key=lambda x: x[1].end)]
+    opened = _funds_open(request, kinds, during=False)
     out = {}
     for key in keys:
         funds = set(key.get_all("fund"))
@@ -273,7 +313,7 @@ def compute_balance(request, keys) -> dict:
             for (upto, bucket, fkind), net in nets.items():
                 if upto in earlier and (not funds or fkind in funds):
                     fv.cells[(pidx, bucket)] = fv.cells.get((pidx, bucket), 0) + net
-        _nothing_is_none(fv, request)
+        _fill_empty(fv, request, opened, funds)
         out[key] = fv
     return out
 
