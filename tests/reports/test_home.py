@@ -3,8 +3,10 @@
 import datetime as dt
 import re
 
+from mattran.access.models import Role
 from mattran.core.periods import Period
 from mattran.reports import selectors, services
+from tests.reports.conftest import record
 
 TODAY = dt.date(2026, 12, 7)
 
@@ -63,3 +65,35 @@ def test_change_log_names_people_and_statuses_not_ids(tree, people, records):
     assert changes["trạng thái"] == ("Đã nộp, chờ duyệt", "Đã duyệt (khóa số liệu)")
     assert changes["người xử lý"] == ("(trống)", "Trần Thu Hà")
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", changes["xử lý lúc"][1])
+
+
+def test_home_page_queries_do_not_grow_with_units(client, tree, people, records):
+    """The home page reads a constant number of queries whatever the number of units the
+    user edits, approves or sees (no query per unit)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory, grant, make_unit
+
+    user = UserFactory(username="many_hats")
+    grant(user, tree["district_a"], Role.APPROVER)
+    grant(user, tree["ward_a1"], Role.EDITOR)
+    client.force_login(user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/bao-cao/viec-can-lam/").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    # More wards to approve and more units to edit, each with records and a report due.
+    for i in range(4):
+        ward = make_unit(f"Phường thêm {i}", tree["district_b"])
+        grant(user, ward, Role.EDITOR)
+        record(ward, "toa_dam", dt.date(2023, 4, 1 + i))
+        grant(user, make_unit(f"Phường mới {i}", tree["district_a"]), Role.EDITOR)
+    grant(user, tree["district_b"], Role.APPROVER)
+    home = selectors.home_for(user=user, today=TODAY)
+    assert len(home.due) >= 6 and len(home.late) >= 6
+    assert queries() == before
+    assert before <= 20

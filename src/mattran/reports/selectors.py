@@ -11,7 +11,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, Left, Length
 from django.http import Http404
 from django.utils import timezone
 
@@ -623,57 +624,115 @@ class Home:
 
 
 def report_period_default(*, unit: Unit, today: dt.date | None = None) -> Period:
-    """The report period a unit's pages open on: 9 months or the year of the latest year
-    with activity records in its subtree, else the one that is due now."""
-    from mattran.activities.models import ActivityRecord
+    """The report period a unit's pages open on: 9 months or the year of the latest day
+    with data in its subtree (activity records, mediation cases, aggregate figures; else
+    ledger bookings), else the one that is due now."""
+    return report_period_defaults(units=[unit], today=today)[unit.pk]
+
+
+def report_period_defaults(*, units: list[Unit], today: dt.date | None = None) -> dict:
+    """{unit id: `report_period_default`} for many units in one query: the latest day of
+    each kind of data in each unit's subtree, as correlated subqueries on the path
+    index range."""
+    from mattran.activities.models import ActivityRecord, AggregateEntry, MediationCase
+    from mattran.funds.models import LedgerEntry
 
     today = today or timezone.localdate()
-    latest = (
-        ActivityRecord.objects.filter(Unit.subtree_q(unit.path, "unit_"), date__lte=today)
-        .order_by("-date")
-        .values_list("date", flat=True)
-        .first()
-    )
-    day = latest or today
-    return Period.nine_months(day.year) if day.month <= 9 else Period.year(day.year)
+    if not units:
+        return {}
+    path = OuterRef("path")
+    upper = Concat(Left(path, Length(path) - 1), Value("0"))
+
+    def latest(model, prefix: str, day: str) -> Subquery:
+        rows = model.objects.filter(
+            **{f"{prefix}path__gte": path, f"{prefix}path__lt": upper, f"{day}__lte": today}
+        )
+        return Subquery(rows.order_by(f"-{day}").values(day)[:1])
+
+    # The ledger names the period only where no record, case or figure does: a report is
+    # mostly its records, and a fund booking in October does not make the year due.
+    found = {
+        pk: max((d for d in days if d is not None), default=None) or ledger
+        for pk, *days, ledger in Unit.objects.filter(pk__in={u.pk for u in units})
+        .annotate(
+            a=latest(ActivityRecord, "unit_", "date"),
+            m=latest(MediationCase, "unit_", "received_on"),
+            g=latest(AggregateEntry, "unit_", "period_end"),
+            f=latest(LedgerEntry, "fund__unit__", "booked_on"),
+        )
+        .values_list("pk", "a", "m", "g", "f")
+    }
+
+    def period(day: dt.date | None) -> Period:
+        day = day or today
+        return Period.nine_months(day.year) if day.month <= 9 else Period.year(day.year)
+
+    return {u.pk: period(found.get(u.pk)) for u in units}
+
+
+def _submissions_for(pairs: list[tuple[Unit, Period]]) -> dict[tuple[int, str], Submission]:
+    """{(unit id, period code): submission} for many (unit, period) pairs, in one query."""
+    if not pairs:
+        return {}
+    q = Q(pk__in=[])
+    for unit, period in pairs:
+        q |= Q(unit=unit, period_start=period.start, period_end=period.end)
+    found = Submission.objects.filter(q).select_related("unit", "submitted_by", "decided_by")
+    wanted = {(u.pk, p.start, p.end): p.code for u, p in pairs}
+    return {(s.unit_id, wanted[(s.unit_id, s.period_start, s.period_end)]): s for s in found}
 
 
 def home_for(*, user, today: dt.date | None = None, limit: int = 20) -> Home:
     """Returned and due reports of the units the user edits; reports waiting for the
-    user's decision and late child units of the units they approve."""
+    user's decision and late child units of the units they approve.
+
+    A constant number of queries whatever the number of units (test_home.py)."""
     today = today or timezone.localdate()
     policy = policy_for(user)
     home = Home(can_edit=policy.has_any(Perm.EDIT), can_approve=policy.has_any(Perm.APPROVE))
     edit_q = policy.unit_q(Perm.EDIT, prefix="unit__")
     approve_q = policy.unit_q(Perm.APPROVE, prefix="unit__")
-    top = list(policy.top_units(Perm.VIEW).order_by("-version__valid_from", "path")[:10])
-    home.units = [(u, report_period_default(unit=u, today=today)) for u in top]
+    order = ("-version__valid_from", "path")
+    top = list(policy.top_units(Perm.VIEW).order_by(*order)[:10])
+    edited = list(policy.top_units(Perm.EDIT).order_by(*order)[:limit]) if home.can_edit else []
+    approved = list(policy.top_units(Perm.APPROVE).order_by(*order)[:5]) if home.can_approve else []
+    periods = report_period_defaults(
+        units=list({u.pk: u for u in top + edited + approved}.values()), today=today
+    )
+    home.units = [(u, periods[u.pk]) for u in top]
 
     def item(s: Submission, note: str = "") -> HomeItem:
         return HomeItem(s.unit, Period.parse(s.period_code), note or s.comment, s)
 
+    due_days = template_default().due_days if edited or approved else 0
     if home.can_edit:
         returned = Submission.objects.filter(
             edit_q, status__in=[SubmissionStatus.RETURNED, SubmissionStatus.REOPENED]
         ).select_related("unit", "decided_by")
         home.returned = [item(s) for s in returned.order_by("-decided_at")[:limit]]
-        for unit in policy.top_units(Perm.EDIT).order_by("-version__valid_from", "path")[:limit]:
-            period = report_period_default(unit=unit, today=today)
-            sub = Submission.objects.filter(
-                unit=unit, period_start=period.start, period_end=period.end
-            ).first()
-            if sub is None:
-                due = period.end + dt.timedelta(days=template_default().due_days)
+        subs = _submissions_for([(u, periods[u.pk]) for u in edited])
+        for unit in edited:
+            period = periods[unit.pk]
+            if (unit.pk, period.code) not in subs:
+                due = period.end + dt.timedelta(days=due_days)
                 note = f"hạn nộp {due:%d/%m/%Y}" + (" – đã quá hạn" if today > due else "")
                 home.due.append(HomeItem(unit, period, note))
     if home.can_approve:
         waiting = Submission.objects.filter(approve_q, status=SubmissionStatus.SUBMITTED)
         waiting = waiting.select_related("unit", "unit__parent", "submitted_by")
         home.waiting = [item(s) for s in waiting.order_by("submitted_at")[:limit]]
-        for parent in policy.top_units(Perm.APPROVE).order_by("-version__valid_from", "path")[:5]:
-            period = report_period_default(unit=parent, today=today)
-            rows, due = completeness(user=user, parent=parent, period=period, today=today)
-            for row in rows:
+        children = list(
+            Unit.objects.filter(policy.unit_q(Perm.VIEW), parent__in=approved).order_by("path")
+        )
+        by_parent = {p.pk: periods[p.pk] for p in approved}
+        subs = _submissions_for([(c, by_parent[c.parent_id]) for c in children])
+        for parent in approved:
+            period = by_parent[parent.pk]
+            due = period.end + dt.timedelta(days=due_days)
+            for child in children:
+                if child.parent_id != parent.pk:
+                    continue
+                row = CompletenessRow(child, subs.get((child.pk, period.code)), due, today)
                 if row.is_late and len(home.late) < limit:
                     note = f"{row.status_label.lower()}, hạn {due:%d/%m/%Y}"
                     home.late.append(HomeItem(row.unit, period, note, row.submission))
