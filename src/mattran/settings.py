@@ -204,6 +204,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 # dd/mm/yyyy and 24-hour times everywhere (core/formats/vi/formats.py).
 FORMAT_MODULE_PATH = ["mattran.core.formats"]
 USE_I18N = True
+# Vietnamese for third-party packages' marked strings (the admin's axes and task models).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

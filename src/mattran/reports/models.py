@@ -98,7 +98,12 @@ class ReportTemplate(models.Model):
 
 
 class ReportSection(models.Model):
-    template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="sections")
+    template = models.ForeignKey(
+        ReportTemplate,
+        verbose_name="mẫu báo cáo",
+        on_delete=models.CASCADE,
+        related_name="sections",
+    )
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
     heading = models.CharField("tiêu đề mục", max_length=200)
 

@@ -76,7 +76,7 @@ class Unit(models.Model):
         blank=True,
         help_text="Mã theo danh mục của Tổng cục Thống kê; chỉ có nghĩa trong phiên bản của nó.",
     )
-    path = PathField(max_length=255, editable=False)
+    path = PathField("đường dẫn trong cây", max_length=255, editable=False)
     search_key = models.CharField(max_length=200, editable=False, db_index=True)
 
     class Meta:
