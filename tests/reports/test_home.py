@@ -97,3 +97,23 @@ def test_home_page_queries_do_not_grow_with_units(client, tree, people, records)
     assert len(home.due) >= 6 and len(home.late) >= 6
     assert queries() == before
     assert before <= 20
+
+
+def test_change_log_shows_a_creation_as_values_and_drops_changes_that_read_the_same(
+    client, tree, people, records
+):
+    from mattran.core.audit_display import describe
+    from mattran.core.models import AuditEvent
+
+    sub = services.submission_submit(
+        actor=people["editor_a1"], unit=tree["ward_a1"], period=Period.nine_months(2023)
+    )
+    [created] = describe(AuditEvent.objects.filter(action="submission.submit"))
+    assert created.is_creation and created.changes
+    client.force_login(people["approver_a"])
+    page = client.get(f"/don-vi/{tree['district_a'].pk}/nhat-ky/").content.decode()
+    assert "Nộp báo cáo" in page and "(trống) →" not in page
+    services.submission_approve(actor=people["approver_a"], submission=sub)
+    [approved] = describe(AuditEvent.objects.filter(action="submission.approve"))
+    assert not approved.is_creation
+    assert all(c.before != c.after for c in approved.changes)

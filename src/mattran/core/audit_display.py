@@ -159,6 +159,11 @@ class EventRow:
     at: str
     changes: list[Change]
 
+    @property
+    def is_creation(self) -> bool:
+        """Every field went from nothing to a value: show the values, not "(trống) → …"."""
+        return bool(self.changes) and all(c.before == EMPTY for c in self.changes)
+
 
 def _model_for(label: str):
     try:
@@ -264,6 +269,8 @@ def describe(events) -> list[EventRow]:
             )
             for name, field, before, after in fields
         ]
+        # A change that reads the same in words (a time stamp moved within the minute).
+        changes = [c for c in changes if c.before != c.after]
         at = timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M")
         rows.append(EventRow(e, action_label(e.action), at, changes))
     return rows
