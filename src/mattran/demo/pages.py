@@ -30,7 +30,8 @@ def main_pages() -> list[tuple[str, str | None, str]]:
 
     from mattran.emulation.selectors import pledges_visible
 
-    pledge = pledges_visible(user=get_user_model().objects.get(username=APPROVER)).first()
+    # The emulation demo is Thanh Xuân's: its viewer sees the pledge.
+    pledge = pledges_visible(user=get_user_model().objects.get(username=VIEWER)).first()
     editor, approver, viewer, admin = EDITOR, APPROVER, VIEWER, ADMIN
     pages = [
         ("public-lookup", None, "/cong-khai/"),
@@ -56,14 +57,103 @@ def main_pages() -> list[tuple[str, str | None, str]]:
         ("fund-ledger", approver, f"/quy/{fund.pk}/"),
         ("fund-queue", approver, f"/quy/{fund.pk}/hang-cho/"),
         ("transfers", approver, "/quy/dieu-chuyen/"),
-        ("emulation", approver, "/thi-dua/"),
-        ("emulation-planning", approver, f"/thi-dua/ke-hoach/{district.pk}/2024/"),
+        # The emulation demo is Thanh Xuân's (2023): as its viewer.
+        ("emulation", viewer, "/thi-dua/"),
+        ("emulation-planning", viewer, f"/thi-dua/ke-hoach/{unit('Quận Thanh Xuân').pk}/2023/"),
         ("news-manage", editor, "/tin-tuc/quan-ly/"),
         ("admin", admin, "/quan-tri/"),
     ]
     if voucher:
         pages.append(("voucher", approver, f"/quy/but-toan/{voucher.pk}/phieu/"))
     if pledge:
-        pages.append(("pledge", approver, f"/thi-dua/giao-uoc/{pledge.pk}/"))
-        pages.append(("pledge-progress", approver, f"/thi-dua/giao-uoc/{pledge.pk}/tien-do/"))
+        pages.append(("pledge", viewer, f"/thi-dua/giao-uoc/{pledge.pk}/"))
+        pages.append(("pledge-progress", viewer, f"/thi-dua/giao-uoc/{pledge.pk}/tien-do/"))
+    pages += _more_pages(ward, district)
+    return pages
+
+
+def _more_pages(ward, district) -> list[tuple[str, str | None, str]]:
+    """The other pages people use every day, where the demo has something to show."""
+    from django.db.models import Count, Q
+
+    from mattran.activities.models import ActivityRecord
+    from mattran.emulation.models import Commendation, CoordinationProgram, Criterion, Pledge
+    from mattran.funds.models import EntryKind, Fund, Purpose
+    from mattran.news.models import Article, ArticleStatus
+    from mattran.reports.models import Indicator
+
+    admin = ADMIN
+    pages: list[tuple[str, str | None, str]] = [
+        ("front", None, "/"),
+        ("ledger-log", None, "/cong-khai/so-cai/"),
+        ("news", None, "/tin-tuc/"),
+        ("grants", admin, "/phan-quyen/"),
+        ("users", admin, "/phan-quyen/nguoi-dung/"),
+        ("reading", admin, "/doc-bao-cao/"),
+        ("proposals", admin, "/thi-dua/khen-thuong/de-nghi/"),
+        ("entered-totals", EDITOR, f"/bao-cao/{ward.pk}/2022-9M/so-lieu-nhap/"),
+    ]
+    article = Article.objects.filter(status=ArticleStatus.PUBLISHED).order_by("-pk").first()
+    if article:
+        pages.append(("news-article", None, f"/tin-tuc/{article.pk}-{article.slug}/"))
+    record = ActivityRecord.objects.filter(unit=ward).order_by("-date", "-pk").first()
+    if record:
+        pages.append(("activity-detail", EDITOR, f"/hoat-dong/{record.pk}/"))
+    indicator = Indicator.objects.filter(figure_key__startswith="activities.count").first()
+    if indicator:
+        pages.append(
+            (
+                "drilldown",
+                APPROVER,
+                f"/bao-cao/{district.pk}/2023-9M/chi-tiet/{indicator.code}/",
+            )
+        )
+    # The fund with the most receipts waiting for a donor's name and the one with
+    # unclassified payments (as the administrator, who may act on them).
+    queued = (
+        Fund.objects.annotate(
+            n=Count(
+                "entries",
+                filter=Q(
+                    entries__kind=EntryKind.RECEIPT,
+                    entries__party_name="",
+                    entries__statement_line__isnull=False,
+                ),
+            )
+        )
+        .filter(n__gt=0)
+        .order_by("-n", "pk")
+        .first()
+    )
+    if queued:
+        pages.append(("fund-queue-admin", admin, f"/quy/{queued.pk}/hang-cho/"))
+        pages.append(("reconciliation", admin, f"/quy/{queued.pk}/doi-chieu-ngan-hang/"))
+    unclassified = (
+        Fund.objects.filter(
+            entries__kind=EntryKind.DISBURSEMENT, entries__purpose=Purpose.UNCLASSIFIED
+        )
+        .order_by("pk")
+        .first()
+    )
+    if unclassified:
+        pages.append(("unclassified", admin, f"/quy/{unclassified.pk}/chua-phan-loai/"))
+    program = CoordinationProgram.objects.order_by("pk").first()
+    if program:
+        pages.append(("program", admin, f"/thi-dua/chuong-trinh/{program.pk}/"))
+    pledge = Pledge.objects.order_by("pk").first()
+    if pledge:
+        base = f"/thi-dua/giao-uoc/{pledge.pk}"
+        pages += [
+            ("ranking", admin, f"{base}/xep-hang/"),
+            ("ratings", admin, f"{base}/xep-loai/"),
+            ("entries", admin, f"{base}/so-lieu/"),
+        ]
+        criterion = Criterion.objects.filter(pledge=pledge).order_by("pk").first()
+        if criterion:
+            pages.append(("targets", admin, f"/thi-dua/tieu-chi/{criterion.pk}/chi-tieu/"))
+    commended = Commendation.objects.filter(recipient_unit__isnull=False).order_by("pk").first()
+    if commended:
+        pages.append(
+            ("commendations", admin, f"/thi-dua/khen-thuong/don-vi/{commended.recipient_unit_id}/")
+        )
     return pages

@@ -104,10 +104,47 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", wrapTables);
-  } else {
-    wrapTables();
+  // On phones a list becomes cards (app.css, "table-cards": a block per row, each
+  // cell headed by its column's name); a table of figures to compare across its
+  // columns is marked "table-matrix" in its template and scrolls in its own box
+  // with its first column fixed instead.
+  function labelCards() {
+    document.querySelectorAll("main table:not(.table-matrix)").forEach(function (table) {
+      table.classList.add("table-cards");
+      var names = [];
+      table.querySelectorAll(":scope > thead > tr:last-child > th").forEach(function (th) {
+        var span = parseInt(th.getAttribute("colspan") || "1", 10);
+        // "CT1<div>20đ</div>" reads "CT1 20đ": every element and line break is a space
+        var copy = th.cloneNode(true);
+        copy.querySelectorAll("br, div, small, span").forEach(function (el) {
+          el.before(" ");
+        });
+        var name = copy.textContent.replace(/\s+/g, " ").trim();
+        for (var i = 0; i < span; i++) {
+          names.push(name);
+        }
+      });
+      table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr").forEach(function (tr) {
+        var col = 0;
+        Array.prototype.forEach.call(tr.children, function (cell) {
+          if (names[col] && !cell.hasAttribute("data-label") && !cell.hasAttribute("colspan")) {
+            cell.setAttribute("data-label", names[col]);
+          }
+          col += parseInt(cell.getAttribute("colspan") || "1", 10);
+        });
+      });
+    });
   }
-  document.addEventListener("htmx:afterSwap", wrapTables);
+
+  function tables() {
+    wrapTables();
+    labelCards();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", tables);
+  } else {
+    tables();
+  }
+  document.addEventListener("htmx:afterSwap", tables);
 })();
