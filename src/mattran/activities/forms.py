@@ -75,7 +75,10 @@ class ActivityFilterForm(StyledFormMixin, forms.Form):
         label="Loại", queryset=ActivityType.objects.all(), required=False, empty_label="Tất cả"
     )
     ky = forms.CharField(
-        label="Kỳ", required=False, help_text="2023, 2023-09, 2023-Q3, 2023-9M…", max_length=30
+        label="Kỳ",
+        required=False,
+        help_text="Ví dụ: tháng 9/2023, quý 3/2023, 9 tháng 2023, năm 2023",
+        max_length=30,
     )
     q = forms.CharField(label="Tìm", required=False, max_length=100)
     chi_don_vi_nay = forms.BooleanField(label="Chỉ của đơn vị này", required=False)
