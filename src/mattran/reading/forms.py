@@ -24,7 +24,9 @@ class UploadForm(forms.Form):
         max_length=200,
     )
     period = forms.CharField(
-        label="Kỳ báo cáo (ví dụ 2023, 2023-H1, 2023-9M)", required=False, max_length=20
+        label="Kỳ báo cáo (ví dụ: năm 2023, 6 tháng 2023, 9 tháng 2023)",
+        required=False,
+        max_length=40,
     )
 
     def clean(self):

@@ -23,7 +23,9 @@ def _unit_and_period(user, unit_text: str, period_code: str):
     try:
         period = Period.parse(period_code.strip())
     except (ValueError, UserFacingError) as exc:
-        raise UserFacingError(f"Kỳ “{period_code}” không hợp lệ (ví dụ: 2023, 2023-9M).") from exc
+        raise UserFacingError(
+            f"Kỳ “{period_code}” không hợp lệ (ví dụ: năm 2023, 9 tháng 2023, quý 3/2023)."
+        ) from exc
     unit = unit_resolve(user=user, text=unit_text, version=version_default(period=period))
     return unit, period
 
