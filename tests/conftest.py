@@ -10,6 +10,8 @@ TESTS_DIR = Path(__file__).resolve().parent
 # Tests that start processes (workers, gunicorn, killed imports) and do not depend on
 # which database the pass runs on enough to run twice: marked `once` and run in the
 # PostgreSQL pass only when `make test` runs both (MATTRAN_TEST_SKIP_ONCE=1 on SQLite).
+# Single tests elsewhere that only run a subprocess on their own files carry
+# @pytest.mark.once themselves (tests/core: health, settings, the SQLite replica copy).
 ONCE_DIRS = (TESTS_DIR / "faults", TESTS_DIR / "deploy")
 # Seconds a test may run before pytest-timeout fails it with a stack dump (the default
 # in pyproject.toml is for unit tests; these kinds get more).

@@ -7,6 +7,7 @@ lands on the wrong one shows."""
 
 import sqlite3
 
+import pytest
 from django.db import connections
 
 from mattran.core.db_routers import ReplicaRouter, replica_reads
@@ -39,6 +40,7 @@ def shell(env, code):
     return result.stdout
 
 
+@pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
 def test_report_reads_go_to_the_replica(tmp_path):
     primary = tmp_path / "primary.sqlite3"
     replica = tmp_path / "replica.sqlite3"

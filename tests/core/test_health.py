@@ -5,6 +5,8 @@ Redis, as a load balancer would see it."""
 
 import json
 
+import pytest
+
 from mattran.core.tasks import worker_probe
 from tests.deploy.helpers import TEST_REDIS_URL, base_env, mattran
 
@@ -38,6 +40,7 @@ def test_healthy_with_database_queue(client, db, settings):
     assert client.get("/suc-khoe/").json()["checks"]["queue"]["pending"] == 1
 
 
+@pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
 def test_database_unreachable_answers_503(tmp_path):
     status, body = health_in_subprocess(
         tmp_path, MATTRAN_DATABASE_URL=f"sqlite:///{tmp_path}/missing-dir/db.sqlite3"
@@ -51,6 +54,7 @@ def test_database_unreachable_answers_503(tmp_path):
     assert body["cache"] is True
 
 
+@pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
 def test_postgresql_unreachable_answers_503(tmp_path):
     status, body = health_in_subprocess(
         tmp_path, MATTRAN_DATABASE_URL="postgresql://postgres@127.0.0.1:1/nothing"
@@ -60,6 +64,7 @@ def test_postgresql_unreachable_answers_503(tmp_path):
     assert body["checks"]["database"]["error"] == "OperationalError"
 
 
+@pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
 def test_redis_cache_unreachable_answers_503(tmp_path):
     status, body = health_in_subprocess(
         tmp_path, MATTRAN_REDIS_URL="redis://127.0.0.1:1/0", MATTRAN_USE_REDIS_CACHE="1"
@@ -69,6 +74,7 @@ def test_redis_cache_unreachable_answers_503(tmp_path):
     assert body["checks"]["cache"]["error"] == "ConnectionError"
 
 
+@pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
 def test_rq_queue_unreachable_answers_503(tmp_path):
     status, body = health_in_subprocess(
         tmp_path,
@@ -81,6 +87,7 @@ def test_rq_queue_unreachable_answers_503(tmp_path):
     assert body["checks"]["queue"]["error"] == "ConnectionError"
 
 
+@pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
 def test_rq_queue_and_redis_cache_healthy(tmp_path):
     mattran("migrate", "--noinput", env=base_env(tmp_path))
     status, body = health_in_subprocess(

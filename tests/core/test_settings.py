@@ -1,11 +1,14 @@
 """Settings fail closed: without MATTRAN_DEBUG=1 the production checks apply, and no
 secret key is ever a constant of the code."""
 
+import pytest
+
 from tests.deploy.helpers import base_env, mattran
 
 PRINT_KEY = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
 
 
+@pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
 def test_nothing_set_means_production_which_refuses_to_start(tmp_path):
     env = base_env(tmp_path)
     del env["MATTRAN_DEBUG"]  # the development opt-in base_env adds
@@ -14,6 +17,7 @@ def test_nothing_set_means_production_which_refuses_to_start(tmp_path):
     assert "MATTRAN_SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
 def test_development_is_explicit_and_its_key_is_random_per_data_directory(tmp_path):
     keys = []
     for name in ("a", "a", "b"):
