@@ -201,9 +201,16 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
     sizes = _word_sizes(long_words) if len(long_words) > 1 else {long_words[0]: SMALL + 1}
     driver = min(long_words, key=lambda w: (sizes[w], -len(w)))
     intersected = [w for w in long_words if sizes[w] <= SMALL] if sizes[driver] <= SMALL else []
+    # walking the driver by day: the next rarest word's ids of the same day intersected
+    # with the driver's (posting lists, no ledger row read); the rest checked per receipt
+    second = (
+        sorted((w for w in long_words if w != driver), key=lambda w: (sizes[w], -len(w)))[0]
+        if len(long_words) > 1 and not intersected
+        else None
+    )
     where, params = ["e.kind = 'receipt'", "f.is_public"], []
     for word in words:
-        if word == driver or word in intersected:
+        if word in (driver, second) or word in intersected:
             continue
         sql, values = _other_word_condition(word)
         where.append(sql)
@@ -246,6 +253,16 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
         """  # noqa: S608 - fixed SQL; every value is a bound parameter
         return RawSQL(sql, [*set_params, *params, limit])  # noqa: S611 - bound parameters
     lo, hi = _term_range(driver)
+    ids, second_params = "(SELECT unnest(p.entry_ids) AS entry_id)", []
+    if second:
+        ids = """(
+            SELECT unnest(p.entry_ids) AS entry_id
+            INTERSECT
+            SELECT unnest(q.entry_ids) FROM funds_lookupterm q
+            WHERE q.term COLLATE "C" >= %s AND q.term COLLATE "C" < %s
+              AND q.booked_on = p.booked_on
+        )"""
+        second_params = list(_term_range(second))
     sql = f"""
         WITH RECURSIVE terms (term) AS (
             (SELECT term FROM funds_lookupterm
@@ -262,7 +279,7 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
             SELECT c.entry_id, c.booked_on
             FROM (
                 SELECT p.booked_on, u.entry_id
-                FROM funds_lookupterm p CROSS JOIN LATERAL unnest(p.entry_ids) AS u (entry_id)
+                FROM funds_lookupterm p CROSS JOIN LATERAL {ids} AS u
                 WHERE p.term COLLATE "C" = terms.term COLLATE "C"{days}
                 ORDER BY p.booked_on DESC, u.entry_id DESC
             ) c
@@ -275,7 +292,7 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
         ORDER BY x.booked_on DESC, x.entry_id DESC
         LIMIT %s
     """  # noqa: S608 - conditions are fixed SQL; every value is a bound parameter
-    return RawSQL(sql, [lo, hi, hi, *day_params, *params, limit, limit])  # noqa: S611 - bound parameters
+    return RawSQL(sql, [lo, hi, hi, *second_params, *day_params, *params, limit, limit])  # noqa: S611 - bound parameters
 
 
 @dataclass
