@@ -131,7 +131,12 @@ def test_log_page_lists_heads_keys_and_gives_consistency_proofs(client, signed, 
 def test_api_errors_are_json_and_vietnamese(client, signed):
     response = client.get("/api/v1/public/log/leaves/", {"start": "x", "end": 3})
     assert response.status_code == 400
-    assert response.json()["fields"]["start"] == ["Cần một số nguyên."]
+    assert response.json()["fields"]["start"] == ["Cần một số nguyên không âm, tối đa 18 chữ số."]
+    # Beyond a BIGINT, negative, non-ASCII digits: refused by name, never a 500.
+    for value in ("9" * 30, "-1", "١٢٣", " 7"):
+        response = client.get("/api/v1/public/log/inclusion/", {"entry": value})
+        assert response.status_code == 400, value
+        assert "entry" in response.json()["fields"], value
     response = client.get("/api/v1/public/log/leaves/", {"start": 0, "end": 5000})
     assert response.status_code == 400 and "tối đa 1000 lá" in response.json()["message"]
     response = client.get("/api/v1/public/log/inclusion/", {"entry": 999_999})

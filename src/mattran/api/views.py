@@ -6,6 +6,7 @@ check permission again, validate, and write the audit event in the same transact
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.core.cache import cache
 from django.db.models import Prefetch
@@ -22,6 +23,7 @@ from mattran.access.selectors import unit_get_visible
 from mattran.activities import selectors as activity_selectors
 from mattran.activities import services as activity_services
 from mattran.activities.models import ActivityType
+from mattran.core.converters import IdConverter
 from mattran.core.errors import UserFacingError
 from mattran.funds import selectors as fund_selectors
 from mattran.funds import services as fund_services
@@ -457,13 +459,11 @@ def _int_param(request, name: str, *, required: bool = True) -> int | None:
     value = request.query_params.get(name, "")
     if not value and not required:
         return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise _field_error(name, "Cần một số nguyên.") from None
-    if number < 0:
-        raise _field_error(name, "Giá trị phải lớn hơn hoặc bằng 0.")
-    return number
+    # ASCII digits below 2**63, as a BIGINT holds them (int() would also take "-1",
+    # " 1" or Arabic-Indic digits; a larger number overflows in the query).
+    if not re.fullmatch(IdConverter.regex, value):
+        raise _field_error(name, "Cần một số nguyên không âm, tối đa 18 chữ số.")
+    return int(value)
 
 
 class _LedgerLogView(APIView):
