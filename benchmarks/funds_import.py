@@ -1,33 +1,53 @@
-"""Statement import: throughput and memory on the VCB sample replicated to N rows.
+"""Statement import: throughput, memory and where the time goes, new path beside the old one.
 
     MATTRAN_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench \
-        python benchmarks/funds_import.py --rows 200000 --rows 1000000
+        python benchmarks/funds_import.py --rows 100000 --rows 1000000 --baseline-rows 100000
 
 For each N, a fresh process imports a file of N rows (the VCB sample repeated,
-each copy's memos suffixed so that no line is a duplicate) into a new fund and
-prints rows/s, the CPU seconds of the process and of its PostgreSQL backend,
-and the process's peak RSS; with --tracemalloc it also imports once more under
-tracemalloc and prints the peak of Python allocations (slower; not timed).
-Flat memory: the peaks barely differ between sizes. Next to them, in the same
-run, two naive baselines: reading the whole file into a list first (tracemalloc
-peak of that list) and booking each row with receipt_create (throughput, on a
-small slice). Run with MATTRAN_DEBUG=0 (Django keeps every query in memory in
-debug mode; _setup sets it).
+each copy's memos suffixed so that no line is a duplicate) into a new public
+fund (so every line is also a leaf of the public ledger log) and prints
+lines/s, the CPU seconds of the process and of its PostgreSQL backend, the
+process's peak RSS, and where the wall time went:
+
+- "stream": reading and parsing the file, per-line values (donor name, masked
+  memo, search key, fingerprint) and the COPY into the staging table (the
+  COPY runs in a second thread, overlapping the parsing);
+- each SQL statement of the import by what it writes (INSERT … SELECT of the
+  statement lines, of the ledger entries – with the lookup-term trigger and the
+  foreign-key checks timed by EXPLAIN ANALYZE when --explain is given – the
+  log's leaves, the tiles, ANALYZE);
+- "log": the public log's whole append (leaf rows, hashes, tiles).
+
+Baselines in the same run (same machine, same load):
+- the previous import (streaming COPY into the tables, the log re-reading the
+  entries and masking the memos again): importing.py of git revision
+  --baseline-ref, loaded as a module of its own, on --baseline-rows rows;
+- reading the whole file into a list first (tracemalloc peak of that list);
+- booking each row with receipt_create (rows/s on --naive-rows rows).
+With --profile the new path's Python side is also run under cProfile (not timed).
+Run with MATTRAN_DEBUG=0 (Django keeps every query in memory in debug mode;
+_setup sets it). Print `uptime` beside the figures: the machine is shared.
 """
 
 import argparse
+import collections
+import cProfile
 import csv
+import importlib
 import json
 import os
+import pstats
+import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+import types
 from pathlib import Path
 
-from _setup import VCB_FILE, connection, make_fund, scratch_database
+from _setup import ROOT, VCB_FILE, connection, make_fund, scratch_database
 
 
 def replicate(rows: int, path: Path) -> None:
@@ -58,49 +78,176 @@ def _backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_import(path: Path, label: str, *, trace: bool = False) -> dict:
+def baseline_module(ref: str) -> types.ModuleType:
+    """importing.py as it was at git revision `ref`, as a module beside the current one."""
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{ref}:src/mattran/funds/importing.py"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    module = types.ModuleType("mattran.funds._importing_baseline")
+    module.__package__ = "mattran.funds"
+    module.__file__ = f"<{ref}:importing.py>"
+    sys.modules[module.__name__] = module
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own file
+    return module
+
+
+_KINDS = (
+    ("lines", re.compile(r"INSERT INTO funds_statementline", re.I)),
+    ("entries", re.compile(r"INSERT INTO funds_ledgerentry", re.I)),
+    ("leaves", re.compile(r"INSERT INTO ledgerlog_logleaf|COPY ledgerlog_logleaf", re.I)),
+    ("tiles", re.compile(r"ledgerlog_logtile", re.I)),
+    ("analyze", re.compile(r"^\s*ANALYZE", re.I)),
+)
+
+
+class StatementClock:
+    """Wall time of the import's SQL statements by what they write (Django execute_wrapper).
+
+    With explain=True the two INSERT … SELECT statements run under EXPLAIN
+    (ANALYZE, FORMAT JSON) – they still write – and their trigger times
+    (lookup terms, foreign-key checks) are collected.
+    """
+
+    def __init__(self, explain: bool = False) -> None:
+        self.spent: dict[str, float] = collections.defaultdict(float)
+        self.triggers: dict[str, float] = collections.defaultdict(float)
+        self.explain = explain
+
+    def __call__(self, execute, sql, params, many, context):
+        kind = next((k for k, pattern in _KINDS if pattern.search(sql)), "other")
+        started = time.perf_counter()
+        try:
+            if self.explain and kind in ("lines", "entries"):
+                execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params, many, context)
+                plan = context["cursor"].fetchone()[0]
+                plan = json.loads(plan) if isinstance(plan, str) else plan
+                for trigger in plan[0].get("Triggers", []):
+                    name = trigger["Trigger Name"]
+                    name = "foreign keys" if name.startswith("RI_Constraint") else name
+                    self.triggers[f"{kind}: {name}"] += trigger["Time"] / 1000
+                return None
+            return execute(sql, params, many, context)
+        finally:
+            self.spent[kind] += time.perf_counter() - started
+
+
+def run_import(path: Path, label: str, *, impl: str, ref: str, explain: bool, profile: bool):
     from mattran.funds import importing
     from mattran.funds.models import LedgerEntry, StatementLine
+    from mattran.ledgerlog import services as log_services
+    from mattran.ledgerlog.models import LogLeaf
 
+    module = baseline_module(ref) if impl == "baseline" else importing
     fund, account = make_fund(name=f"Quỹ {label}", number=f"9{abs(hash(label)) % 10**9}")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    if trace:
-        tracemalloc.start()
+    connection.ensure_connection()
+    backend = connection.connection.info.backend_pid
+    clock = StatementClock(explain=explain)
+    spent_log = [0.0]
+    real_listener = log_services.on_entries_booked
+
+    def timed_listener(**kwargs):
+        started = time.perf_counter()
+        try:
+            real_listener(**kwargs)
+        finally:
+            spent_log[0] += time.perf_counter() - started
+
+    from mattran.funds import hooks
+
+    hooks._listeners[:] = [timed_listener if f is real_listener else f for f in hooks._listeners]
+    profiler = cProfile.Profile() if profile else None
     server0, cpu0, started = _backend_cpu(backend), time.process_time(), time.perf_counter()
-    imp = importing.statement_import_run(
-        actor=None, account=account, path=path, file_name=path.name, layout_code="vcb"
-    )
+    with connection.execute_wrapper(clock):
+        if profiler:
+            profiler.enable()
+        imp = module.statement_import_run(
+            actor=None, account=account, path=path, file_name=path.name, layout_code="vcb"
+        )
+        if profiler:
+            profiler.disable()
     elapsed = time.perf_counter() - started
     cpu, server = time.process_time() - cpu0, _backend_cpu(backend) - server0
-    traced = tracemalloc.get_traced_memory()[1] if trace else None
-    tracemalloc.stop()
+    # every line booked: a receipt per credit, a payment per debit, each a leaf of the log
     assert StatementLine.objects.filter(account=account).count() == imp.rows_read
-    # every line booked: a receipt per credit, a payment per debit (and the opening balance)
     booked = LedgerEntry.objects.filter(fund=fund, statement_line__isnull=False).count()
     assert booked == imp.receipts_created + imp.debits == imp.rows_read
-    return {
+    assert (
+        LogLeaf.objects.filter(
+            source=1, source_id__in=LedgerEntry.objects.filter(fund=fund).values("pk")
+        ).count()
+        == booked + 1
+    )  # + the opening balance
+    result = {
+        "impl": impl,
         "rows": imp.rows_read,
         "receipts": imp.receipts_created,
         "seconds": elapsed,
         "python_cpu": cpu,
         "server_cpu": server,
         "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "traced_peak": traced,
+        "sql": dict(clock.spent),
+        "triggers": dict(clock.triggers),
+        "log": spent_log[0],
+        "load": os.getloadavg(),
     }
+    if profiler:
+        stats = pstats.Stats(profiler)
+        top = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:14]
+        result["profile"] = [
+            (f"{Path(f).name}:{line}({name})", round(tt, 2))
+            for (f, line, name), (_, _, tt, *_) in top
+        ]
+    return result
 
 
-def child(path: Path, trace: bool) -> None:
+def child(args) -> None:
     """One import in this (fresh) process; prints its figures as JSON."""
     with scratch_database():
-        print(json.dumps(run_import(path, path.stem, trace=trace)))
+        result = run_import(
+            args.child,
+            f"{args.impl}-{args.child.stem}",
+            impl=args.impl,
+            ref=args.baseline_ref,
+            explain=args.explain,
+            profile=args.profile,
+        )
+    print(json.dumps(result))
 
 
-def measure(path: Path, trace: bool = False) -> dict:
-    args = [sys.executable, __file__, "--child", str(path)] + (["--tracemalloc"] if trace else [])
+def measure(path: Path, impl: str, ref: str, *, explain=False, profile=False) -> dict:
+    args = [sys.executable, __file__, "--child", str(path), "--impl", impl, "--baseline-ref", ref]
+    args += ["--explain"] * explain + ["--profile"] * profile
     out = subprocess.run(args, check=True, capture_output=True, text=True, env=os.environ).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def report(r: dict) -> None:
+    name = "set-based (staging table)" if r["impl"] == "staged" else "previous (streaming COPY)"
+    rate = r["rows"] / r["seconds"]
+    cpu = r["python_cpu"] + r["server_cpu"]
+    print(
+        f"{name:27} {r['rows']:>9,} lines ({r['receipts']:,} receipts) in {r['seconds']:6.1f} s"
+        f" = {rate:>8,.0f} lines/s; CPU: Python {r['python_cpu']:.1f} s, PostgreSQL backend "
+        f"{r['server_cpu']:.1f} s ({r['rows'] / cpu:,.0f} lines per CPU-second); peak RSS "
+        f"{r['peak_rss'] / 2**20:.0f} MiB; load {r['load'][0]:.1f}"
+    )
+    sql = r["sql"]
+    stream = (
+        r["seconds"]
+        - sum(sql.values())
+        - max(0.0, r["log"] - sql.get("leaves", 0) - sql.get("tiles", 0))
+    )
+    parts = [f"stream (parse, per-line values, COPY) {stream:.1f} s"]
+    parts += [f"{k} {v:.1f} s" for k, v in sorted(sql.items(), key=lambda kv: -kv[1]) if v >= 0.05]
+    parts.append(f"whole log append {r['log']:.1f} s")
+    print("    where the wall time went: " + "; ".join(parts))
+    for name, seconds in sorted(r["triggers"].items(), key=lambda kv: -kv[1]):
+        print(f"    trigger {name}: {seconds:.1f} s")
+    for name, seconds in r.get("profile", []):
+        print(f"    python {name}: {seconds:.2f} s (own time)")
 
 
 def naive_memory(path: Path) -> int:
@@ -142,40 +289,51 @@ def naive_rows_per_second(n: int) -> float:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, action="append", help="repeat for several sizes")
-    parser.add_argument("--naive-rows", type=int, default=1_000)
-    parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--baseline-rows", type=int, action="append", default=[])
+    parser.add_argument("--baseline-ref", default="24792df")
+    parser.add_argument("--naive-rows", type=int, default=0)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--files", type=Path, help="keep the generated files here")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--impl", default="staged", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(args.child, args.tracemalloc)
-    sizes = args.rows or [200_000]
+        return child(args)
+    if connection.vendor != "postgresql":
+        sys.exit("Run on PostgreSQL (MATTRAN_DATABASE_URL=postgresql://…).")
+    sizes = args.rows or [100_000]
     with tempfile.TemporaryDirectory() as tmp:
+        folder = args.files or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         print(f"database: {connection.vendor}; {os.cpu_count()} CPUs; load {os.getloadavg()}")
         paths = {}
-        for rows in sizes:
-            path = paths[rows] = Path(tmp) / f"vcb-{rows}.csv"
-            replicate(rows, path)
-            r = measure(path)
-            print(
-                f"streaming import {r['rows']:>9,} rows ({r['receipts']:,} receipts) in "
-                f"{r['seconds']:6.1f} s = {r['rows'] / r['seconds']:>7,.0f} rows/s; CPU: Python "
-                f"{r['python_cpu']:.1f} s, PostgreSQL backend {r['server_cpu']:.1f} s; "
-                f"peak RSS {r['peak_rss'] / 2**20:.0f} MiB"
-            )
-            if args.tracemalloc:
-                t = measure(path, trace=True)
-                print(f"  tracemalloc peak of the import: {t['traced_peak'] / 2**20:.1f} MiB")
-        with scratch_database():
-            rows = min(sizes)
-            print(
-                f"naive baseline, whole file in a list ({rows:,} rows): tracemalloc peak "
-                f"{naive_memory(paths[rows]) / 2**20:.1f} MiB"
-            )
-            print(
-                f"naive baseline, receipt_create per row ({args.naive_rows:,} rows): "
-                f"{naive_rows_per_second(args.naive_rows):,.0f} rows/s"
-            )
+        for rows in sorted(set(sizes) | set(args.baseline_rows)):
+            path = paths[rows] = folder / f"vcb-{rows}.csv"
+            if not path.exists():
+                replicate(rows, path)
+        for rows in sorted(set(sizes) | set(args.baseline_rows)):
+            if rows in args.baseline_rows:
+                report(measure(paths[rows], "baseline", args.baseline_ref, explain=args.explain))
+            if rows in sizes:
+                report(measure(paths[rows], "staged", args.baseline_ref, explain=args.explain))
+                if args.profile:
+                    print("  (profile run, not timed:)")
+                    report(measure(paths[rows], "staged", args.baseline_ref, profile=True))
+        if args.naive_rows:
+            with scratch_database():
+                rows = min(sizes)
+                print(
+                    f"naive baseline, whole file in a list ({rows:,} rows): tracemalloc peak "
+                    f"{naive_memory(paths[rows]) / 2**20:.1f} MiB"
+                )
+                print(
+                    f"naive baseline, receipt_create per row ({args.naive_rows:,} rows): "
+                    f"{naive_rows_per_second(args.naive_rows):,.0f} rows/s"
+                )
+        print(f"load at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
+    importlib.invalidate_caches()
     main()

@@ -351,10 +351,9 @@ def _vcb_copy(tmp_path, name, rows, *, copies=1, year=2024):
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    """Chunks of 50 lines and ids 120 at a time: many COPY switches and id blocks."""
+    """Chunks of 50 lines, staged 120 at a time: many COPY blocks and INSERT … SELECTs."""
     monkeypatch.setattr(importing, "CHUNK", 50)
-    monkeypatch.setattr(importing, "ENTRY_FLUSH", 30)
-    monkeypatch.setattr(importing, "ID_BLOCK", 120)
+    monkeypatch.setattr(importing, "STAGE_LINES", 120)
 
 
 def test_error_after_rows_were_streamed_writes_nothing(relief, editor, tmp_path, small_chunks):
@@ -572,3 +571,47 @@ def test_lookup_cluster_command_keeps_every_posting(relief, editor, tmp_path):
     call_command("lookup_cluster", stdout=out)
     assert "Đã sắp xếp lại bảng tra cứu" in out.getvalue()
     assert postings() == before and ("hoa", dt.date(2024, 9, 2)) in {p[:2] for p in before}
+
+
+LETTERHEAD = (
+    "NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM,,,,,\n"
+    "SAO KÊ TÀI KHOẢN / STATEMENT OF ACCOUNT,,,,,\n"
+    "Số tài khoản/Account number: {number},,,,,\n"
+    "Tên tài khoản/Account name: MAT TRAN TO QUOC VN - BAN CUU TRO TW,,,,,\n"
+    '"Số dư đầu kỳ/Opening balance: 1.234.567.890",,,,,\n'
+    "Từ ngày 01/09/2024 đến ngày 01/09/2024,,,,,\n"
+    ",,,,,\n"
+    "TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
+    "01/09/2024,1,,100.000,,NGUYEN VAN AN chuyen tien ung ho\n"
+    "01/09/2024,2,,50.000,,ung ho dong bao\n"
+)
+
+
+def test_a_letterhead_naming_another_account_is_refused(relief, editor, tmp_path):
+    """Issue 9 item 6: the account a bank's export prints above the table is checked."""
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    path = tmp_path / "sao-ke-thang-9.csv"  # no number in the name: only the letterhead says
+    path.write_text(LETTERHEAD.format(number="0071 0012 34567"), encoding="utf-8")
+    with pytest.raises(UserFacingError) as caught:
+        _import(editor, account, path, "vcb")
+    assert caught.value.message.startswith(
+        "Sao kê “sao-ke-thang-9.csv” ghi ở phần đầu số tài khoản 0071001234567,"
+    )
+    assert "không phải tài khoản Vietcombank 0011001932418" in caught.value.message
+    assert not StatementLine.objects.exists() and not LedgerEntry.objects.exists()
+
+    # the same export of the right account (grouped digits) imports, letterhead skipped
+    path.write_text(LETTERHEAD.format(number="0011.0019.32418"), encoding="utf-8")
+    imp = _import(editor, account, path, "vcb")
+    assert (imp.rows_read, imp.receipts_amount) == (2, 150_000)
+    assert list(StatementLine.objects.order_by("row_number").values_list("row_number", "memo")) == [
+        (1, "NGUYEN VAN AN chuyen tien ung ho"),
+        (2, "ung ho dong bao"),
+    ]
+    # "Số dư … 1.234.567.890" is a balance, not an account number; the samples have no letterhead
+    layout = importing.get_layout("vcb")
+    path.write_text(
+        LETTERHEAD.replace("Số tài khoản/Account number: {number},,,,,\n", ""), encoding="utf-8"
+    )
+    assert importing.letterhead_account(path, layout) is None
+    assert importing.letterhead_account(VCB_FILE, layout) is None

@@ -524,3 +524,22 @@ def test_vietinbank_donor_names(vietinbank, row, from_memo, from_line):
 )
 def test_unsure_memos_give_none(memo):
     assert donor_name_from_memo(memo, get_layout("agribank")) is None
+
+
+def test_xlsx_letterhead_names_the_account_and_the_header_is_found_below_it(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from mattran.funds.statement_formats import get_layout, letterhead_account
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["NGÂN HÀNG NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN VIỆT NAM"])
+    sheet.append(["Số tài khoản:", "1500 2011 13838"])
+    sheet.append([])
+    sheet.append(["TNXDate", "DocNo", "Debit", "Credit", "Balance", "Transactions in Detail"])
+    sheet.append(["12/09/2024", "1", None, "200.000", None, "ung ho"])
+    path = tmp_path / "statement.xlsx"
+    workbook.save(path)
+    layout = get_layout("vcb")
+    assert letterhead_account(path, layout) == "1500201113838"
+    (line,) = iter_lines(path, layout)
+    assert (line.row_number, line.credit, line.memo) == (1, 200_000, "ung ho")

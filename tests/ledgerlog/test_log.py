@@ -19,6 +19,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from mattran.core.errors import UserFacingError
+from mattran.core.vietnamese import mask_personal
 from mattran.funds import importing, services
 from mattran.funds.models import AccountKind, FundKind, LedgerEntry, Purpose
 from mattran.ledgerlog import selectors, tree
@@ -455,3 +456,107 @@ def test_a_monitor_checks_only_the_leaves_added_since_its_last_full_run(
     lines = []
     assert not verify_log(DbSource(), state=broken, out=lines.append)[0]
     assert any("Tệp trạng thái hỏng" in line for line in lines), lines
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the set-based import path is PostgreSQL's"
+)
+@pytest.mark.django_db
+def test_the_database_hashes_an_entry_leaf_byte_for_byte_as_python():
+    """leaves.entry_leaf_hash_sql (a statement import's leaves) = leaf_hash(entry_leaf_bytes)."""
+    from mattran.funds.statement_formats import get_layout, iter_lines
+    from mattran.ledgerlog.leaves import entry_leaf, entry_leaf_bytes, entry_leaf_hash_sql
+    from tests.paths import STATEMENTS_DIR
+
+    memos = [
+        mask_personal(line.memo)
+        for path in sorted(STATEMENTS_DIR.glob("*.csv"))
+        for line in iter_lines(path, get_layout(path.name.split("-")[0]))
+    ]
+    memos += [
+        "",
+        'say "hi" \\ back\\slash',
+        "tab\tnew\nline\rret\bbell\x01\x1f\x7f end",
+        "Nguyễn Thị Hòa ủng hộ đồng bào – “bão Yagi” 💙 \u2028\u2029\ufeff",
+    ]
+    rows = [
+        dict(kind="receipt", sign=1, purpose="", party="Lê Văn Ân", ref="FT24/1", rev=None),
+        dict(kind="disbursement", sign=-1, purpose="bank_fee", party="", ref="", rev=None),
+        dict(kind="reversal", sign=-1, purpose="", party='a"b', ref="", rev=123),
+    ]
+    numbers = [None, 0, 7, 999, 1000, 9999, 10000, 123456]
+    for row in rows:
+        for number in numbers:
+            sql = (
+                f"SELECT e.memo, {entry_leaf_hash_sql('e', 'e.memo')} FROM ("  # noqa: S608
+                "SELECT 41 AS id, 3 AS fund_id, DATE '2024-09-01' AS booked_on, "
+                "1234567::bigint AS amount, %s::smallint AS sign, %s::text AS kind, "
+                "%s::text AS purpose, %s::text AS party_name, %s::text AS reference, "
+                "%s::bigint AS reverses_id, 'PT'::text AS voucher_series, "
+                "2024 AS voucher_year, %s::integer AS voucher_number, m AS memo "
+                "FROM unnest(%s::text[]) AS m) e"
+            )
+            params = [row["sign"], row["kind"], row["purpose"], row["party"], row["ref"]]
+            params += [row["rev"], number, memos]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                found = cursor.fetchall()
+            assert len(found) == len(memos)
+            for memo, digest in found:
+                leaf = entry_leaf(
+                    {
+                        "id": 41,
+                        "fund_id": 3,
+                        "booked_on": dt.date(2024, 9, 1),
+                        "amount": 1234567,
+                        "sign": row["sign"],
+                        "kind": row["kind"],
+                        "purpose": row["purpose"],
+                        "party_name": row["party"],
+                        "memo": memo,
+                        "reference": row["ref"],
+                        "reverses_id": row["rev"],
+                        "voucher_series": "PT",
+                        "voucher_year": 2024,
+                        "voucher_number": number,
+                    },
+                    memo,
+                )
+                assert entry_leaf_bytes(leaf) == canonical_bytes(leaf)
+                assert bytes(digest) == leaf_hash(entry_leaf_bytes(leaf)), (memo, number)
+
+
+def test_an_import_logs_the_same_leaves_as_its_entries_give(
+    fund, editor, key_file, django_capture_on_commit_callbacks
+):
+    """The sample's 8,008 lines: one leaf per entry, in id order, each matching its entry."""
+    from tests.paths import STATEMENTS_DIR
+
+    account = services.fund_account_create(
+        actor=editor,
+        fund=fund,
+        kind=AccountKind.BANK,
+        bank_name="Vietcombank",
+        account_number="0011001932418",
+    )
+    path = STATEMENTS_DIR / "vcb-0011001932418-2024-09-01_part00.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        imp = importing.statement_import_run(
+            actor=editor, account=account, path=path, file_name=path.name, layout_code="vcb"
+        )
+    ids = list(LedgerEntry.objects.filter(fund=fund).order_by("pk").values_list("pk", flat=True))
+    assert len(ids) == imp.lines_created + 1  # and the opening balance
+    leaves = list(LogLeaf.objects.order_by("index").values_list("source_id", "memo"))
+    # the opening balance (booked after the lines, from the statement) is logged first
+    assert LedgerEntry.objects.get(pk=ids[-1]).kind == "opening"
+    assert [i for i, _ in leaves] == ids[-1:] + ids[:-1]
+    memos = dict(LedgerEntry.objects.filter(fund=fund).values_list("pk", "memo"))
+    assert all(memo == mask_personal(memos[i]) for i, memo in leaves)
+    ok, lines = _run()
+    assert ok, lines
+    with connection.cursor() as cursor:  # the staging table is gone
+        cursor.execute(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name LIKE %s",
+            ["funds_import_stage%"],
+        )
+        assert cursor.fetchone()[0] == 0

@@ -10,9 +10,26 @@ raises aborts the write (a ledger line is never committed without its leaf).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 Listener = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class StagedEntries:
+    """A statement import's new ledger entries, as its staging table holds them (PostgreSQL).
+
+    `table` is a temporary table of the current transaction with one row per
+    new entry, in file order: `entry_id` (the funds_ledgerentry id) and
+    `masked_memo` (mask_personal of the entry's memo, computed once by the
+    import). All its entries belong to the fund `fund_id`.
+    """
+
+    table: str
+    fund_id: int
+
+
 _listeners: list[Listener] = []
 
 
@@ -26,11 +43,16 @@ def entries_booked(
     entry_ids: Sequence[int] = (),
     annotation_ids: Sequence[int] = (),
     statement_import: Any = None,
+    staged: StagedEntries | None = None,
 ) -> None:
-    """Ledger entries (by id), annotations (by id) or a whole statement import were written."""
+    """Ledger entries (by id), annotations (by id) or a whole statement import were written.
+
+    For an import, `staged` names its staging table when there is one (PostgreSQL).
+    """
     for listener in _listeners:
         listener(
             entry_ids=entry_ids,
             annotation_ids=annotation_ids,
             statement_import=statement_import,
+            staged=staged,
         )

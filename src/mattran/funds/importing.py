@@ -21,16 +21,18 @@ One pass over the file inside one transaction, a chunk of lines at a time:
 - the balances the statement prints are checked day by day (Reconciler) and
   the result is stored with the import, with one audit event for the import.
 Any bad cell aborts the whole import (nothing written) with a message naming
-the row and column. Memory stays flat: one chunk of lines, one day's totals,
-the buffered receipts (at most ENTRY_FLUSH) and 8 bytes per line for the
-occurrence counter.
+the row and column. Memory stays flat: one chunk of lines, one day's totals
+and 8 bytes per line for the occurrence counter.
 
-Writing: on PostgreSQL the rows go through COPY FROM STDIN on the
-transaction's own connection, sent by a second thread (_CopyPipe) so that
-parsing the file here and inserting rows in the server overlap; statement
-line ids are taken from the table's sequence in blocks, so that receipts can
-name their line before it is written. On SQLite the same rows are written with
-bulk_create. Both paths compute every value the same way.
+Writing, PostgreSQL (set-based, _StagedWriter): the rows stream by COPY FROM
+STDIN into a temporary staging table on the transaction's own connection,
+sent by a second thread (_CopyPipe) so that parsing the file here and writing
+rows in the server overlap; then one INSERT … SELECT writes the statement
+lines and one the ledger entries (the lookup terms follow by the ledger's
+statement-level trigger), and the public log appends its leaves from the
+staging table (the memo is masked once per line, here). SQLite: the same rows
+with bulk_create, a chunk at a time. Both paths compute every value the same
+way (tests import the samples on both databases).
 """
 
 from __future__ import annotations
@@ -42,10 +44,9 @@ import os
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -92,12 +93,11 @@ from .statement_formats import (
     get_layout,
     is_bank_fee,
     iter_lines,
+    letterhead_account,
 )
 
 BATCH = 2000  # ORM batches (matching queue, SQLite import)
 CHUNK = 5000  # lines read before their keys are resolved and their rows written
-ENTRY_FLUSH = 20_000  # receipts buffered before the COPY switches to the ledger
-ID_BLOCK = 50_000  # statement line ids taken from the sequence at a time
 
 
 def layout_from(code: str, mapping: dict | None = None) -> Layout:
@@ -206,54 +206,22 @@ def _search_key(name: str, memo: str) -> str:
     fold() works character by character apart from whitespace, so the words of
     "name memo" are the words of the name followed by those of the memo.
     """
-    return f" {' '.join(_words(_mask(name)) + _words(_mask(memo)))} "
+    return _search_key_masked(name, _mask(memo))
+
+
+def _search_key_masked(name: str, masked_memo: str) -> str:
+    """_search_key(name, memo) from the memo masked already (the import masks it once)."""
+    return f" {' '.join(_words(_mask(name)) + _words(masked_memo))} "
 
 
 # ------------------------------------------------------------------------ writers
 
-_LINE_COLUMNS = (
-    "id",
-    "account_id",
-    "statement_import_id",
-    "fingerprint",
-    "row_number",
-    "booked_on",
-    "booked_at",
-    "doc_no",
-    "reference",
-    "debit",
-    "credit",
-    "balance",
-    "memo",
-    "counterparty",
-    "donor_guess",
-    "status",
-)
-_ENTRY_COLUMNS = (
-    "fund_id",
-    "account_id",
-    "statement_line_id",
-    "amount",
-    "booked_on",
-    "party_name",
-    "party_kind",
-    "reference",
-    "memo",
-    "search_key",
-    "party_key",
-    "voucher_year",
-    "voucher_number",
-    "created_by_id",
-    "created_at",
-    "kind",
-    "sign",
-    "purpose",
-    "voucher_series",
-    # the same on every imported entry
-    "channel",
-    "beneficiaries",
-)
-_ENTRY_CONSTANTS = (Channel.BANK.value, "")
+# A kept line as the writers receive it, one tuple (positions below): the line,
+# its key, the values both tables share, and the entry's voucher number.
+R_KEY, R_LINE, R_DOC, R_REF, R_GUESS, R_STATUS, R_KIND, R_NUMBER = range(8)
+R_MASKED, R_SEARCH, R_PARTY = 8, 9, 10
+
+# (kind, sign, purpose, voucher series) of the entry a line becomes
 _RECEIPT = (EntryKind.RECEIPT.value, 1, "", VoucherSeries.RECEIPT.value)
 _FEE = (EntryKind.DISBURSEMENT.value, -1, Purpose.BANK_FEE.value, VoucherSeries.PAYMENT.value)
 _UNCLASSIFIED = (
@@ -262,6 +230,7 @@ _UNCLASSIFIED = (
     Purpose.UNCLASSIFIED.value,
     VoucherSeries.PAYMENT.value,
 )
+_KIND_TEXT = {kind: "\t".join(str(v) for v in kind) for kind in (_RECEIPT, _FEE, _UNCLASSIFIED)}
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -276,9 +245,12 @@ def _copy_text(value: str) -> str:
 class _Writer:
     """Where the import's rows go; the queries the import needs on the way."""
 
-    def __init__(self, *, account: FundAccount, imp: StatementImport) -> None:
+    staged: hooks.StagedEntries | None = None
+
+    def __init__(self, *, account: FundAccount, imp: StatementImport, user_id: int | None) -> None:
         self.account = account
         self.imp = imp
+        self.user_id = user_id
 
     def account_days(self) -> set[date]:
         """The days on which the account has lines (before this import): one index probe a day."""
@@ -322,18 +294,18 @@ class _Writer:
     def sync(self) -> None:
         """Everything sent so far is written and the connection is free for queries."""
 
-    def line_ids(self, n: int) -> Callable[[], list[range]]:
-        """Reserve n statement line ids; call the result to get them (as ranges)."""
-        raise NotImplementedError
-
-    def write(self, lines: list[tuple], entries: list[tuple]) -> None:
+    def write(self, rows: list[tuple]) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
+        """After the last write: every line and entry is in its table."""
         self.sync()
 
     def abort(self) -> None:
         """Stop after an error (the transaction is rolled back by the caller)."""
+
+    def drop(self) -> None:
+        """After the import's last use of what it wrote (the public log's hook)."""
 
 
 class _OrmWriter(_Writer):
@@ -342,8 +314,9 @@ class _OrmWriter(_Writer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._next_id: int | None = None
+        self._stamp = timezone.now()
 
-    def line_ids(self, n: int) -> Callable[[], list[range]]:
+    def _take_ids(self, n: int) -> int:
         if self._next_id is None:
             with connection.cursor() as cursor:
                 # The import holds the database's write lock (BEGIN IMMEDIATE on
@@ -358,37 +331,84 @@ class _OrmWriter(_Writer):
                     highest = max(highest, cursor.fetchone()[0])
             self._next_id = highest + 1
         first, self._next_id = self._next_id, self._next_id + n
-        return lambda: [range(first, first + n)]
+        return first
 
-    def write(self, lines: list[tuple], entries: list[tuple]) -> None:
-        StatementLine.objects.bulk_create(
-            [StatementLine(**dict(zip(_LINE_COLUMNS, row, strict=True))) for row in lines],
-            batch_size=BATCH,
-        )
-        LedgerEntry.objects.bulk_create(
-            [
-                LedgerEntry(**dict(zip(_ENTRY_COLUMNS, row + _ENTRY_CONSTANTS, strict=True)))
-                for row in entries
-            ],
-            batch_size=BATCH,
-        )
+    def write(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        first = self._take_ids(len(rows))
+        account_id, imp_id, fund_id = self.account.pk, self.imp.pk, self.account.fund_id
+        lines, entries = [], []
+        for n, r in enumerate(rows):
+            line, line_id, guess = r[R_LINE], first + n, r[R_GUESS]
+            lines.append(
+                StatementLine(
+                    id=line_id,
+                    account_id=account_id,
+                    statement_import_id=imp_id,
+                    fingerprint=r[R_KEY],
+                    row_number=line.row_number,
+                    booked_on=line.booked_on,
+                    booked_at=line.booked_at,
+                    doc_no=r[R_DOC],
+                    reference=r[R_REF],
+                    debit=line.debit,
+                    credit=line.credit,
+                    balance=line.balance,
+                    memo=line.memo,
+                    counterparty=line.counterparty[:300],
+                    donor_guess=guess,
+                    status=r[R_STATUS],
+                )
+            )
+            kind, sign, purpose, series = r[R_KIND]
+            entries.append(
+                LedgerEntry(
+                    fund_id=fund_id,
+                    account_id=account_id,
+                    statement_line_id=line_id,
+                    amount=line.debit or line.credit,
+                    booked_on=line.booked_on,
+                    party_name=guess,
+                    party_kind=PartyKind.PERSON.value if guess else PartyKind.UNKNOWN.value,
+                    reference=r[R_REF] or r[R_DOC],
+                    memo=line.memo,
+                    search_key=r[R_SEARCH],
+                    party_key=r[R_PARTY],
+                    voucher_year=line.booked_on.year,
+                    voucher_number=r[R_NUMBER],
+                    created_by_id=self.user_id,
+                    created_at=self._stamp,
+                    kind=kind,
+                    sign=sign,
+                    purpose=purpose,
+                    voucher_series=series,
+                    channel=Channel.BANK.value,
+                    beneficiaries="",
+                )
+            )
+        StatementLine.objects.bulk_create(lines, batch_size=BATCH)
+        LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
 
 
 _STOP = object()
+_EXECUTE = object()
 
 
 class _CopyPipe:
-    """COPY FROM STDIN on the transaction's psycopg connection, sent from a second thread.
+    """COPY FROM STDIN and SQL statements on the transaction's psycopg connection, in a thread.
 
-    The importing thread formats rows and hands over blocks of text; this
-    thread writes them, switching between the tables' COPY commands when the
-    kind of block changes (one COPY at a time on a connection). While a COPY is
-    open nothing else may use the connection: call sync() first.
+    The importing thread formats rows and hands over blocks of text, and now
+    and then SQL statements; this thread runs them in order, so the server
+    writes while the file is still being parsed. One COPY at a time is open on
+    the connection (it is closed before a statement or a COPY into another
+    table). While this thread works nothing else may use the connection: call
+    sync() first.
     """
 
-    def __init__(self, pg_connection: Any) -> None:
+    def __init__(self, pg_connection: Any, *, queued: int = 4) -> None:
         self._cursor = pg_connection.cursor()
-        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._queue: queue.Queue = queue.Queue(maxsize=queued)
         self._error: BaseException | None = None
         self._aborted = False
         self._thread = threading.Thread(target=self._run, name="statement-copy", daemon=True)
@@ -410,27 +430,19 @@ class _CopyPipe:
             raise RuntimeError("statement COPY thread stopped")
 
     def send(self, sql: str, data: str) -> None:
+        """COPY data (text format) with the COPY … FROM STDIN statement sql."""
         self._put((sql, data.encode()))
 
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run a statement after what was sent before (its result is not read)."""
+        self._put((_EXECUTE, (sql, params)))
+
     def sync(self) -> None:
-        self.call(lambda cursor: None)()
-
-    def call(self, function: Callable[[Any], Any]) -> Callable[[], Any]:
-        """Run function(cursor) in the COPY thread after what was sent before (no COPY open).
-
-        Returns a callable that waits for the result.
-        """
         done = threading.Event()
-        box: list[Any] = []
-        self._put((None, (function, box, done)))
-
-        def result() -> Any:
-            while not done.wait(0.1):
-                self._raise()
+        self._put((None, done))
+        while not done.wait(0.1):
             self._raise()
-            return box[0]
-
-        return result
+        self._raise()
 
     def close(self) -> None:
         self.sync()
@@ -463,10 +475,12 @@ class _CopyPipe:
                     finish()
                     return
                 if sql is None:
-                    function, box, done = data
                     finish()
-                    box.append(function(self._cursor))
-                    done.set()
+                    data.set()
+                    continue
+                if sql is _EXECUTE:
+                    finish()
+                    self._cursor.execute(*data)
                     continue
                 if sql != current:
                     finish()
@@ -479,50 +493,144 @@ class _CopyPipe:
                 finish(exc)
 
 
-class _CopyWriter(_Writer):
-    """PostgreSQL: COPY through _CopyPipe; ids from the sequence; receipts every ENTRY_FLUSH."""
+# The staging table's columns that the import fills (line_id and entry_id come
+# from the tables' own sequences, as COPY writes each row).
+_STAGE_COLUMNS = (
+    "fingerprint",
+    "row_number",
+    "booked_on",
+    "booked_at",
+    "doc_no",
+    "reference",
+    "debit",
+    "credit",
+    "balance",
+    "memo",
+    "counterparty",
+    "donor_guess",
+    "status",
+    "kind",
+    "sign",
+    "purpose",
+    "voucher_series",
+    "voucher_number",
+    "search_key",
+    "party_key",
+    "masked_memo",
+)
 
-    LINES_SQL = f"COPY funds_statementline ({', '.join(_LINE_COLUMNS)}) FROM STDIN"
-    ENTRIES_SQL = f"COPY funds_ledgerentry ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
+STAGE_LINES = 50_000  # lines staged before one INSERT … SELECT moves them into the tables
+
+
+class _StagedWriter(_Writer):
+    """PostgreSQL, set-based: COPY into a temporary staging table, then INSERT … SELECT.
+
+    The file's rows stream by COPY into an unindexed temporary table (no WAL,
+    no triggers, no foreign keys) through _CopyPipe, whose thread works while
+    this one parses the file; each row takes its statement line id and its
+    ledger entry id from the tables' sequences as it arrives, in file order.
+    Every STAGE_LINES lines, in that thread: one INSERT … SELECT writes the
+    staged statement lines, one the ledger entries (their statement-level
+    trigger adds the lookup terms as one set; foreign keys are checked at the
+    end of each statement), one keeps (entry id, masked memo) for the public
+    log, and the staging table is emptied (TRUNCATE). The memo is masked once
+    per line, here, for the search key and the log's leaf. At the end the log
+    appends its leaves from that second table (hooks.StagedEntries); both
+    tables are dropped at the end of the import (and at commit in any case).
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         connection.ensure_connection()
+        self.table = f"funds_import_stage_{self.imp.pk}"
+        self.log_table = f"funds_import_staged_{self.imp.pk}"
         with connection.cursor() as cursor:
-            # Foreign keys checked at the end of each COPY, not all at commit: the
-            # checks overlap with reading the rest of the file (and the server
-            # keeps no queue of a million pending checks).
+            # Foreign keys checked at the end of each INSERT, not all at commit.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        self._pipe = _CopyPipe(connection.connection)
-        self._entries: list[str] = []
-        self._buffered = 0
+            cursor.execute(
+                "SELECT pg_get_serial_sequence('funds_statementline', 'id'), "
+                "pg_get_serial_sequence('funds_ledgerentry', 'id')"
+            )
+            line_seq, entry_seq = cursor.fetchone()
+            cursor.execute(
+                f"""
+                CREATE TEMPORARY TABLE {self.table} (
+                    line_id bigint NOT NULL DEFAULT nextval('{line_seq}'::regclass),
+                    entry_id bigint NOT NULL DEFAULT nextval('{entry_seq}'::regclass),
+                    fingerprint text NOT NULL,
+                    row_number integer NOT NULL,
+                    booked_on date NOT NULL,
+                    booked_at time,
+                    doc_no text NOT NULL,
+                    reference text NOT NULL,
+                    debit bigint NOT NULL,
+                    credit bigint NOT NULL,
+                    balance bigint,
+                    memo text NOT NULL,
+                    counterparty text NOT NULL,
+                    donor_guess text NOT NULL,
+                    status text NOT NULL,
+                    kind text NOT NULL,
+                    sign smallint NOT NULL,
+                    purpose text NOT NULL,
+                    voucher_series text NOT NULL,
+                    voucher_number integer NOT NULL,
+                    search_key text NOT NULL,
+                    party_key text NOT NULL,
+                    masked_memo text NOT NULL
+                ) ON COMMIT DROP
+                """
+            )
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.log_table} "
+                "(entry_id bigint NOT NULL, masked_memo text NOT NULL) ON COMMIT DROP"
+            )
+        self.copy_sql = f"COPY {self.table} ({', '.join(_STAGE_COLUMNS)}) FROM STDIN"
+        self._moves = self._move_statements()
+        # a whole batch of chunks may wait while the server moves the previous batch
+        self._pipe = _CopyPipe(connection.connection, queued=STAGE_LINES // CHUNK + 2)
+        self._staged = 0
         self._days: dict[date, str] = {}
-        self._stamp = timezone.now().isoformat()
+
+    def _move_statements(self) -> list[tuple[str, list[Any]]]:
+        """The statements that move the staged lines into the tables, then empty the stage."""
+        stage, person, unknown = self.table, PartyKind.PERSON.value, PartyKind.UNKNOWN.value
+        fund_id, account_id = self.account.fund_id, self.account.pk
+        # the import's own temporary tables (names it made); every value is bound
+        lines = f"""
+            INSERT INTO funds_statementline (
+                id, account_id, statement_import_id, fingerprint, row_number, booked_on,
+                booked_at, doc_no, reference, debit, credit, balance, memo, counterparty,
+                donor_guess, status
+            )
+            SELECT line_id, %s, %s, fingerprint, row_number, booked_on, booked_at, doc_no,
+                reference, debit, credit, balance, memo, counterparty, donor_guess, status
+            FROM {stage}
+            """  # noqa: S608
+        entries = f"""
+            INSERT INTO funds_ledgerentry (
+                id, fund_id, account_id, statement_line_id, amount, booked_on, party_name,
+                party_kind, reference, memo, search_key, party_key, voucher_year,
+                voucher_number, created_by_id, created_at, kind, sign, purpose,
+                voucher_series, channel, beneficiaries
+            )
+            SELECT entry_id, %s, %s, line_id, debit + credit, booked_on, donor_guess,
+                CASE WHEN donor_guess <> '' THEN '{person}' ELSE '{unknown}' END,
+                CASE WHEN reference <> '' THEN reference ELSE doc_no END,
+                memo, search_key, party_key, extract(year FROM booked_on)::integer,
+                voucher_number, %s, %s, kind, sign, purpose, voucher_series, %s, ''
+            FROM {stage}
+            """  # noqa: S608
+        keep = f"INSERT INTO {self.log_table} SELECT entry_id, masked_memo FROM {stage}"  # noqa: S608
+        return [
+            (lines, [account_id, self.imp.pk]),
+            (entries, [fund_id, account_id, self.user_id, timezone.now(), Channel.BANK.value]),
+            (keep, []),
+            (f"TRUNCATE {stage}", []),
+        ]
 
     def sync(self) -> None:
-        self._flush_entries()
         self._pipe.sync()
-
-    def line_ids(self, n: int) -> Callable[[], list[range]]:
-        """Ids from the table's sequence, taken by the COPY thread while this one goes on."""
-        self._flush_entries()
-
-        def reserve(cursor: Any) -> list[range]:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('funds_statementline', 'id')) "
-                "FROM generate_series(1, %s)",
-                [n],
-            )
-            ids = sorted(i for (i,) in cursor.fetchall())
-            # as ranges of consecutive ids (one range unless other imports took ids meanwhile)
-            ranges, start = [], 0
-            for k in range(1, len(ids) + 1):
-                if k == len(ids) or ids[k] != ids[k - 1] + 1:
-                    ranges.append(range(ids[start], ids[k - 1] + 1))
-                    start = k
-            return ranges
-
-        return self._pipe.call(reserve)
 
     def _day(self, day: date) -> str:
         text = self._days.get(day)
@@ -530,52 +638,47 @@ class _CopyWriter(_Writer):
             text = self._days[day] = day.isoformat()
         return text
 
-    def write(self, lines: list[tuple], entries: list[tuple]) -> None:
-        day, esc, null = self._day, _copy_text, "\\N"
-        account, imp = self.account.pk, self.imp.pk
-        if lines:
-            text = "".join(
-                [
-                    # the columns of _LINE_COLUMNS, in order
-                    f"{r[0]}\t{account}\t{imp}\t{r[3]}\t{r[4]}\t{day(r[5])}\t"
-                    f"{null if r[6] is None else r[6].isoformat()}\t{esc(r[7])}\t{esc(r[8])}\t"
-                    f"{r[9]}\t{r[10]}\t{null if r[11] is None else r[11]}\t{esc(r[12])}\t"
-                    f"{esc(r[13])}\t{esc(r[14])}\t{r[15]}\n"
-                    for r in lines
-                ]
+    def write(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        day, esc, null, kinds = self._day, _copy_text, "\\N", _KIND_TEXT
+        parts = []
+        for r in rows:
+            line = r[R_LINE]
+            at, balance = line.booked_at, line.balance
+            parts.append(
+                # the columns of _STAGE_COLUMNS, in order
+                f"{r[R_KEY]}\t{line.row_number}\t{day(line.booked_on)}\t"
+                f"{null if at is None else at.isoformat()}\t{esc(r[R_DOC])}\t{esc(r[R_REF])}\t"
+                f"{line.debit}\t{line.credit}\t{null if balance is None else balance}\t"
+                f"{esc(line.memo)}\t{esc(line.counterparty[:300])}\t{esc(r[R_GUESS])}\t"
+                f"{r[R_STATUS]}\t{kinds[r[R_KIND]]}\t{r[R_NUMBER]}\t{esc(r[R_SEARCH])}\t"
+                f"{esc(r[R_PARTY])}\t{esc(r[R_MASKED])}\n"
             )
-            self._pipe.send(self.LINES_SQL, text)
-        if entries:
-            tail = "\t".join(str(v) for v in _ENTRY_CONSTANTS)
-            stamp = self._stamp
-            self._entries.append(
-                "".join(
-                    [
-                        # the columns of _ENTRY_COLUMNS, in order
-                        f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{day(r[4])}\t{esc(r[5])}\t{r[6]}\t"
-                        f"{esc(r[7])}\t{esc(r[8])}\t{esc(r[9])}\t{esc(r[10])}\t{r[11]}\t"
-                        f"{r[12]}\t{null if r[13] is None else r[13]}\t{stamp}\t"
-                        f"{r[15]}\t{r[16]}\t{r[17]}\t{r[18]}\t{tail}\n"
-                        for r in entries
-                    ]
-                )
-            )
-            self._buffered += len(entries)
-            if self._buffered >= ENTRY_FLUSH:
-                self._flush_entries()
+        self._pipe.send(self.copy_sql, "".join(parts))
+        self._staged += len(rows)
+        if self._staged >= STAGE_LINES:
+            self._move()
 
-    def _flush_entries(self) -> None:
-        if self._entries:
-            text, self._entries, self._buffered = "".join(self._entries), [], 0
-            self._pipe.send(self.ENTRIES_SQL, text)
+    def _move(self) -> None:
+        if self._staged:
+            for sql, params in self._moves:
+                self._pipe.execute(sql, params)
+            self._staged = 0
 
     def close(self) -> None:
-        self._flush_entries()
+        self._move()
         self._pipe.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.log_table}")  # temporary: no autovacuum statistics
+        self.staged = hooks.StagedEntries(table=self.log_table, fund_id=self.account.fund_id)
 
     def abort(self) -> None:
-        self._entries = []
         self._pipe.abort()
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}, {self.log_table}")
 
 
 # ------------------------------------------------------------------------- import
@@ -586,33 +689,16 @@ class _Import:
 
     def __init__(self, *, actor, account: FundAccount, imp: StatementImport, layout: Layout):
         self.account, self.fund, self.imp, self.layout = account, account.fund, imp, layout
-        self.user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-        writer_class = _CopyWriter if connection.vendor == "postgresql" else _OrmWriter
-        self.writer: _Writer = writer_class(account=account, imp=imp)
+        user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        writer_class = _StagedWriter if connection.vendor == "postgresql" else _OrmWriter
+        self.writer: _Writer = writer_class(account=account, imp=imp, user_id=user_id)
         self.occurrences = OccurrenceCounter()
         self.account_days = self.writer.account_days()  # lines on other days cannot be known
-        self.ids: Iterator[int] = iter(())
-        self.ids_left = 0
-        self.reserved: Callable[[], list[range]] | None = None
-        self.reserved_n = 0
         self.counters: dict[tuple[str, int], VoucherCounter] = {}
         self.next_number: dict[tuple[str, int], int] = {}
-        self.stamp = timezone.now()
-
-    def reserve_ids(self, n: int) -> None:
-        """Ask for n line ids ahead (the file's row count), before they are needed."""
-        self.reserved, self.reserved_n = self.writer.line_ids(n), n
-
-    def _take_ids(self, n: int) -> None:
-        while self.ids_left < n:
-            if self.reserved is None:
-                self.reserve_ids(max(n, ID_BLOCK))
-            ranges, self.reserved = self.reserved(), None  # type: ignore[misc]
-            self.ids = chain(self.ids, *ranges)
-            self.ids_left += self.reserved_n
 
     def flush(self, batch: list[tuple[Any, str]]) -> None:
-        """Write one chunk of (line, fingerprint): skip known keys, store lines, book receipts."""
+        """Write one chunk of (line, fingerprint): skip known keys, store lines, book entries."""
         if not batch:
             return
         imp, fund, layout = self.imp, self.fund, self.layout
@@ -625,11 +711,9 @@ class _Import:
             else []
         )
         existing = self.writer.existing_keys(checked) if checked else set()
-        self._take_ids(len(batch))
-        ids, account_id, fund_id, user_id = self.ids, self.account.pk, fund.pk, self.user_id
         opened_on, closed_on = fund.opened_on, fund.closed_on
-        lines: list[tuple] = []
-        entries: list[tuple] = []
+        next_number = self.next_number
+        rows: list[tuple] = []
         duplicates = 0
         for (line, _), key in zip(batch, keys, strict=True):
             if key in existing:
@@ -637,15 +721,14 @@ class _Import:
                 continue
             name = ""
             debit, credit = line.debit, line.credit
+            memo = line.memo
             if debit:
                 status = LineStatus.BOOKED_DEBIT.value
-                entry_kind = _FEE if is_bank_fee(line.memo) else _UNCLASSIFIED
-                amount = debit
+                entry_kind = _FEE if is_bank_fee(memo) else _UNCLASSIFIED
             elif credit:
                 name = donor_name(line, layout) or ""
                 status = LineStatus.RECEIPT.value
                 entry_kind = _RECEIPT
-                amount = credit
             else:
                 continue  # a line moving no money (an information row) is not kept
             day = line.booked_on
@@ -655,30 +738,7 @@ class _Import:
                     None,
                     f"ngày {day:%d/%m/%Y} nằm ngoài thời gian hoạt động của {fund.name}",
                 )
-            line_id = next(ids)
-            self.ids_left -= 1
             guess = _nfc(name)[:200] if name else ""
-            doc_no, reference = line.doc_no[:100], line.reference[:100]
-            lines.append(
-                (
-                    line_id,
-                    account_id,
-                    imp.pk,
-                    key,
-                    line.row_number,
-                    day,
-                    line.booked_at,
-                    doc_no,
-                    reference,
-                    debit,
-                    credit,
-                    line.balance,
-                    line.memo,
-                    line.counterparty[:300],
-                    guess,
-                    status,
-                )
-            )
             if debit:
                 imp.debits += 1
                 imp.debits_amount += debit
@@ -689,34 +749,30 @@ class _Import:
                     imp.queued += 1  # booked; the donor is not yet identified
                     imp.queued_amount += credit
             series, year = entry_kind[3], day.year
-            number = self.next_number.get((series, year))
+            number = next_number.get((series, year))
             if number is None:
                 counter = self.counters[series, year] = self.writer.voucher_counter(series, year)
                 number = counter.last_number + 1
-            self.next_number[series, year] = number + 1
-            entries.append(
+            next_number[series, year] = number + 1
+            masked = _mask(memo)  # once: for the search key and for the public log's leaf
+            rows.append(
                 (
-                    fund_id,
-                    account_id,
-                    line_id,
-                    amount,
-                    day,
+                    key,
+                    line,
+                    line.doc_no[:100],
+                    line.reference[:100],
                     guess,
-                    PartyKind.PERSON.value if guess else PartyKind.UNKNOWN.value,
-                    (reference or doc_no)[:100],
-                    line.memo,
-                    _search_key(guess, line.memo),
-                    _fold(guess)[:200],
-                    year,
+                    status,
+                    entry_kind,
                     number,
-                    user_id,
-                    self.stamp,
-                    *entry_kind,
+                    masked,
+                    _search_key_masked(guess, masked),
+                    _fold(guess)[:200],
                 )
             )
         imp.duplicates_skipped += duplicates
-        imp.lines_created += len(lines)
-        self.writer.write(lines, entries)
+        imp.lines_created += len(rows)
+        self.writer.write(rows)
 
     def close(self) -> None:
         self.writer.close()
@@ -729,15 +785,33 @@ class _Import:
 _ACCOUNT_NUMBER = re.compile(r"(?<!\d)\d{9,19}(?!\d)")
 
 
-def check_statement_account(file_name: str, account: FundAccount) -> None:
-    """Refuse a statement whose file name names another account ("vcb-0011001932418-…").
+def check_statement_account(
+    file_name: str,
+    account: FundAccount,
+    *,
+    path: str | os.PathLike[str] | None = None,
+    layout: Layout | None = None,
+) -> None:
+    """Refuse a statement of another account: by its letterhead, else by its file name.
 
-    Banks and the volunteers' converters name statement files after the
-    account; a number of 9–19 digits in the name that is not this account's
-    number means the wrong file or the wrong account was chosen.
+    A bank's export prints the account above the table ("Số tài khoản/Account
+    number: 0011001932418", read by letterhead_account when `path` and
+    `layout` are given); banks and the volunteers' converters also name files
+    after the account ("vcb-0011001932418-…"): a number of 9–19 digits in the
+    name that is not this account's number means the wrong file or the wrong
+    account was chosen.
     """
+    own = re.sub(r"\D", "", account.account_number)
+    if path is not None and layout is not None:
+        printed = letterhead_account(path, layout)
+        if printed and printed != own:
+            raise UserFacingError(
+                f"Sao kê “{file_name}” ghi ở phần đầu số tài khoản {printed}, không phải tài "
+                f"khoản {account} của quỹ: không nhập dòng nào. Hãy chọn đúng tài khoản hoặc "
+                "đúng tệp."
+            )
     numbers = _ACCOUNT_NUMBER.findall(Path(file_name).stem)
-    if numbers and account.account_number not in numbers:
+    if numbers and account.account_number not in numbers and own not in numbers:
         raise UserFacingError(
             f"Tệp “{file_name}” là sao kê của tài khoản {numbers[0]}, không phải tài khoản "
             f"{account} của quỹ: không nhập dòng nào. Hãy chọn đúng tài khoản hoặc đúng tệp."
@@ -828,10 +902,10 @@ def statement_import_run(
     require_perm(actor, Perm.EDIT, fund.unit, "nhập sao kê vào quỹ")
     if account.kind != AccountKind.BANK:
         raise UserFacingError("Chỉ nhập được sao kê vào tài khoản ngân hàng.")
-    check_statement_account(file_name, account)
     layout = layout_from(layout_code, mapping)
-    total = count_rows(path, layout)
-    if progress:
+    check_statement_account(file_name, account, path=path, layout=layout)
+    if progress:  # a pass over the file only to size the progress bar
+        total = count_rows(path, layout)
         progress.update(0, total=total, message="Đang đọc và đối chiếu sao kê")
     sha = file_sha256(path)
     with transaction.atomic():
@@ -851,8 +925,6 @@ def statement_import_run(
         run = _Import(actor=actor, account=account, imp=imp, layout=layout)
         rows_read = 0
         try:
-            if total:
-                run.reserve_ids(total)
             batch: list[tuple[Any, str]] = []
             feed, sha256 = reconciler.feed, hashlib.sha256
             for line in iter_lines(path, layout):
@@ -878,7 +950,9 @@ def statement_import_run(
         imp.reconciliation = [day_to_json(d) for d in days]
         imp.status = "done"
         imp.save()
-        hooks.entries_booked(statement_import=imp)  # the public log, same transaction
+        # the public log, same transaction (from the staging table where there is one)
+        hooks.entries_booked(statement_import=imp, staged=run.writer.staged)
+        run.writer.drop()
         counts = imp.reconciliation_counts()
         audit_record(
             actor=actor,

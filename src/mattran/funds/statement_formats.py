@@ -8,6 +8,7 @@ thousand in an Agribank file).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -43,6 +44,7 @@ __all__ = [
     "fingerprints_with_occurrence",
     "get_layout",
     "iter_lines",
+    "letterhead_account",
     "line_fingerprint",
     "reconcile_days",
 ]
@@ -579,14 +581,47 @@ def _check_header(header: Sequence[object], mapping: ColumnMapping) -> dict[str,
     return positions
 
 
+# Rows a bank's letterhead may take above the column header ("SAO KÊ TÀI KHOẢN",
+# "Số tài khoản/Account number: 0011001932418", the period, the account name...).
+LETTERHEAD_ROWS = 30
+
+
+def _is_header(row: Sequence[object], mapping: ColumnMapping) -> bool:
+    names = {nfc(_cell_text(h)).lstrip("\ufeff").strip() for h in row}
+    return all(nfc(column) in names for column in mapping.required_columns())
+
+
+def _skip_letterhead(
+    rows: Iterator[Sequence[object]], mapping: ColumnMapping
+) -> tuple[list[Sequence[object]], Sequence[object] | None]:
+    """(letterhead rows, header row): the rows above the column header, and the header.
+
+    The header is the first row naming every mapped column among the first
+    skip_rows + LETTERHEAD_ROWS rows. When none does, the first row after
+    skip_rows is returned as the header (its check then says what is wrong).
+    """
+    letterhead: list[Sequence[object]] = []
+    for _ in range(mapping.skip_rows):
+        row = next(rows, None)
+        if row is None:
+            return letterhead, None
+        letterhead.append(row)
+    seen: list[Sequence[object]] = []
+    for row in rows:
+        if _is_header(row, mapping):
+            return letterhead + seen, row
+        seen.append(row)
+        if len(seen) > LETTERHEAD_ROWS:
+            break
+    first = next((row for row in seen if not _is_blank(row)), None)
+    return letterhead, first
+
+
 def _iter_rows_to_lines(
     rows: Iterator[Sequence[object]], layout: Layout
 ) -> Iterator[StatementLine]:
     mapping = layout.columns
-    for _ in range(mapping.skip_rows):
-        if next(rows, None) is None:
-            break
-    header = next(rows, None)
+    _, header = _skip_letterhead(rows, mapping)
     if header is None:
         raise StatementFormatError(None, None, "Tệp trống, không có dòng tiêu đề")
     positions = _check_header(header, mapping)
@@ -673,6 +708,43 @@ def _iter_rows_to_lines(
             counterparty=counterparty,
             raw=_RawRow(raw_index, cells),
         )
+
+
+# "Số tài khoản/Account number: 0011001932418", "STK: 1500 2011 13838", "A/C No.: …"
+# (folded text; "số dư tài khoản" is a balance, not a number of the account)
+_LETTERHEAD_ACCOUNT = re.compile(
+    r"(?:(?<!du )\btai khoan(?: so)?|\bso tk|\bstk|\baccount (?:number|no)|\ba/c(?: no)?)"
+    r"\b[^0-9]{0,40}?(\d(?:[ .\-]?\d){8,18})(?!\d)"
+)
+
+
+def letterhead_account(path: str | os.PathLike[str], layout: Layout) -> str | None:
+    """The account number a statement's letterhead names (rows above its column header).
+
+    Bank exports (Vietcombank, VietinBank, Agribank internet banking; the
+    published PDFs) print "Số tài khoản/Account number: …" above the table;
+    the volunteers' CSVs of the samples start with the column header and have
+    none (None). Digits only; an unreadable file gives None (the import
+    itself reports why).
+    """
+    path = Path(path)
+    mapping = layout.columns
+    try:
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            with contextlib.closing(_iter_xlsx_rows(path)) as rows:
+                letterhead, _ = _skip_letterhead(rows, mapping)
+        else:
+            with path.open(encoding=mapping.encoding, newline="") as handle:
+                reader = csv.reader(handle, delimiter=mapping.delimiter)
+                letterhead, _ = _skip_letterhead(reader, mapping)
+    except Exception:  # noqa: BLE001 - an unreadable file: the import says why
+        return None
+    for row in letterhead:
+        text = fold(" ".join(_cell_text(c) for c in row))
+        found = _LETTERHEAD_ACCOUNT.search(text)
+        if found:
+            return re.sub(r"\D", "", found.group(1))
+    return None
 
 
 def _iter_xlsx_rows(path: Path) -> Iterator[Sequence[object]]:
