@@ -158,6 +158,9 @@ def run_import(path: Path, label: str, *, impl: str, ref: str, explain: bool, pr
     from mattran.funds import hooks
 
     hooks._listeners[:] = [timed_listener if f is real_listener else f for f in hooks._listeners]
+    pipe = getattr(module, "_CopyPipe", None)
+    if impl == "staged":  # the server's share, measured in the thread that feeds it
+        pipe.timings, pipe.explain = collections.defaultdict(float), explain
     profiler = cProfile.Profile() if profile else None
     server0, cpu0, started = _backend_cpu(backend), time.process_time(), time.perf_counter()
     with connection.execute_wrapper(clock):
@@ -190,6 +193,7 @@ def run_import(path: Path, label: str, *, impl: str, ref: str, explain: bool, pr
         "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "sql": dict(clock.spent),
         "triggers": dict(clock.triggers),
+        "pipe": dict(pipe.timings or {}) if impl == "staged" else {},
         "log": spent_log[0],
         "load": os.getloadavg(),
     }
@@ -244,10 +248,61 @@ def report(r: dict) -> None:
     parts += [f"{k} {v:.1f} s" for k, v in sorted(sql.items(), key=lambda kv: -kv[1]) if v >= 0.05]
     parts.append(f"whole log append {r['log']:.1f} s")
     print("    where the wall time went: " + "; ".join(parts))
+    if r["pipe"]:
+        busy = sum(v for k, v in r["pipe"].items() if ": trigger" not in k)
+        print(
+            f"    the COPY/INSERT thread was busy {busy:.1f} s of the {r['seconds']:.1f} s "
+            "(the rest of the wall time is the parsing thread's: read, parse, per-line values):"
+        )
+        for name, seconds in sorted(r["pipe"].items(), key=lambda kv: -kv[1]):
+            print(f"      {name}: {seconds:.1f} s")
     for name, seconds in sorted(r["triggers"].items(), key=lambda kv: -kv[1]):
         print(f"    trigger {name}: {seconds:.1f} s")
     for name, seconds in r.get("profile", []):
         print(f"    python {name}: {seconds:.2f} s (own time)")
+
+
+def python_parts(path: Path, limit: int = 50_000) -> None:
+    """CPU per line of each Python step of the import (no database), on the first lines."""
+    import hashlib
+    from itertools import islice
+
+    from mattran.funds import importing
+    from mattran.funds.statement_formats import (
+        _fingerprint_data,
+        _fold,
+        donor_name,
+        get_layout,
+        iter_lines,
+    )
+
+    layout = get_layout("vcb")
+    started = time.process_time()
+    lines = list(islice(iter_lines(path, layout), limit))
+    steps = [("read and parse the CSV (iter_lines)", time.process_time() - started)]
+
+    def step(label, function):
+        started = time.process_time()
+        out = [function(line) for line in lines]
+        steps.append((label, time.process_time() - started))
+        return out
+
+    step(
+        "fingerprint (SHA-256 of the fields)",
+        lambda line: hashlib.sha256(_fingerprint_data(line, normalized=True).encode()).hexdigest(),
+    )
+    names = step("donor name (donor_name)", lambda line: donor_name(line, layout) or "")
+    masked = step("masking the memo (mask_personal)", lambda line: importing._mask(line.memo))
+    pairs = list(zip(names, masked, strict=True))
+    started = time.process_time()
+    for name, memo in pairs:
+        importing._search_key_masked(name, memo)
+        _fold(name)
+    steps.append(("search key and party key words", time.process_time() - started))
+    for label, seconds in steps:
+        print(f"    python CPU, {label}: {seconds / len(lines) * 1e6:.1f} µs/line")
+    total = sum(s for _, s in steps) / len(lines) * 1e6
+    print(f"    python CPU, these steps together: {total:.1f} µs/line")
 
 
 def naive_memory(path: Path) -> int:
@@ -320,6 +375,8 @@ def main():
                 if args.profile:
                     print("  (profile run, not timed:)")
                     report(measure(paths[rows], "staged", args.baseline_ref, profile=True))
+        print(f"Python steps per line (CPU, first 50,000 lines of {paths[min(sizes)].name}):")
+        python_parts(paths[min(sizes)])
         if args.naive_rows:
             with scratch_database():
                 rows = min(sizes)

@@ -40,10 +40,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import json
 import os
 import queue
 import re
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
@@ -406,6 +408,14 @@ class _CopyPipe:
     sync() first.
     """
 
+    # Where the time goes, for benchmarks/funds_import.py (None in normal runs): a
+    # defaultdict(float) of the wall seconds this thread spent per kind of work
+    # ("COPY into the staging table", "INSERT INTO <table>", …);
+    # with `explain`, each INSERT runs under EXPLAIN ANALYZE and its triggers' times
+    # (lookup terms, foreign-key checks) are added as "trigger <name>".
+    timings: dict[str, float] | None = None
+    explain = False
+
     def __init__(self, pg_connection: Any, *, queued: int = 4) -> None:
         self._cursor = pg_connection.cursor()
         self._queue: queue.Queue = queue.Queue(maxsize=queued)
@@ -449,6 +459,22 @@ class _CopyPipe:
         self._put((_STOP, None))
         self._thread.join()
 
+    def _measured(self, sql: str, params: Sequence[Any]) -> None:
+        timings, started = self.timings, time.perf_counter()
+        assert timings is not None
+        label = " ".join(sql.split()[:3])
+        if self.explain and label.startswith("INSERT"):
+            self._cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            plan = self._cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            for trigger in plan[0].get("Triggers", []):
+                name = trigger["Trigger Name"]
+                name = "foreign keys" if name.startswith("RI_Constraint") else name
+                timings[f"{label}: trigger {name}"] += trigger["Time"] / 1000
+        else:
+            self._cursor.execute(sql, params)
+        timings[label] += time.perf_counter() - started
+
     def abort(self) -> None:
         self._aborted = True
         if self._thread.is_alive():
@@ -478,15 +504,21 @@ class _CopyPipe:
                     finish()
                     data.set()
                     continue
+                timings, started = self.timings, time.perf_counter()
                 if sql is _EXECUTE:
                     finish()
-                    self._cursor.execute(*data)
+                    if timings is None:
+                        self._cursor.execute(*data)
+                    else:
+                        self._measured(*data)
                     continue
                 if sql != current:
                     finish()
                     copy_block = self._cursor.copy(sql)
                     copy, current = copy_block.__enter__(), sql
                 copy.write(data)
+                if timings is not None:
+                    timings["COPY into the staging table"] += time.perf_counter() - started
         except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
             self._error = exc
             with contextlib.suppress(BaseException):  # the first error is the one to report
