@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from mattran.core.errors import UserFacingError
 from mattran.core.jobs import job_progress, job_start
@@ -615,3 +616,32 @@ def test_a_letterhead_naming_another_account_is_refused(relief, editor, tmp_path
     )
     assert importing.letterhead_account(path, layout) is None
     assert importing.letterhead_account(VCB_FILE, layout) is None
+
+
+def test_an_import_refreshes_the_statistics_of_the_tables_it_made_stale(relief, editor, tmp_path):
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    path = _vcb_copy(tmp_path, "777.csv", 777)
+    if connection.vendor != "postgresql":
+        assert importing.stale_tables() == []  # SQLite keeps no planner statistics to refresh
+        assert _import(editor, account, path, "vcb").lines_created == 777
+        return
+    tables = ["funds_statementline", "funds_ledgerentry", "funds_lookupterm", "ledgerlog_logleaf"]
+
+    def planner_and_real_rows():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [tables]
+            )
+            planner = dict(cursor.fetchall())
+            real = {}
+            for table in tables:
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - fixed names
+                real[table] = cursor.fetchone()[0]
+        return planner, real
+
+    before, _ = planner_and_real_rows()
+    _import(editor, account, path, "vcb")
+    after, real = planner_and_real_rows()
+    assert real["funds_statementline"] == 777 and real["funds_ledgerentry"] == 778
+    assert all(before[t] != real[t] for t in tables), before  # the planner did not know
+    assert after == real  # ANALYZE counted every table the import grew

@@ -891,31 +891,43 @@ def _book_opening(*, actor, account: FundAccount, days, file_name: str) -> None:
 STALE_SHARE = 0.1  # as autovacuum's analyze scale factor, but at once
 
 
-def refresh_statistics(rows_added: int) -> None:
-    """ANALYZE the tables a bulk import grew by a tenth or more (PostgreSQL).
+def stale_tables() -> list[str]:
+    """The tables this transaction grew by a tenth or more of what the planner knows (PostgreSQL).
+
+    From the transaction's own counters (pg_stat_xact_user_tables: rows it
+    inserted per table) against the rows the planner's statistics count
+    (pg_class.reltuples; -1 = never analysed): the statement lines, ledger
+    entries, lookup postings and the public log's leaves and tiles of a big
+    import, whatever they are at the time. Call before the commit.
+    """
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT s.relname FROM pg_stat_xact_user_tables s JOIN pg_class c ON c.oid = s.relid
+            WHERE s.schemaname NOT LIKE 'pg\\_temp%%' AND s.n_tup_ins > 0
+              AND s.n_tup_ins >= %s * GREATEST(c.reltuples, 0)
+            ORDER BY s.relname
+            """,
+            [STALE_SHARE],
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def refresh_statistics(tables: Sequence[str]) -> None:
+    """ANALYZE the tables a bulk import made stale (stale_tables; PostgreSQL, after the commit).
 
     Right after a big COPY the planner's statistics still describe the old
     tables (autovacuum analyses them later, asynchronously): it then takes a
     word of a million rows for a rare one and picks a slow plan. Analysing
     here costs a sample of each table (about a second at millions of rows).
     """
-    if connection.vendor != "postgresql" or not rows_added:
+    if connection.vendor != "postgresql" or not tables:
         return
-    tables = ("funds_statementline", "funds_ledgerentry", "funds_lookupterm")
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [list(tables)]
-        )
-        known = dict(cursor.fetchall())
-        # lookup terms grow about eight times as fast as lines
-        grown = {
-            "funds_statementline": rows_added,
-            "funds_ledgerentry": rows_added,
-            "funds_lookupterm": rows_added * 8,
-        }
-        stale = [t for t in tables if known.get(t, -1) < grown[t] / STALE_SHARE]
-        if stale:
-            cursor.execute(f"ANALYZE {', '.join(stale)}")
+        cursor.execute(f"ANALYZE {', '.join(quote(t) for t in tables)}")
 
 
 def statement_import_run(
@@ -1008,7 +1020,8 @@ def statement_import_run(
             ),
             note=f"{counts['reconciled']} ngày khớp số dư, {counts['gap']} ngày lệch",
         )
-    refresh_statistics(imp.lines_created)
+        stale = stale_tables()
+    refresh_statistics(stale)
     if progress:
         progress.update(
             rows_read,
