@@ -327,6 +327,12 @@ def donation_page(*, query: DonationQuery, page: int = 1) -> DonationPage:
                 )
             qs = LedgerEntry.objects.filter(pk__in=_pg_page_ids(query, end))
         else:
+            if connection.vendor == "postgresql":
+                # amount (and dates) without a word: (amount, booked_on DESC, id DESC) gives
+                # the page in order; the planner preferred the day index and sorting a whole
+                # day (155 ms on a storm day of 185,000 lines at 20 million, 1 ms this way)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('enable_incremental_sort', 'off', true)")
             qs = donation_queryset(query=query)
         rows = _public_rows(qs, start, end)
     return DonationPage(rows[:PER_PAGE], page, len(rows) > PER_PAGE)
