@@ -268,3 +268,35 @@ def test_the_fast_entry_serialisation_is_the_canonical_one():
     ):
         leaf = entry_leaf(row)
         assert entry_leaf_bytes(leaf) == canonical_bytes(leaf)
+
+
+def test_the_verifier_waits_out_the_apis_rate_limit(monkeypatch):
+    """A first run asks one consistency proof per head: a 429 is waited out, then retried."""
+    import io
+    import json
+    import urllib.error
+
+    from mattran.ledgerlog import verifier
+
+    answers = [
+        urllib.error.HTTPError("u", 429, "Too Many Requests", {"Retry-After": "0"}, None),
+        io.BytesIO(json.dumps({"first": 1, "second": 2, "proof": []}).encode()),
+    ]
+    calls = []
+
+    def urlopen(url, timeout):
+        calls.append(url)
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(verifier.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(verifier.time, "sleep", lambda seconds: None)
+    assert verifier.HttpSource("http://127.0.0.1:9").consistency(1, 2)["second"] == 2
+    assert len(calls) == 2
+    answers[:] = [
+        urllib.error.HTTPError("u", 404, "Not Found", {}, None),
+    ]
+    with pytest.raises(urllib.error.HTTPError):
+        verifier.HttpSource("http://127.0.0.1:9").heads()

@@ -46,6 +46,8 @@ import base64
 import hashlib
 import json
 import sys
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -460,6 +462,8 @@ def check_head_chain(source, heads: Sequence[dict], since: int = 0) -> tuple[int
 class HttpSource:
     """The portal's public API (api/v1/public/log/...)."""
 
+    retries = 30  # answers 429 (too many requests) waited out before giving up
+
     def __init__(self, base_url: str) -> None:
         self.base = base_url.rstrip("/") + "/api/v1/public/log/"
 
@@ -469,8 +473,18 @@ class HttpSource:
             url += "?" + urllib.parse.urlencode(params)
         if not url.startswith(("http://", "https://")):
             raise VerificationError(f"Địa chỉ không hợp lệ: {url}")
-        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - checked above
-            return json.load(response)
+        for attempt in range(self.retries + 1):
+            try:
+                with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - checked
+                    return json.load(response)
+            except urllib.error.HTTPError as exc:
+                # the API's per-address budget (429): wait as told and ask again (a first
+                # run checks one consistency proof per signed head: hundreds of requests)
+                if exc.code != 429 or attempt == self.retries:
+                    raise
+                wait = exc.headers.get("Retry-After") if exc.headers else None
+                time.sleep(min(float(wait) if wait and wait.isdigit() else 5.0, 120.0))
+        raise AssertionError("unreachable")
 
     def heads(self) -> dict:
         return self._get("heads/")
