@@ -16,3 +16,8 @@ PRODUCTION_PASSWORD_HASHERS = list(_PRODUCTION_HASHERS)
 # PBKDF2 costs ~0.3 s per hash by design; tests create thousands of users.
 # MD5 hashes new passwords; the real hashers after it still verify theirs.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *_PRODUCTION_HASHERS]
+
+# The data-versioned caches (core/versions.py) are off in the suite: tests write inside
+# a transaction that never commits, so versions would not move between tests that
+# share the cache. The cache's own tests turn it on (tests/core/test_versions.py).
+MATTRAN_DATA_CACHE = False

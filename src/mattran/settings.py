@@ -282,6 +282,12 @@ CACHES["jobs"] = (
         "LOCATION": str(DATA_DIR / "cache" / "jobs"),
     }
 )
+# Computed figures, public lookups and exports are cached by the version of the data
+# they read (core/versions.py): on when the default cache is shared between
+# processes (Redis); MATTRAN_DATA_CACHE=0/1 forces it off/on.
+MATTRAN_DATA_CACHE = (
+    env_bool("MATTRAN_DATA_CACHE", False) if os.environ.get("MATTRAN_DATA_CACHE") else None
+)
 # Public pages are rate-limited per client IP with django-ratelimit on the default
 # cache (Redis in production; the per-process memory cache in development).
 RATELIMIT_USE_CACHE = "default"

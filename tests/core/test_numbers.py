@@ -119,3 +119,12 @@ def test_form_fields_use_the_parser():
         with pytest.raises(Exception) as exc:
             amount.clean(bad)
         assert message in " ".join(exc.value.messages)
+
+
+@given(st.integers(min_value=-(10**18), max_value=10**18))
+def test_format_number_of_an_integer_is_babels_vietnamese_grouping(n):
+    """format_number formats integers itself (fast path for pages of thousands of
+    figures); the text is exactly Babel's CLDR "vi" grouping."""
+    from babel.numbers import format_decimal
+
+    assert format_number(n) == format_decimal(n, locale="vi")

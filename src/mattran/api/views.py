@@ -5,10 +5,8 @@ check permission again, validate, and write the audit event in the same transact
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import render
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +28,7 @@ from mattran.funds import services as fund_services
 from mattran.funds.models import EntryKind, FundAccount
 from mattran.ledgerlog import selectors as log_selectors
 from mattran.portal import selectors as portal_selectors
+from mattran.portal.cached import ledger_cached
 from mattran.reports import selectors as report_selectors
 from mattran.units.models import MemberOrganisation, Unit
 
@@ -38,8 +37,6 @@ from . import serializers as s
 from .pagination import ApiPagination
 from .selectors import report_payload, unit_list_visible
 from .throttling import LedgerLogRateThrottle, PortalRateThrottle
-
-PUBLIC_CACHE_SECONDS = 60  # as the portal's lookup page
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -442,12 +439,12 @@ class PublicDonations(APIView):
         )
         results: list[dict] = []
         if not query.is_empty:
-            # The same cache entry as the portal's lookup page.
-            key = "portal:lookup:" + hashlib.sha256(query.cache_key().encode()).hexdigest()
-            results = cache.get(key)
-            if results is None:
-                results = portal_selectors.donation_search(query=query)
-                cache.set(key, results, PUBLIC_CACHE_SECONDS)
+            # Cached like the portal's lookup, by the ledger's version.
+            results = ledger_cached(
+                "api-lookup",
+                (query.cache_key(),),
+                lambda: portal_selectors.donation_search(query=query),
+            )
         body = {"count": len(results), "limit": portal_selectors.MAX_RESULTS, "results": results}
         return Response(s.DonationResultSerializer(body).data)
 

@@ -11,6 +11,7 @@ from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 
+from . import versions
 from .models import AuditEvent
 
 
@@ -54,11 +55,14 @@ def audit_record(
     """Write one audit event. Must run inside the service's transaction."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic()")
+    object_type = obj._meta.label_lower if obj is not None else ""
+    # Caches of figures keyed by the data's version miss from the commit on.
+    versions.bump(versions.names_for_audit(unit=unit, object_type=object_type))
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         unit=unit,
-        object_type=obj._meta.label_lower if obj is not None else "",
+        object_type=object_type,
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=str(obj)[:300] if obj is not None else "",
         before=_json_safe(before),
@@ -76,19 +80,24 @@ def audit_record_many(
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record_many must be called inside transaction.atomic()")
     who = actor if getattr(actor, "is_authenticated", False) else None
+    units = [unit_of(obj) for obj in objs]
+    names: set[str] = set()
+    for obj, unit in zip(objs, units, strict=True):
+        names.update(versions.names_for_audit(unit=unit, object_type=obj._meta.label_lower))
+    versions.bump(names)
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
                 actor=who,
                 action=action,
-                unit=unit_of(obj),
+                unit=unit,
                 object_type=obj._meta.label_lower,
                 object_id=str(obj.pk),
                 object_repr=str(obj)[:300],
                 after=_json_safe(after_of(obj)),
                 note=note,
             )
-            for obj in objs
+            for obj, unit in zip(objs, units, strict=True)
         ],
         batch_size=500,
     )

@@ -50,18 +50,61 @@ class replica_reads(contextlib.ContextDecorator):  # noqa: N801 - used like a fu
         return False
 
 
+class primary_reads(contextlib.ContextDecorator):  # noqa: N801 - used like a function
+    """The reads inside go to the primary even within `replica_reads` (a cache fill
+    keyed by a version bumped on the primary's commit must not read a lagging replica)."""
+
+    def __enter__(self):
+        self._token = _replica_reads.set(False)
+        return self
+
+    def __exit__(self, *exc):
+        _replica_reads.reset(self._token)
+        return False
+
+
 def replica_configured() -> bool:
     return REPLICA in connections.settings
 
 
+def _replica_chosen() -> bool:
+    return (
+        _replica_reads.get()
+        and not _pinned.get()
+        and replica_configured()
+        and not connections["default"].in_atomic_block
+    )
+
+
+def replica_has_replayed_primary() -> bool:
+    """Whether the replica has replayed everything the primary had written when asked
+    (its WAL position now): then it holds every transaction committed before."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        (position,) = cursor.fetchone()
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [str(position)])
+        (replayed,) = cursor.fetchone()
+    return bool(replayed)
+
+
+def cache_fill_reads():
+    """Where a cache fill keyed by data versions (core/versions.py) reads, entered
+    right after the versions were read: the replica when it has replayed every
+    commit the primary had made by then (each version is bumped after its commit),
+    else the primary. A fill must never store a lagging replica's old rows under
+    a new version."""
+    if not _replica_chosen():
+        return contextlib.nullcontext()
+    with contextlib.suppress(Exception):  # no answer: read the primary
+        if replica_has_replayed_primary():
+            return contextlib.nullcontext()
+    return primary_reads()
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        if (
-            _replica_reads.get()
-            and not _pinned.get()
-            and replica_configured()
-            and not connections["default"].in_atomic_block
-        ):
+        if _replica_chosen():
             return REPLICA
         return None  # Django's usual choice: the instance's database, else default
 

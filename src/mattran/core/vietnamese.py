@@ -63,6 +63,10 @@ def _check_number(n: object) -> None:
 def format_number(n: int | Decimal) -> str:
     """Vietnamese grouping: 2366435000 → "2.366.435.000" (Decimal: comma, ≤ 3 decimals)."""
     _check_number(n)
+    if isinstance(n, int):
+        # The same text as Babel's "vi" grouping, without its per-call locale lookups
+        # (a roll-up of 126 wards formats thousands of numbers per page).
+        return f"{n:,}".replace(",", ".")
     return format_decimal(n, locale="vi")
 
 

@@ -1,20 +1,20 @@
 """Public pages (no login): donation lookup, fund disclosure, public ledger CSV.
 
 Rate-limited per client IP (django-ratelimit on the default cache; 429 with a
-Vietnamese message) and cached (lookup results per normalised query, the
-disclosure page per fund and period).
+Vietnamese message). The computed rows and figures are cached (lookup results per
+normalised query, the disclosure figures per fund and period), keyed by the
+ledger's version (core/versions.py): a donation booked shows at once. Never the
+whole page: it carries the CSP nonce of its request (and a signed-in user's menu
+and CSRF token).
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import cache_page
 from django_ratelimit.decorators import ratelimit
 
 from mattran.core.db_routers import replica_reads
@@ -27,9 +27,8 @@ from mattran.ledgerlog import selectors as log_selectors
 from mattran.ledgerlog import verifier
 
 from . import selectors
+from .cached import ledger_cached
 from .forms import LookupForm
-
-CACHE_SECONDS = 60
 
 
 def _rate(group, request) -> str:
@@ -67,14 +66,11 @@ def lookup(request):
                 number = int(request.GET.get("trang", "1"))
             except ValueError:
                 number = 1
-            key = (
-                "portal:lookup:"
-                + hashlib.sha256(f"{query.cache_key()}|{number}".encode()).hexdigest()
+            page = ledger_cached(
+                "lookup",
+                (query.cache_key(), number),
+                lambda: selectors.donation_page(query=query, page=number),  # noqa: B023
             )
-            page = cache.get(key)
-            if page is None:
-                page = selectors.donation_page(query=query, page=number)
-                cache.set(key, page, CACHE_SECONDS)
             results = page.rows
     params = request.GET.copy()
     params.pop("trang", None)
@@ -107,25 +103,21 @@ def _period(request, fund: Fund) -> Period:
         raise Http404(exc.message) from exc
 
 
-@replica_reads()  # public reads may come from the replica (core/db_routers.py)
-def _disclosure(request, pk: int):
-    fund = _public_fund(pk)
-    data = selectors.fund_disclosure(fund=fund, period=_period(request, fund))
-    return render(request, "portal/disclosure.html", data)
-
-
-_disclosure_cached = cache_page(CACHE_SECONDS)(_disclosure)
-
-
 @ratelimit(key="ip", rate=_rate, group="portal", block=False)
+@replica_reads()  # public reads may come from the replica (core/db_routers.py)
 def disclosure(request, pk: int):
-    """Cached for anonymous visitors only: a signed-in user's page carries their name,
-    menu and CSRF token, and must never be served from the cache to someone else."""
+    """The fund's public figures: computed once per ledger version and shared by every
+    visitor (the figures are public); the page itself is rendered per request."""
     if getattr(request, "limited", False):
         return _limited(request)
-    if request.user.is_authenticated:
-        return _disclosure(request, pk)
-    return _disclosure_cached(request, pk)
+    fund = _public_fund(pk)
+    period = _period(request, fund)
+    data = ledger_cached(
+        "disclosure",
+        (fund.pk, period.code),
+        lambda: selectors.fund_disclosure(fund=fund, period=period),
+    )
+    return render(request, "portal/disclosure.html", data)
 
 
 SAFE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

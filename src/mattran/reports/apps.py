@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from mattran.activities import checks
+        from mattran.core import versions
 
         from .locks import approved_over, ensure_unlocked, ensure_unlocked_days, lock_message
         from .validation import activity_errors, aggregate_errors, rules_active
@@ -21,3 +22,5 @@ class ReportsConfig(AppConfig):
             activity_errors=activity_errors,
             aggregate_errors=aggregate_errors,
         )
+        # A submission's status is read live by every report; no figure counts it.
+        versions.figures_never_read("reports.submission")

@@ -20,8 +20,9 @@ from mattran.access.policy import Perm, policy_for
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period
 from mattran.core.vietnamese import fold
+from mattran.figures.cached import figures_compute_cached, lineage_map_cached
 from mattran.figures.engine import figures_compute, figures_drill
-from mattran.figures.scope import OTHER, SELF, Scope, lineage_map_build, scope_build
+from mattran.figures.scope import OTHER, SELF, Scope, scope_build
 from mattran.units.models import Position, Role, StructureVersion, Unit
 
 from .figures import Figure, figures_for_indicators
@@ -389,6 +390,7 @@ def report_build(
     period: Period,
     version: StructureVersion | None = None,
     template: ReportTemplate | None = None,
+    cached: bool = True,
 ) -> Report:
     """The report of `unit`'s subtree (or a whole version when unit is None) for `period`.
 
@@ -396,6 +398,10 @@ def report_build(
     template and definitions, one for lineage, one UNION ALL for every
     record-based figure, two for the narrative's lists — whatever the number
     of units, records or indicators.
+
+    The figures come through the data-versioned cache (figures/cached.py). With
+    `cached` False they are computed afresh (and stored for the pages that follow):
+    the approval's figures, under the lock that keeps edits out (services._decide).
     """
     if unit is not None and version is not None and unit.version_id != version.pk:
         raise UserFacingError("Đơn vị không thuộc phiên bản địa giới đã chọn.")
@@ -417,8 +423,10 @@ def report_build(
     keys = [i.figure_key for i in indicators] + [
         str(k) for k in (required_field_key(r) for r in rules) if k is not None
     ]
-    lmap = lineage_map_build(scope.version)
-    figure_set = figures_compute(user=user, scope=scope, periods=periods, keys=keys, lmap=lmap)
+    lmap = lineage_map_cached(scope.version)
+    figure_set = figures_compute_cached(
+        user=user, scope=scope, periods=periods, keys=keys, lmap=lmap, refresh=not cached
+    )
     raw = figure_set.request.extras.get("records")
     figures = figures_for_indicators(figure_set, indicators)
     words = _words(scope, period)

@@ -52,21 +52,43 @@ def _status_error(sub: Submission | None, action: str) -> UserFacingError:
     return UserFacingError(f"Không thể {action}: báo cáo đang ở trạng thái “{state}”.")
 
 
-@transaction.atomic
 def submission_submit(*, actor, unit: Unit, period: Period) -> Submission:
-    """Submit the unit's report; refused while the report has errors (rules of severity error)."""
+    """Submit the unit's report; refused while the report has errors (rules of severity error).
+
+    The report is built before the transaction that locks the submission row, so the
+    lock is held for a few statements, not for a whole report's computation. The
+    stored figures are the report as submitted: edits stay open after a submission
+    (only an approval locks them), so figures built a moment before the lock are as
+    valid a snapshot as figures built under it.
+    """
     from .selectors import report_build
 
     if not policy_for(actor).can(Perm.EDIT, unit):
         raise UserFacingError(f"Bạn không có quyền nộp báo cáo của {unit.name}.")
-    sub = _locked_row(unit, period)
+    sub = _row(unit, period)
     if sub is not None and sub.status not in (SubmissionStatus.RETURNED, SubmissionStatus.REOPENED):
+        # Refused without building the report; checked again under the lock below.
         raise _status_error(sub, "nộp")
     report = report_build(user=actor, unit=unit, period=period)
     if report.errors:
         raise UserFacingError(
             "Chưa nộp được, báo cáo còn lỗi: " + " ".join(f.message for f in report.errors)
         )
+    figures = report.as_dict()
+    return _submit_locked(actor=actor, unit=unit, period=period, figures=figures)
+
+
+def _row(unit: Unit, period: Period) -> Submission | None:
+    return Submission.objects.filter(
+        unit=unit, period_start=period.start, period_end=period.end
+    ).first()
+
+
+@transaction.atomic
+def _submit_locked(*, actor, unit: Unit, period: Period, figures: dict) -> Submission:
+    sub = _locked_row(unit, period)
+    if sub is not None and sub.status not in (SubmissionStatus.RETURNED, SubmissionStatus.REOPENED):
+        raise _status_error(sub, "nộp")
     before = snapshot(sub, FIELDS)
     if sub is None:
         sub = Submission(
@@ -77,7 +99,7 @@ def submission_submit(*, actor, unit: Unit, period: Period) -> Submission:
     sub.submitted_at = timezone.now()
     sub.decided_by = None
     sub.decided_at = None
-    sub.figures = report.as_dict()
+    sub.figures = figures
     sub.save()
     audit_record(
         actor=actor,
@@ -116,7 +138,9 @@ def _decide(
 
         lock_for_approval(sub.unit)
         period = Period.parse(sub.period_code)
-        sub.figures = report_build(user=actor, unit=sub.unit, period=period).as_dict()
+        # Afresh, not from the figures cache: under the lock, the figures approved
+        # hold every edit that was not refused (locks.py).
+        sub.figures = report_build(user=actor, unit=sub.unit, period=period, cached=False).as_dict()
     sub.status = to
     sub.decided_by = actor
     sub.decided_at = timezone.now()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mattran.access.policy import Perm, policy_for
@@ -18,6 +20,7 @@ from mattran.core.db_routers import replica_reads
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period, period_from_query
 from mattran.core.vietnamese import format_number
+from mattran.figures.cached import unit_version_names, user_data_cached
 from mattran.figures.scope import OTHER, SELF
 from mattran.units.models import Unit
 
@@ -137,6 +140,39 @@ def _chart_value(value) -> float | int | None:
     return None
 
 
+_PK_MARK = 987654321  # a unit id in a reversed URL, replaced per row
+
+
+def _breakdown_rows_html(rep, columns, links: dict[str, str], period: Period) -> str:
+    """The rows of the table by child unit and its total row, escaped and joined here.
+
+    A city's roll-up has 126 wards × every indicator: thousands of cells, which
+    the template language renders many times slower than this loop (same HTML)."""
+    unit_url = reverse("reports:report", args=[_PK_MARK, period.code])
+    mark = str(_PK_MARK)
+    hrefs = {code: escape(link) for code, link in links.items()}
+    out = []
+
+    def cell(text: str, href: str) -> str:
+        return f'<td class="text-end"><a href="{href}">{escape(text)}</a></td>'
+
+    for r in rep.rows:
+        if r.is_child:
+            href = escape(unit_url.replace(mark, str(r.unit.pk), 1))
+            label = f'<a href="{href}">{escape(r.label)}</a>'
+        else:
+            label = escape(r.label)
+        query = "?o=" + escape(str(r.bucket))
+        cells = "".join(cell(rep.shown_cell(f, r), hrefs[f.code] + query) for f in columns)
+        out.append(f'<tr >\n    <td class="text-nowrap">{label}</td>\n    {cells}\n  </tr>')
+    cells = "".join(cell(rep.shown(f)["cur"], hrefs[f.code]) for f in columns)
+    out.append(
+        '<tr class="fw-semibold table-light">\n    <td class="text-nowrap">Tổng cộng</td>'
+        f"\n    {cells}\n  </tr>"
+    )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
 @login_required
 @replica_reads()  # report reads may come from the replica (core/db_routers.py)
 def report(request, unit_pk: int, code: str):
@@ -164,33 +200,13 @@ def report(request, unit_pk: int, code: str):
     links = {
         f.code: reverse("reports:drilldown", args=[unit.pk, period.code, f.code]) for f in columns
     }
-    breakdown = [
-        {
-            "row": r,
-            "label": r.label,
-            "is_total": False,
-            "cells": [
-                {"text": rep.shown_cell(f, r), "link": f"{links[f.code]}?o={r.bucket}"}
-                for f in columns
-            ],
-        }
-        for r in rep.rows
-    ]
-    breakdown.append(
-        {
-            "row": None,
-            "label": "Tổng cộng",
-            "is_total": True,
-            "cells": [{"text": rep.shown(f)["cur"], "link": links[f.code]} for f in columns],
-        }
-    )
     context = {
         "unit": unit,
         "report": rep,
         "period": period,
         "chart": chart,
         "table": table,
-        "breakdown": breakdown,
+        "breakdown_rows": _breakdown_rows_html(rep, columns, links, period),
         "breakdown_figures": columns,
         "actions": _actions(request.user, unit, rep.submission),
         "changes": rep.changes_since_approval(),
@@ -397,9 +413,19 @@ def export_xlsx(request, unit_pk: int, code: str):
 
     unit = unit_get_visible(user=request.user, pk=unit_pk)
     period = _period_or_404(code)
-    rep = selectors.report_build(user=request.user, unit=unit, period=period)
+    # Many approvers download the same roll-up at the deadline: the file is built
+    # once per data version and grants (figures/cached.py), then served as is.
+    data = user_data_cached(
+        "report-xlsx",
+        (unit.pk, period.code),
+        user=request.user,
+        names=unit_version_names(unit),
+        compute=lambda: report_xlsx(
+            selectors.report_build(user=request.user, unit=unit, period=period)
+        ),
+    )
     return _download(
-        report_xlsx(rep),
+        data,
         _filename(unit, period, "xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

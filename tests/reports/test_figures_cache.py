@@ -1,0 +1,154 @@
+"""The figures cache (figures/cached.py): keyed by the data's version and the user's grants.
+
+A write shows at once (the next report computes afresh); two users whose grants
+differ never read each other's entry; the same user reading again reads the cache.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from mattran.access.models import Role
+from mattran.core.periods import Period
+from mattran.figures import cached
+from mattran.figures.engine import figures_compute
+from mattran.figures.scope import scope_build
+from mattran.reports.exports.xlsx import report_xlsx  # noqa: F401 - the export under test
+from mattran.reports.selectors import report_build
+from tests.factories import UserFactory, grant
+
+from .conftest import record
+
+P = Period.parse("2023-9M")
+KEY = "activities.count(types=tuyen_truyen)"
+
+
+@pytest.fixture
+def data_cache(settings):
+    settings.MATTRAN_DATA_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def computed(monkeypatch):
+    """How many times the engine really computed (a cache hit does not)."""
+    calls = []
+
+    def counting(**kwargs):
+        calls.append(kwargs["scope"].unit)
+        return figures_compute(**kwargs)
+
+    monkeypatch.setattr(cached, "figures_compute", counting)
+    return calls
+
+
+def _count(report) -> int:
+    return report.figures["tuyen_truyen"].totals[0]
+
+
+def test_a_write_shows_at_once(
+    records, people, tree, data_cache, computed, django_capture_on_commit_callbacks
+):
+    ward, editor = tree["ward_a1"], people["editor_a1"]
+    before = _count(report_build(user=editor, unit=ward, period=P))
+    again = _count(report_build(user=editor, unit=ward, period=P))
+    assert again == before and len(computed) == 1  # the second read is the cache's
+    district = _count(report_build(user=people["viewer_a"], unit=tree["district_a"], period=P))
+    assert len(computed) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record(ward, "tuyen_truyen", dt.date(2023, 8, 1), title="Mới ghi", attendance=5)
+
+    assert _count(report_build(user=editor, unit=ward, period=P)) == before + 1
+    # the ancestors' roll-ups see it at once too
+    assert (
+        _count(report_build(user=people["viewer_a"], unit=tree["district_a"], period=P))
+        == district + 1
+    )
+    assert len(computed) == 4
+
+
+def test_a_write_elsewhere_keeps_the_entry(
+    records, people, tree, data_cache, computed, django_capture_on_commit_callbacks
+):
+    ward, editor = tree["ward_a1"], people["editor_a1"]
+    report_build(user=editor, unit=ward, period=P)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(tree["ward_b1"], "tuyen_truyen", dt.date(2023, 8, 1), title="Quận B", attendance=5)
+    report_build(user=editor, unit=ward, period=P)
+    assert len(computed) == 1  # another district's write does not touch this ward's version
+
+
+def test_a_rolled_back_write_bumps_nothing(records, people, tree, data_cache, computed):
+    ward, editor = tree["ward_a1"], people["editor_a1"]
+    first = _count(report_build(user=editor, unit=ward, period=P))
+    # inside the test's transaction the write never commits: on_commit never runs
+    record(ward, "tuyen_truyen", dt.date(2023, 8, 1), title="Chưa commit", attendance=5)
+    assert _count(report_build(user=editor, unit=ward, period=P)) == first
+    assert len(computed) == 1
+
+
+def test_users_with_other_grants_never_share_an_entry(records, people, tree, data_cache, computed):
+    """The district viewer sees all of Quận A; the ward editor only Phường A1. Same
+    scope, same keys, same data version: two entries, each the user's own figures."""
+    scope = scope_build(unit=tree["district_a"])
+    viewer, editor = people["viewer_a"], people["editor_a1"]
+    whole = cached.figures_compute_cached(user=viewer, scope=scope, periods=[P], keys=[KEY])
+    part = cached.figures_compute_cached(user=editor, scope=scope, periods=[P], keys=[KEY])
+    assert len(computed) == 2
+    fresh_whole = figures_compute(user=viewer, scope=scope, periods=[P], keys=[KEY])
+    fresh_part = figures_compute(user=editor, scope=scope, periods=[P], keys=[KEY])
+    assert whole[KEY].totals == fresh_whole[KEY].totals
+    assert part[KEY].totals == fresh_part[KEY].totals
+    assert part[KEY].totals[0] < whole[KEY].totals[0]
+    # read again in the other order: each still gets their own
+    assert (
+        cached.figures_compute_cached(user=editor, scope=scope, periods=[P], keys=[KEY])[KEY].totals
+        == fresh_part[KEY].totals
+    )
+    assert (
+        cached.figures_compute_cached(user=viewer, scope=scope, periods=[P], keys=[KEY])[KEY].totals
+        == fresh_whole[KEY].totals
+    )
+    assert len(computed) == 2
+
+
+def test_grants_fingerprint(tree, people):
+    fp = cached.grants_fingerprint
+    twin = UserFactory(username="viewer_a_twin")
+    grant(twin, tree["district_a"], Role.VIEWER)
+    assert fp(twin) == fp(people["viewer_a"])  # equal grants may share
+    assert fp(people["approver_a"]) != fp(people["viewer_a"])  # same unit, other role
+    assert fp(people["editor_a1"]) != fp(people["editor_a2"])  # other unit
+    other = UserFactory(username="viewer_two_units")
+    grant(other, tree["district_a"], Role.VIEWER)
+    grant(other, tree["district_b"], Role.VIEWER)
+    assert fp(other) != fp(people["viewer_a"])
+    inactive = UserFactory(username="inactive_viewer", is_active=False)
+    grant(inactive, tree["district_a"], Role.VIEWER)
+    assert fp(inactive) != fp(people["viewer_a"])
+    assert fp(None) == "system"
+
+
+def test_xlsx_export_follows_the_data(
+    client, records, people, tree, data_cache, computed, django_capture_on_commit_callbacks
+):
+    viewer = people["viewer_a"]
+    client.force_login(viewer)
+    url = f"/bao-cao/{tree['district_a'].pk}/{P.code}/bao-cao.xlsx"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert client.get(url).content == first.content
+    assert len(computed) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        record(tree["ward_a2"], "tuyen_truyen", dt.date(2023, 8, 2), title="Mới", attendance=5)
+    changed = client.get(url)
+    assert changed.status_code == 200 and changed.content != first.content
+    assert len(computed) == 2
+    # another user with other grants builds their own file
+    client.force_login(people["approver_a"])
+    assert client.get(url).status_code == 200
+    assert len(computed) == 3
