@@ -6,6 +6,8 @@
 #   scripts/loadtest.sh                      # defaults below
 #   LOAD_USERS=200 LOAD_DURATION=300s scripts/loadtest.sh
 #   LOAD_THINK=4 LOAD_DURATION=600s scripts/loadtest.sh   # same people, longer pauses
+#   LOAD_TEMPLATE_DATABASE=mattran_load_demo scripts/loadtest.sh   # copy a database with
+#       the demo already loaded (CREATE DATABASE ... TEMPLATE) instead of loading it again
 #
 # Needs PostgreSQL and Redis on this machine. It (re)creates the scratch database
 # LOAD_DATABASE_URL (never point it at real data), loads the demo (Hà Nội: the
@@ -60,7 +62,7 @@ export MATTRAN_REQUIRE_2FA=0 MATTRAN_PUBLIC_RATE=1000000/m
 
 echo "== Cơ sở dữ liệu thử tải: ${DB_URL%%\?*}"
 if [ "${LOAD_KEEP_DB:-0}" != "1" ]; then
-  "$PY" - "$DB_URL" "$REDIS_URL" <<'EOF'
+  "$PY" - "$DB_URL" "$REDIS_URL" "${LOAD_TEMPLATE_DATABASE:-}" <<'EOF'
 import sys
 from urllib.parse import urlparse
 
@@ -69,14 +71,18 @@ import redis
 
 url = urlparse(sys.argv[1])
 name = url.path.lstrip("/")
+template = sys.argv[3]
 admin = url._replace(path="/postgres").geturl()
 with psycopg.connect(admin, autocommit=True) as conn:
     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.execute(f'CREATE DATABASE "{name}"')
+    # A copy of a database prepared beforehand (the demo loaded), else an empty one.
+    conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 redis.Redis.from_url(sys.argv[2]).flushdb()
 EOF
   "$PY" -m mattran.cli migrate --noinput -v0
-  "$PY" -m mattran.cli load_demo >/dev/null
+  if [ -z "${LOAD_TEMPLATE_DATABASE:-}" ]; then
+    "$PY" -m mattran.cli load_demo >/dev/null
+  fi
 fi
 "$PY" loadtest/seed.py "$OUT/seed.json" --period "$PERIOD"
 "$PY" -m mattran.cli collectstatic --noinput -v0
