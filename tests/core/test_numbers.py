@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mattran.core.forms import AmountField, IntegerInputField
@@ -121,6 +121,7 @@ def test_form_fields_use_the_parser():
         assert message in " ".join(exc.value.messages)
 
 
+@settings(deadline=None)  # the first call imports Babel's locale data
 @given(st.integers(min_value=-(10**18), max_value=10**18))
 def test_format_number_of_an_integer_is_babels_vietnamese_grouping(n):
     """format_number formats integers itself (fast path for pages of thousands of
