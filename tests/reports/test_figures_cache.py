@@ -152,3 +152,31 @@ def test_xlsx_export_follows_the_data(
     client.force_login(people["approver_a"])
     assert client.get(url).status_code == 200
     assert len(computed) == 3
+
+
+def test_xlsx_export_changes_with_the_submission_state(
+    client, records, people, tree, data_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A submission's state bumps no data version, yet an approved report's file holds
+    the approved figures: the state is part of the export's key."""
+    from mattran.reports import services
+    from mattran.reports.exports import xlsx
+
+    built = []
+    real = xlsx.report_xlsx
+    monkeypatch.setattr(xlsx, "report_xlsx", lambda rep: built.append(rep) or real(rep))
+
+    ward = tree["ward_a1"]
+    client.force_login(people["approver_a"])
+    url = f"/bao-cao/{ward.pk}/{P.code}/bao-cao.xlsx"
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    assert len(built) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        sub = services.submission_submit(actor=people["editor_a1"], unit=ward, period=P)
+    assert client.get(url).status_code == 200
+    assert len(built) == 2  # the file was built again for the new state
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_approve(actor=people["approver_a"], submission=sub)
+    assert client.get(url).status_code == 200
+    assert len(built) == 3

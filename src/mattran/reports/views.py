@@ -414,10 +414,17 @@ def export_xlsx(request, unit_pk: int, code: str):
     unit = unit_get_visible(user=request.user, pk=unit_pk)
     period = _period_or_404(code)
     # Many approvers download the same roll-up at the deadline: the file is built
-    # once per data version and grants (figures/cached.py), then served as is.
+    # once per data version and grants (figures/cached.py), then served as is. An
+    # approved report's file holds the approved figures: the submission's state is
+    # part of the key (its status changes bump no data version).
+    state = (
+        unit.submissions.filter(period_start=period.start, period_end=period.end)
+        .values_list("status", "decided_at")
+        .first()
+    )
     data = user_data_cached(
         "report-xlsx",
-        (unit.pk, period.code),
+        (unit.pk, period.code, state),
         user=request.user,
         names=unit_version_names(unit),
         compute=lambda: report_xlsx(
