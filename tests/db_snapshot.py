@@ -41,7 +41,17 @@ class Snapshot:
             finally:
                 target.close()
             return snap
-        snap.tables = sorted(connection.introspection.django_table_names(only_existing=True))
+        # The model tables and the derived tables Django does not manage (the public
+        # lookup's postings, written by triggers), so that a restored ledger is found.
+        existing = set(connection.introspection.table_names())
+        unmanaged = {
+            model._meta.db_table
+            for model in apps.get_models()
+            if not model._meta.managed and model._meta.db_table in existing
+        }
+        snap.tables = sorted(
+            set(connection.introspection.django_table_names(only_existing=True)) | unmanaged
+        )
         schema = f"{SCHEMA}_{name}"
         with connection.cursor() as cur:
             cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
