@@ -40,7 +40,8 @@ import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -91,7 +92,12 @@ def names_for_audit(*, unit, object_type: str) -> list[str]:
 
 
 def _bump_now(names: Iterable[str]) -> None:
-    for name in sorted(set(names)):
+    names = sorted(set(names))
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        _bump_redis(backend, names)
+        return
+    for name in names:
         key = PREFIX + name
         try:
             cache.incr(key)
@@ -101,6 +107,19 @@ def _bump_now(names: Iterable[str]) -> None:
                 cache.incr(key)
             except ValueError:  # evicted between the two calls: the fresh start will do
                 cache.set(key, secrets.randbits(62), timeout=None)
+
+
+def _bump_redis(backend: RedisCache, names: list[str]) -> None:
+    """All the names in one round trip: a missing counter starts at a fresh random
+    value (SET NX), then each is stepped on (INCR). Django's Redis cache stores
+    integers unpickled, so INCR works on the values `read` gets back."""
+    keys = [backend.make_and_validate_key(PREFIX + name) for name in names]
+    client = backend._cache.get_client(keys[0], write=True)
+    with client.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.set(key, secrets.randbits(62), nx=True)
+            pipe.incr(key)
+        pipe.execute()
 
 
 def bump(names: Iterable[str]) -> None:
