@@ -211,55 +211,49 @@ def program_detail(request, pk: int):
     unit = program.unit
     can_edit = policy_for(request.user).can(Perm.EDIT, unit)
     editable = can_edit and program.status == ProgramStatus.DRAFT
-    item_form = forms.ProgramItemForm(unit=unit, year=program.year, prefix="item")
-    signatory_form = forms.SignatoryForm(prefix="sig")
-    sign_form = forms.SignForm(prefix="sign")
-    document_form = forms.DocumentForm(prefix="doc")
+    actor = request.user
+    # The page's four forms, each with the one service its POST calls.
+    actions = {
+        "item": (
+            lambda *data: forms.ProgramItemForm(*data, unit=unit, year=program.year, prefix="item"),
+            lambda cd: services.program_item_add(actor=actor, program=program, **cd),
+            "Đã thêm nội dung phối hợp.",
+        ),
+        "signatory": (
+            lambda *data: forms.SignatoryForm(*data, prefix="sig"),
+            lambda cd: services.program_signatory_add(actor=actor, program=program, **cd),
+            "Đã thêm người ký.",
+        ),
+        "sign": (
+            lambda *data: forms.SignForm(*data, prefix="sign"),
+            lambda cd: services.program_sign(
+                actor=actor, program=program, signed_on=cd["signed_on"]
+            ),
+            "Đã ghi nhận ký kết chương trình.",
+        ),
+        "document": (
+            lambda *data: forms.DocumentForm(*data, prefix="doc"),
+            lambda cd: services.program_document_attach(
+                actor=actor, program=program, file=cd["file"]
+            ),
+            "Đã lưu văn bản đã ký.",
+        ),
+    }
+    page_forms = {name: make() for name, (make, _save, _done) in actions.items()}
     if request.method == "POST":
-        if not can_edit:
-            raise Http404
         action = request.POST.get("action")
-        try:
-            if action == "item":
-                item_form = forms.ProgramItemForm(
-                    request.POST, unit=unit, year=program.year, prefix="item"
-                )
-                if item_form.is_valid():
-                    services.program_item_add(
-                        actor=request.user, program=program, **item_form.cleaned_data
-                    )
-                    messages.success(request, "Đã thêm nội dung phối hợp.")
-                    return redirect("emulation:program", pk=pk)
-            elif action == "signatory":
-                signatory_form = forms.SignatoryForm(request.POST, prefix="sig")
-                if signatory_form.is_valid():
-                    services.program_signatory_add(
-                        actor=request.user, program=program, **signatory_form.cleaned_data
-                    )
-                    messages.success(request, "Đã thêm người ký.")
-                    return redirect("emulation:program", pk=pk)
-            elif action == "sign":
-                sign_form = forms.SignForm(request.POST, prefix="sign")
-                if sign_form.is_valid():
-                    services.program_sign(
-                        actor=request.user,
-                        program=program,
-                        signed_on=sign_form.cleaned_data["signed_on"],
-                    )
-                    messages.success(request, "Đã ghi nhận ký kết chương trình.")
-                    return redirect("emulation:program", pk=pk)
-            elif action == "document":
-                document_form = forms.DocumentForm(request.POST, request.FILES, prefix="doc")
-                if document_form.is_valid():
-                    services.program_document_attach(
-                        actor=request.user, program=program, file=document_form.cleaned_data["file"]
-                    )
-                    messages.success(request, "Đã lưu văn bản đã ký.")
-                    return redirect("emulation:program", pk=pk)
+        if not can_edit or action not in actions:
+            raise Http404
+        make, save, done = actions[action]
+        form = page_forms[action] = make(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except UserFacingError as exc:
+                messages.error(request, exc.message)
             else:
-                raise Http404
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
+                messages.success(request, done)
+                return redirect("emulation:program", pk=pk)
     activities, activity_count = selectors.program_activities(program=program)
     policy = policy_for(request.user)
     context = {
@@ -273,38 +267,46 @@ def program_detail(request, pk: int):
         "signatories": program.signatories.order_by("side", "id"),
         "can_edit": can_edit,
         "editable": editable,
-        "item_form": item_form,
-        "signatory_form": signatory_form,
-        "sign_form": sign_form,
-        "document_form": document_form,
+        "item_form": page_forms["item"],
+        "signatory_form": page_forms["signatory"],
+        "sign_form": page_forms["sign"],
+        "document_form": page_forms["document"],
     }
     return render(request, "emulation/program.html", context)
+
+
+def _program_part_delete(request, model, pk: int, delete):
+    """Delete a program's item or signatory (`delete(part)` calls its one service)."""
+    part = get_object_or_404(model.objects.select_related("program"), pk=pk)
+    program = selectors.program_get_visible(user=request.user, pk=part.program_id)
+    unit_get_visible(user=request.user, pk=program.unit_id, perm=Perm.EDIT)
+    try:
+        delete(part)
+    except UserFacingError as exc:
+        messages.error(request, exc.message)
+    return redirect("emulation:program", pk=program.pk)
 
 
 @login_required
 @require_POST
 def program_item_delete(request, pk: int):
-    item = get_object_or_404(ProgramItem.objects.select_related("program"), pk=pk)
-    program = selectors.program_get_visible(user=request.user, pk=item.program_id)
-    unit_get_visible(user=request.user, pk=program.unit_id, perm=Perm.EDIT)
-    try:
-        services.program_item_delete(actor=request.user, item=item)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    return redirect("emulation:program", pk=program.pk)
+    return _program_part_delete(
+        request,
+        ProgramItem,
+        pk,
+        lambda item: services.program_item_delete(actor=request.user, item=item),
+    )
 
 
 @login_required
 @require_POST
 def program_signatory_delete(request, pk: int):
-    signatory = get_object_or_404(ProgramSignatory.objects.select_related("program"), pk=pk)
-    program = selectors.program_get_visible(user=request.user, pk=signatory.program_id)
-    unit_get_visible(user=request.user, pk=program.unit_id, perm=Perm.EDIT)
-    try:
-        services.program_signatory_delete(actor=request.user, signatory=signatory)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    return redirect("emulation:program", pk=program.pk)
+    return _program_part_delete(
+        request,
+        ProgramSignatory,
+        pk,
+        lambda sig: services.program_signatory_delete(actor=request.user, signatory=sig),
+    )
 
 
 @login_required
