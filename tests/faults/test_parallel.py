@@ -306,7 +306,7 @@ def _race(w, monkeypatch, *, approval_first: bool, edits: int):
 def _consistent(w) -> Submission:
     sub = Submission.objects.get(pk=w["sub"].pk)
     assert sub.status == SubmissionStatus.APPROVED
-    now = report_build(user=None, unit=w["ward"], period=Q1).as_dict()
+    now = report_build(user=None, unit=w["ward"], period=Q1).as_dict(live=True)
     # The approved figures are the data as it is: no edit landed unseen after approval.
     assert sub.figures == now
     return sub

@@ -125,7 +125,9 @@ def test_the_page_of_an_approved_report_shows_what_was_approved(client, records,
 
 
 def test_an_approved_rate_is_drawn_as_its_percentage():
+    from mattran.reports.figures import Rate, StoredRate
     from mattran.reports.views import _chart_value
 
-    assert _chart_value("93,5%") == 93.5 and _chart_value("100,0%") == 100.0
-    assert _chart_value("—") is None and _chart_value(None) is None and _chart_value(7) == 7
+    assert _chart_value(StoredRate("93,5%")) == 93.5 and _chart_value(StoredRate("100,0%")) == 100
+    assert _chart_value(StoredRate("—")) is None and _chart_value(None) is None
+    assert _chart_value(7) == 7 and _chart_value(Rate(1, 3)) == 33.3

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from mattran.access.policy import Perm, policy_for
 from mattran.core.vietnamese import fold
-from mattran.reports.figures import Figure, Rate
+from mattran.reports.figures import Figure, Rate, StoredRate
 from mattran.reports.selectors import Report
 from mattran.units.models import Unit
 
@@ -55,6 +55,8 @@ def _value(fig: Figure, value) -> dict:
             },
             "text": fig.text(value),
         }
+    if isinstance(value, StoredRate):  # approved before rates were stored whole: its text
+        return {"value": None, "rate": None, "text": fig.text(value)}
     return {"value": None if value is None else int(value), "rate": None, "text": fig.text(value)}
 
 
@@ -63,7 +65,8 @@ def _period(p) -> dict:
 
 
 def report_payload(report: Report) -> dict:
-    """The figures of a built report (`reports.selectors.report_build`) as plain data."""
+    """The figures of a built report (`reports.selectors.report_build`) as plain data: an
+    approved report's are the approved ones (`approved` says what is new or differs now)."""
     return {
         "unit": report.unit,
         "structure": report.version.code,
@@ -77,6 +80,7 @@ def report_payload(report: Report) -> dict:
                 "unit_label": f.indicator.unit_label,
                 "format": f.indicator.value_format,
                 "available": f.available,
+                "is_new": f.is_new,
                 "total": _value(f, f.totals.get(0)),
                 "previous": _value(f, f.totals.get(1)),
                 "own": _value(f, f.own.get(0)),
@@ -93,9 +97,7 @@ def report_payload(report: Report) -> dict:
             }
             for f in report.table_figures
         ],
-        "narrative": [
-            {"heading": s.heading, "text": s.paragraph} for s in report.sections if s.paragraph
-        ],
+        "narrative": [{"heading": h, "text": t} for h, t in report.shown_sections],
         "failures": [
             {"message": x.message, "is_error": x.is_error, "row": x.row} for x in report.failures
         ],
@@ -105,6 +107,17 @@ def report_payload(report: Report) -> dict:
                 "status_label": report.submission.get_status_display(),
             }
             if report.submission
+            else None
+        ),
+        "approved": (
+            {
+                "decided_at": report.submission.decided_at,
+                "changes": [
+                    {"name": c.name, "approved": c.approved, "live": c.live}
+                    for c in report.changes_since_approval()
+                ],
+            }
+            if report.approved
             else None
         ),
     }

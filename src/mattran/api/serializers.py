@@ -228,6 +228,10 @@ class FigureSerializer(ApiSerializer):
     unit_label = serializers.CharField()
     format = serializers.CharField(help_text="number, percent hoặc money")
     available = serializers.BooleanField()
+    is_new = serializers.BooleanField(
+        help_text="Chỉ tiêu thêm sau khi báo cáo được duyệt: số liệu hiện nay, không có trong "
+        "số liệu đã duyệt"
+    )
     total = FigureValueSerializer()
     previous = FigureValueSerializer(help_text="Cùng kỳ năm trước")
     own = FigureValueSerializer(help_text="Tại cơ quan của đơn vị này")
@@ -251,6 +255,19 @@ class SubmissionSerializer(ApiSerializer):
     status_label = serializers.CharField()
 
 
+class FigureChangeSerializer(ApiSerializer):
+    name = serializers.CharField()
+    approved = serializers.CharField(help_text="Như in trên báo cáo đã duyệt")
+    live = serializers.CharField(help_text="Số liệu hiện nay")
+
+
+class ApprovedSerializer(ApiSerializer):
+    decided_at = serializers.DateTimeField(allow_null=True)
+    changes = FigureChangeSerializer(
+        many=True, help_text="Chỉ tiêu có số liệu hiện nay khác số liệu đã duyệt"
+    )
+
+
 class ReportSerializer(ApiSerializer):
     unit = UnitSerializer(allow_null=True, help_text="null: báo cáo toàn quốc (/figures/)")
     structure = serializers.CharField(help_text="Phiên bản địa giới của báo cáo")
@@ -261,6 +278,11 @@ class ReportSerializer(ApiSerializer):
     narrative = NarrativeSerializer(many=True)
     failures = FailureSerializer(many=True)
     submission = SubmissionSerializer(allow_null=True)
+    approved = ApprovedSerializer(
+        allow_null=True,
+        help_text="Báo cáo đã duyệt: số liệu và lời văn là số đã duyệt (chỉ tiêu thêm sau có "
+        "is_new); null khi chưa duyệt (số liệu hiện nay)",
+    )
 
 
 # ------------------------------------------------------------------- activities

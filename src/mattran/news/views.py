@@ -285,7 +285,7 @@ def draft_from_report(request, unit_id: int):
                 actor=request.user,
                 unit=unit,
                 period=period,
-                paragraphs=[s.paragraph for s in report.sections if s.paragraph],
+                paragraphs=[paragraph for _, paragraph in report.shown_sections],
                 held_on=data["held_on"],
                 session=data["session"],
                 chair_name=data["chair_name"],

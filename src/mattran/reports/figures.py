@@ -15,7 +15,40 @@ from mattran.figures.values import Rate, Value, as_number
 
 from .models import Indicator, ValueFormat
 
-__all__ = ["Figure", "Rate", "Value", "as_number", "figures_for_indicators", "format_value"]
+__all__ = [
+    "Figure",
+    "Rate",
+    "StoredRate",
+    "Value",
+    "as_number",
+    "figures_for_indicators",
+    "format_value",
+]
+
+
+@dataclass(frozen=True)
+class StoredRate:
+    """A rate of an approved report stored only as printed ("93,5%"): approvals made before
+    the numerator and denominator were stored with it (`Report.as_dict`)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return self.percent is not None
+
+    @property
+    def percent(self) -> float | None:
+        try:
+            return float(self.text.rstrip("%").replace(".", "").replace(",", "."))
+        except ValueError:
+            return None
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.percent is None else self.percent / 100
 
 
 @dataclass
@@ -34,6 +67,7 @@ class Figure:
     available: bool = True
     detail_url: dict[int, str] = field(default_factory=dict)
     is_new: bool = False  # added after the report was approved
+    approved: bool = False  # the values stored when the report was approved
 
     @property
     def code(self) -> str:
@@ -53,6 +87,16 @@ class Figure:
     def previous_text(self) -> str:
         return self.text(self.totals.get(1))
 
+    def texts(self) -> dict[str, str]:
+        """A table row's texts: this period, a year earlier, the unit's own office, its
+        child units."""
+        return {
+            "cur": self.total_text,
+            "prev": self.previous_text,
+            "own": self.text(self.own.get(0)),
+            "children": self.text(self.children.get(0)),
+        }
+
     @property
     def change_text(self) -> str:
         cur, prev = self.totals.get(0), self.totals.get(1)
@@ -64,7 +108,7 @@ class Figure:
 def format_value(indicator: Indicator, value: Value) -> str:
     if value is None:
         return "—"
-    if isinstance(value, Rate):
+    if isinstance(value, Rate | StoredRate):
         return str(value)
     if indicator.value_format == ValueFormat.MONEY:
         return format_money(int(value))

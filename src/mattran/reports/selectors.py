@@ -25,7 +25,7 @@ from mattran.figures.engine import figures_compute, figures_drill
 from mattran.figures.scope import OTHER, SELF, Scope, scope_build
 from mattran.units.models import Position, Role, StructureVersion, Unit
 
-from .figures import Figure, figures_for_indicators
+from .figures import Figure, Rate, StoredRate, figures_for_indicators
 from .models import (
     Indicator,
     ReportItem,
@@ -75,6 +75,7 @@ class Report:
     words: dict[str, str]
     split_notes: list[SplitNote] = field(default_factory=list)
     submission: Submission | None = None
+    live: dict[str, Figure] = field(default_factory=dict)  # the figures as they are now
 
     @property
     def unit(self) -> Unit | None:
@@ -102,7 +103,7 @@ class Report:
 
     @property
     def narrative(self) -> str:
-        return "\n".join(s.paragraph for s in self.sections if s.paragraph)
+        return "\n".join(paragraph for _, paragraph in self.shown_sections)
 
     @property
     def table_figures(self) -> list[Figure]:
@@ -121,13 +122,75 @@ class Report:
     def errors(self) -> list[RuleFailure]:
         return [f for f in self.failures if f.is_error]
 
-    def as_dict(self) -> dict:
-        """JSON-safe figures (stored on a submission, printed by `mattran report --format json`)."""
+    @property
+    def approved(self) -> bool:
+        """The report was approved: its figures and text are those stored then."""
+        return self.stored is not None
 
-        def plain(fig: Figure, value):
+    @property
+    def stored(self) -> dict | None:
+        """The submission's stored figures and text (`as_dict`) when the report is approved."""
+        return approved_snapshot(self.submission)
+
+    @property
+    def shown_sections(self) -> list[tuple[str, str]]:
+        """(heading, paragraph) of the narrative: the approved text once approved."""
+        if self.stored is not None:
+            return [(s["heading"], s["text"]) for s in self.stored.get("narrative", [])]
+        return self.live_sections
+
+    @property
+    def live_sections(self) -> list[tuple[str, str]]:
+        return [(s.heading, s.paragraph) for s in self.sections if s.paragraph]
+
+    @property
+    def new_figures(self) -> list[Figure]:
+        """Table figures added after the approval (live values, marked)."""
+        return [f for f in self.table_figures if f.is_new]
+
+    def as_dict(self, *, live: bool = False) -> dict:
+        """JSON-safe figures and text: stored on a submission, printed by `mattran report
+        --format json`. An approved report gives the approved ones (and, under "approved",
+        what was added or changed since); `live` gives the figures as they are now."""
+
+        def plain(value):
             return None if value is None else (str(value) if not isinstance(value, int) else value)
 
-        return {
+        def parts(value):
+            return [value.numerator, value.denominator] if isinstance(value, Rate) else None
+
+        def one(f: Figure) -> dict:
+            out = {
+                "name": f.indicator.name,
+                "value": plain(f.totals.get(0)),
+                "text": f.total_text,
+                "previous": plain(f.totals.get(1)),
+                "own": plain(f.own.get(0)),
+                "children": plain(f.children.get(0)),
+                "by_unit": {r.label: plain(f.cell(0, r.bucket)) for r in self.rows},
+                "available": f.available,
+                "key": f.indicator.figure_key,
+                "previous_entered": bool(f.entered.get(1)),
+            }
+            # A rate's numerator and denominator, so that an approved rate reads back whole.
+            rates = {
+                "value": parts(f.totals.get(0)),
+                "previous": parts(f.totals.get(1)),
+                "own": parts(f.own.get(0)),
+                "children": parts(f.children.get(0)),
+                "by_unit": {
+                    r.label: parts(f.cell(0, r.bucket))
+                    for r in self.rows
+                    if isinstance(f.cell(0, r.bucket), Rate)
+                },
+            }
+            if any(rates.values()):
+                out["rates"] = rates
+            return out
+
+        shown = self.table_figures
+        figures = [self.live.get(f.code, f) for f in shown] if live else shown
+        data = {
             "unit": self.unit_name,
             "unit_code": self.unit.code if self.unit else "",
             "version": self.version.code,
@@ -135,86 +198,28 @@ class Report:
             "period_label": self.period.label,
             "previous_period": self.previous.code,
             "title": self.title,
-            "figures": {
-                f.code: {
-                    "name": f.indicator.name,
-                    "value": plain(f, f.totals.get(0)),
-                    "text": f.total_text,
-                    "previous": plain(f, f.totals.get(1)),
-                    "own": plain(f, f.own.get(0)),
-                    "children": plain(f, f.children.get(0)),
-                    "by_unit": {r.label: plain(f, f.cell(0, r.bucket)) for r in self.rows},
-                    "available": f.available,
-                    "key": f.indicator.figure_key,
-                    "previous_entered": bool(f.entered.get(1)),
-                }
-                for f in self.table_figures
-            },
+            "figures": {f.code: one(f) for f in figures},
             "narrative": [
-                {"heading": s.heading, "text": s.paragraph} for s in self.sections if s.paragraph
+                {"heading": h, "text": t}
+                for h, t in (self.live_sections if live else self.shown_sections)
             ],
             "failures": [f.message for f in self.failures],
         }
-
-    @property
-    def approved(self) -> dict[str, dict] | None:
-        """The figures stored when the report was approved ({code: as in `as_dict`}), or
-        None: an approved report is read as approved, whatever was added or booked later."""
-        sub = self.submission
-        if sub is None or sub.status != SubmissionStatus.APPROVED or not sub.figures:
-            return None
-        return sub.figures.get("figures") or None
-
-    @property
-    def shown_sections(self) -> list[tuple[str, str]]:
-        """(heading, paragraph) as the page shows them: the approved text once approved."""
-        if self.approved is not None:
-            return [(s["heading"], s["text"]) for s in self.submission.figures.get("narrative", [])]
-        return [(s.heading, s.paragraph) for s in self.sections if s.paragraph]
-
-    def shown(self, fig: Figure) -> dict[str, str]:
-        """The texts of one table row (current, previous year, own office, children): the
-        approved figures when the report is approved and the figure was in it."""
-        snap = (self.approved or {}).get(fig.code)
-        if snap is None:
-            return {
-                "cur": fig.total_text,
-                "prev": fig.previous_text,
-                "own": fig.text(fig.own.get(0)),
-                "children": fig.text(fig.children.get(0)),
+        if self.approved and not live:
+            data["approved"] = {
+                "decided_at": self.submission.decided_at.isoformat()
+                if self.submission.decided_at
+                else None,
+                "new": [f.code for f in self.new_figures],
+                "changes": [
+                    {"name": c.name, "approved": c.approved, "live": c.live}
+                    for c in self.changes_since_approval()
+                ],
             }
-        return {
-            "cur": snap["text"],
-            "prev": snapshot_text(fig, snap.get("previous")),
-            "own": snapshot_text(fig, snap.get("own")),
-            "children": snapshot_text(fig, snap.get("children")),
-        }
-
-    def shown_total(self, fig: Figure, pidx: int = 0):
-        """The total of a period (0: this one, 1: a year earlier): approved, or live for a
-        figure added later. An approved rate is its stored text ("93,5%")."""
-        snap = (self.approved or {}).get(fig.code)
-        if snap is None:
-            return fig.totals.get(pidx)
-        return snap.get("value" if pidx == 0 else "previous")
-
-    def shown_value(self, fig: Figure, row: Row):
-        """One unit's value (for the chart): approved, or live for a figure added later. An
-        approved rate is its stored text; the chart reads it as a percentage."""
-        snap = (self.approved or {}).get(fig.code)
-        if snap is None:
-            return fig.cell(0, row.bucket)
-        return snap.get("by_unit", {}).get(row.label)
-
-    def shown_cell(self, fig: Figure, row: Row) -> str:
-        """One unit's cell of the breakdown: approved, or live for a figure added later."""
-        snap = (self.approved or {}).get(fig.code)
-        if snap is None:
-            return fig.text(fig.cell(0, row.bucket))
-        return snapshot_text(fig, snap.get("by_unit", {}).get(row.label))
+        return data
 
     def changes_since_approval(self) -> list[FigureChange]:
-        """Figures that differ from those stored when the period was approved.
+        """Figures whose live value differs from the one stored when the period was approved.
 
         Approval locks the records of the unit and its subtree, not the funds'
         ledger: a receipt booked later with a date in the period (a bank
@@ -222,25 +227,83 @@ class Report:
         the live figure. The approved figures stay as they were; this says which
         differ, so nobody reads the live page as the approved report.
         """
-        sub = self.submission
-        if sub is None or sub.status != SubmissionStatus.APPROVED or not sub.figures:
+        if not self.approved:
             return []
-        approved = sub.figures.get("figures", {})
-        live = self.as_dict()["figures"]
         return [
-            FigureChange(name=fig["name"], approved=approved[code]["text"], live=fig["text"])
-            for code, fig in live.items()
-            if code in approved and approved[code]["value"] != fig["value"]
+            FigureChange(name=f.indicator.name, approved=f.total_text, live=live.total_text)
+            for f in self.table_figures
+            if f.approved
+            and (live := self.live.get(f.code)) is not None
+            and live.total_text != f.total_text
         ]
 
 
-def snapshot_text(fig: Figure, value) -> str:
-    """A value stored with a submission (`Report.as_dict`: a number, a rate's text or None)."""
-    if value is None:
-        return "—"
+def approved_snapshot(submission: Submission | None) -> dict | None:
+    """What was stored when the report was approved (`Report.as_dict`), or None: not
+    approved (a submitted report is not frozen: edits stay open until the approval), or
+    approved without stored figures."""
+    if submission is None or submission.status != SubmissionStatus.APPROVED:
+        return None
+    stored = submission.figures or {}
+    return stored if stored.get("figures") else None
+
+
+def _stored_value(value, parts):
+    """A value stored by `Report.as_dict`: a number, None, or a rate (its numerator and
+    denominator when stored, else its text)."""
+    if parts:
+        return Rate(*parts)
     if isinstance(value, str):
-        return value
-    return fig.text(value)
+        return StoredRate(value)
+    return value
+
+
+def _approved_figure(live: Figure, stored: dict, rows: list[Row]) -> Figure:
+    """The indicator `live` with the values stored when the report was approved."""
+    rates = stored.get("rates") or {}
+    by_unit = stored.get("by_unit") or {}
+    by_unit_rates = rates.get("by_unit") or {}
+    return Figure(
+        indicator=live.indicator,
+        cells={
+            (0, r.bucket): _stored_value(by_unit[r.label], by_unit_rates.get(r.label))
+            for r in rows
+            if r.label in by_unit
+        },
+        totals={
+            0: _stored_value(stored.get("value"), rates.get("value")),
+            1: _stored_value(stored.get("previous"), rates.get("previous")),
+        },
+        own={0: _stored_value(stored.get("own"), rates.get("own"))},
+        children={0: _stored_value(stored.get("children"), rates.get("children"))},
+        subjects=live.subjects,
+        units=live.units,
+        names=live.names,
+        entered={1: bool(stored.get("previous_entered"))},
+        available=stored.get("available", live.available),
+        detail_url=live.detail_url,
+        approved=True,
+    )
+
+
+def report_as_approved(report: Report) -> Report:
+    """Once the report is approved, its figures are the approved ones, for every page,
+    file and API that reads it: a figure stored then reads back as stored; an indicator
+    added later keeps its live value and is marked new (`Figure.is_new`). The live
+    figures stay in `report.live` (the changes since the approval)."""
+    stored = report.stored
+    report.live = dict(report.figures)
+    if stored is None:
+        return report
+    figures = stored["figures"]
+    for code, fig in report.live.items():
+        if code in figures:
+            report.figures[code] = _approved_figure(fig, figures[code], report.rows)
+        else:
+            fig.is_new = True
+    for section in report.sections:
+        section.figures = [report.figures[f.code] for f in section.figures]
+    return report
 
 
 @dataclass(frozen=True)
@@ -483,12 +546,7 @@ def report_build(
             .select_related("submitted_by", "decided_by")
             .first()
         )
-    if submission is not None and submission.status == SubmissionStatus.APPROVED:
-        approved = (submission.figures or {}).get("figures")
-        if approved:  # an indicator added after the approval is marked, not slipped in
-            for fig in figures.values():
-                fig.is_new = fig.code not in approved
-    return Report(
+    report = Report(
         scope=scope,
         template=template,
         period=period,
@@ -501,6 +559,7 @@ def report_build(
         split_notes=split_notes,
         submission=submission,
     )
+    return report_as_approved(report)
 
 
 def signer_name(*, unit: Unit | None) -> str:

@@ -74,7 +74,7 @@ def submission_submit(*, actor, unit: Unit, period: Period) -> Submission:
         raise UserFacingError(
             "Chưa nộp được, báo cáo còn lỗi: " + " ".join(f.message for f in report.errors)
         )
-    figures = report.as_dict()
+    figures = report.as_dict(live=True)
     return _submit_locked(actor=actor, unit=unit, period=period, figures=figures)
 
 
@@ -140,7 +140,8 @@ def _decide(
         period = Period.parse(sub.period_code)
         # Afresh, not from the figures cache: under the lock, the figures approved
         # hold every edit that was not refused (locks.py).
-        sub.figures = report_build(user=actor, unit=sub.unit, period=period, cached=False).as_dict()
+        report = report_build(user=actor, unit=sub.unit, period=period, cached=False)
+        sub.figures = report.as_dict(live=True)
     sub.status = to
     sub.decided_by = actor
     sub.decided_at = timezone.now()

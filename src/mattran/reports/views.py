@@ -26,6 +26,7 @@ from mattran.units.models import Unit
 
 from . import selectors, services
 from .checks import text_slips
+from .figures import StoredRate
 from .models import Indicator, SubmissionStatus
 
 
@@ -126,15 +127,12 @@ def _quick_periods(period: Period) -> list[tuple[str, str]]:
 
 
 def _chart_value(value) -> float | int | None:
-    """A chart bar: the number, a rate's percentage (or an approved rate's text, "93,5%"),
-    or None (no data, drawn as "—")."""
+    """A chart bar: the number, a rate's percentage (an approved rate stored only as
+    printed: its printed percentage), or None (no data, drawn as "—")."""
     if value is None or isinstance(value, int):
         return value
-    if isinstance(value, str):
-        try:
-            return float(value.rstrip("%").replace(".", "").replace(",", "."))
-        except ValueError:
-            return None
+    if isinstance(value, StoredRate):
+        return value.percent
     if getattr(value, "denominator", 0):
         return round(100 * value.numerator / value.denominator, 1)
     return None
@@ -163,9 +161,9 @@ def _breakdown_rows_html(rep, columns, links: dict[str, str], period: Period) ->
         else:
             label = escape(r.label)
         query = "?o=" + escape(str(r.bucket))
-        cells = "".join(cell(rep.shown_cell(f, r), hrefs[f.code] + query) for f in columns)
+        cells = "".join(cell(f.text(f.cell(0, r.bucket)), hrefs[f.code] + query) for f in columns)
         out.append(f'<tr >\n    <td class="text-nowrap">{label}</td>\n    {cells}\n  </tr>')
-    cells = "".join(cell(rep.shown(f)["cur"], hrefs[f.code]) for f in columns)
+    cells = "".join(cell(f.total_text, hrefs[f.code]) for f in columns)
     out.append(
         '<tr class="fw-semibold table-light">\n    <td class="text-nowrap">Tổng cộng</td>'
         f"\n    {cells}\n  </tr>"
@@ -185,14 +183,14 @@ def report(request, unit_pk: int, code: str):
         "datasets": [
             {
                 "label": f.indicator.name,
-                "data": [_chart_value(rep.shown_value(f, r)) for r in rep.child_rows],
+                "data": [_chart_value(f.cell(0, r.bucket)) for r in rep.child_rows],
             }
             for f in rep.chart_figures
         ],
     }
-    # an approved report shows the figures and text that were approved (Report.shown)
+    # an approved report's figures and text are those approved (report_as_approved)
     table = [
-        {"heading": sec.heading, "rows": [{"fig": f, **rep.shown(f)} for f in sec.figures]}
+        {"heading": sec.heading, "rows": [{"fig": f, **f.texts()} for f in sec.figures]}
         for sec in rep.sections
         if sec.figures
     ]
@@ -285,7 +283,7 @@ def nation(request, version: str, code: str):
     table = [
         {
             "heading": sec.heading,
-            "rows": [{"fig": f, "link": link(f), **rep.shown(f)} for f in sec.figures],
+            "rows": [{"fig": f, "link": link(f), **f.texts()} for f in sec.figures],
         }
         for sec in rep.sections
         if sec.figures

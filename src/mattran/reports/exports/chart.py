@@ -19,7 +19,7 @@ COLORS = ["#b3261e", "#1e5bb3", "#2e7d32", "#ef8f00", "#6a1b9a", "#00838f"]
 def chart_png(report: Report, *, width_in: float = 6.3, dpi: int = 150) -> bytes | None:
     """Grouped horizontal bars, one group per child unit; None when there is nothing to draw."""
     rows = report.child_rows
-    figures = [f for f in report.chart_figures if f.available]
+    figures = [f for f in report.chart_figures if f.available and not f.is_new]
     if not rows or not figures:
         return None
     labels = [strip_kind(r.unit.name, r.unit.kind) for r in rows]

@@ -236,7 +236,7 @@ def report_docx(
     _para(doc, "", after=6)
 
     # Body: one numbered part per section that has something to say (an approved report:
-    # the text and figures that were approved, `Report.shown_sections` / `shown`).
+    # the text and figures that were approved, `selectors.report_as_approved`).
     said = report.shown_sections
     _para(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True, after=6)
     for i, (heading, paragraph) in enumerate(said, start=1):
@@ -248,7 +248,8 @@ def report_docx(
 
     # Figures beside the same period of the previous year.
     _para(doc, "II. SỐ LIỆU", bold=True, before=6, after=6)
-    figs = report.table_figures
+    # An approved report's document is the one approved: an indicator added later is not in it.
+    figs = [f for f in report.table_figures if not f.is_new]
     table = doc.add_table(rows=1 + len(figs), cols=4)
     table.style = "Table Grid"
     header = [
@@ -261,8 +262,7 @@ def report_docx(
         _cell_text(cell, text, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _repeat_header(table)
     for row, f in zip(table.rows[1:], figs, strict=True):
-        shown = report.shown(f)
-        values = [f.indicator.name, f.indicator.unit_label, shown["cur"], shown["prev"]]
+        values = [f.indicator.name, f.indicator.unit_label, f.total_text, f.previous_text]
         for i, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
             _cell_text(cell, text, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT if i >= 2 else None)
     _widths(table, [Cm(8), Cm(2.6), Cm(3), Cm(2.9)])
@@ -280,7 +280,7 @@ def report_docx(
         )
         doc.add_picture(io.BytesIO(png), width=Cm(16))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        chart_figs = [f for f in report.chart_figures if f.available]
+        chart_figs = [f for f in report.chart_figures if f.available and not f.is_new]
         by_unit = doc.add_table(rows=2 + len(report.child_rows), cols=1 + len(chart_figs))
         by_unit.style = "Table Grid"
         rest = (Cm(16.5) - Cm(5.5)) // max(1, len(chart_figs))
@@ -300,7 +300,7 @@ def report_docx(
             for j, f in enumerate(chart_figs, start=1):
                 _cell_text(
                     by_unit.cell(i, j),
-                    report.shown_cell(f, r),
+                    f.text(f.cell(0, r.bucket)),
                     size=11,
                     align=WD_ALIGN_PARAGRAPH.RIGHT,
                 )
@@ -309,7 +309,7 @@ def report_docx(
         for j, f in enumerate(chart_figs, start=1):
             _cell_text(
                 by_unit.cell(last, j),
-                report.shown(f)["cur"],
+                f.total_text,
                 size=11,
                 bold=True,
                 align=WD_ALIGN_PARAGRAPH.RIGHT,

@@ -1,5 +1,6 @@
 """The report as XLSX: one row per child unit, every indicator a column, a total row (an
-approved report: the approved figures and text, `Report.shown_*`).
+approved report: the approved figures and text, `selectors.report_as_approved`; an indicator
+added after the approval is marked "mới, sau khi duyệt").
 
 Totals are written as computed values, not formulas: a rate's total is not
 the sum of the units' rates, and a distinct count is not a sum either. Any
@@ -17,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from mattran.activities.importers import safe_cell
 
-from ..figures import Figure, Rate
+from ..figures import Figure, Rate, StoredRate
 from ..models import ValueFormat
 from ..selectors import Report
 
@@ -25,6 +26,7 @@ THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD = PatternFill("solid", fgColor="F2DCDB")
 TOTAL = PatternFill("solid", fgColor="EEEEEE")
+NEW = " (mới, sau khi duyệt)"  # an indicator added after the report was approved
 
 
 def _value(fig: Figure, value):
@@ -33,8 +35,8 @@ def _value(fig: Figure, value):
         return None, None
     if isinstance(value, Rate):
         return (value.ratio, "0.0%") if value.denominator else (None, None)
-    if isinstance(value, str):  # an approved rate, stored as printed ("93,5%")
-        return value, None
+    if isinstance(value, StoredRate):  # an approved rate, stored as printed ("93,5%")
+        return (value.ratio, "0.0%") if value else (None, None)
     if fig.indicator.value_format == ValueFormat.MONEY:
         return value, '#,##0" đ"'
     return value, "#,##0"
@@ -72,6 +74,8 @@ def report_xlsx(report: Report) -> bytes:
         label = f.indicator.label + (
             f" ({f.indicator.unit_label})" if f.indicator.unit_label else ""
         )
+        if f.is_new:
+            label += NEW
         cell = _put(ws, header_row, j, label, bold=True, fill=HEAD)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(j)].width = 14
@@ -87,13 +91,13 @@ def report_xlsx(report: Report) -> bytes:
         _put(ws, row, 1, stt if r.is_child else None)
         _put(ws, row, 2, r.label)
         for j, f in enumerate(figures, start=3):
-            value, fmt = _value(f, report.shown_value(f, r))
+            value, fmt = _value(f, f.cell(0, r.bucket))
             _put(ws, row, j, value, fmt)
     row += 1
     _put(ws, row, 1, None, fill=TOTAL)
     _put(ws, row, 2, "Tổng cộng", bold=True, fill=TOTAL)
     for j, f in enumerate(figures, start=3):
-        value, fmt = _value(f, report.shown_total(f, 0))
+        value, fmt = _value(f, f.totals.get(0))
         _put(ws, row, j, value, fmt, bold=True, fill=TOTAL)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
 
@@ -105,10 +109,10 @@ def report_xlsx(report: Report) -> bytes:
     for j, h in enumerate(heads, start=1):
         _put(summary, 3, j, h, bold=True, fill=HEAD)
     for i, f in enumerate(report.table_figures, start=4):
-        _put(summary, i, 1, f.indicator.name)
+        _put(summary, i, 1, f.indicator.name + (NEW if f.is_new else ""))
         _put(summary, i, 2, f.indicator.unit_label)
         for j, pidx in ((3, 0), (4, 1)):
-            value, fmt = _value(f, report.shown_total(f, pidx))
+            value, fmt = _value(f, f.totals.get(pidx))
             _put(summary, i, j, value if f.available else "—", fmt)
     summary.column_dimensions["A"].width = 60
     summary.column_dimensions["B"].width = 12
