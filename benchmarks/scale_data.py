@@ -505,17 +505,27 @@ def fill(rows: int, *, seed: float = 0.2) -> None:
 
 
 def lookup_terms_build() -> None:
-    """The lookup's posting lists of every receipt, by the SQL of migration 0011 (a day at a
-    time), when the fill wrote the lines with the triggers off; then VACUUM ANALYZE."""
+    """The lookup's posting lists of every receipt, by the SQL of migrations 0011 (words) and
+    0013 (adjacent word pairs), a day at a time, when the fill wrote the lines with the
+    triggers off; then CLUSTER (as `mattran lookup_cluster` nightly) and VACUUM ANALYZE."""
     import importlib
 
-    migration = importlib.import_module("mattran.funds.migrations.0011_lookup_postings")
-    started = time.perf_counter()
+    words = importlib.import_module("mattran.funds.migrations.0011_lookup_postings")
+    pairs = importlib.import_module("mattran.funds.migrations.0013_lookup_pairs")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM funds_lookupterm")
+        cursor.execute("""SELECT count(*) FROM funds_lookupterm WHERE term COLLATE "C" < '~'""")
         if not cursor.fetchone()[0]:
-            cursor.execute(migration.BUILD_SQL)
+            started = time.perf_counter()
+            cursor.execute(words.BUILD_SQL)
             print(f"  lookup posting lists: {time.perf_counter() - started:.0f} s", flush=True)
+        cursor.execute("""SELECT count(*) FROM funds_lookupterm WHERE term COLLATE "C" >= '~'""")
+        if not cursor.fetchone()[0]:
+            started = time.perf_counter()
+            cursor.execute(pairs.BUILD_SQL)
+            print(f"  word pair posting lists: {time.perf_counter() - started:.0f} s", flush=True)
+            started = time.perf_counter()
+            cursor.execute("CLUSTER funds_lookupterm USING funds_lookup_term_newest")
+            print(f"  CLUSTER posting lists: {time.perf_counter() - started:.0f} s", flush=True)
     vacuum_analyze()
 
 

@@ -430,8 +430,9 @@ def test_overlapping_files_with_small_chunks(relief, editor, tmp_path, small_chu
     assert StatementLine.objects.filter(account=account).count() == 8008
 
 
-def test_lookup_terms_written_by_the_triggers(relief, editor, tmp_path):
-    """PostgreSQL: each receipt's words (3+ characters) and annotated names are lookup terms."""
+def test_lookup_terms_written_by_the_triggers(relief, editor, approver, tmp_path):
+    """PostgreSQL: each receipt's words (3+ characters), its adjacent word pairs and annotated
+    names are lookup terms, whichever way the receipt was written."""
     from django.db import connection
 
     from mattran.funds.models import LookupTerm
@@ -471,10 +472,31 @@ def test_lookup_terms_written_by_the_triggers(relief, editor, tmp_path):
         ("bao", imported.pk, day),
         ("lut", imported.pk, day),
         ("hoa", hand.pk, dt.date(2024, 9, 2)),
+        # adjacent word pairs (migration 0013), short words included
+        ("~ung ho", imported.pk, day),
+        ("~ho dong", imported.pk, day),
+        ("~dong bao", imported.pk, day),
+        ("~bao lu", imported.pk, day),
+        ("~lu lut", imported.pk, day),
+        ("~le hoa", hand.pk, dt.date(2024, 9, 2)),
     }  # not the payment; "ho", "lu", "le": shorter than 3 characters
     services.entry_identify_donor(actor=editor, entry=imported, donor_name="Đỗ Văn Bảo")
     added = {(t, e) for t, e, _ in postings()} - {(t, e) for t, e, _ in terms}
-    assert added == {("van", imported.pk)}  # "bao" was already a term of the entry
+    # "bao" was already a term of the entry
+    assert added == {("van", imported.pk), ("~do van", imported.pk), ("~van bao", imported.pk)}
+    before = postings()
+    services.entry_reverse(actor=approver, entry=hand, reason="nhập nhầm")
+    assert postings() == before  # a reversal is no receipt: nothing to find it by
+    # a number (masked or a trace number) is in no pair: "ct 123 tu" gives no "~ct tu"
+    services.receipt_create(
+        actor=editor,
+        fund=relief,
+        amount=2_000,
+        booked_on=dt.date(2024, 9, 3),
+        party_name="Ct 123 Tu Hoa Binh",
+    )
+    pairs = {t for t, *_ in postings() if t.startswith("~")} - {t for t, *_ in before}
+    assert pairs == {"~tu hoa", "~hoa binh"}
 
 
 def test_bad_statements_get_a_vietnamese_message_and_write_nothing(relief, editor, tmp_path):

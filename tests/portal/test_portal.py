@@ -179,6 +179,35 @@ def test_lookup_words_in_any_order_folded_nfd_and_annotated_names(strategy, ledg
     assert donation_page(query=DonationQuery(name="dang")).rows[0]["amount"] == 200_000
 
 
+def test_several_words_as_typed_first_else_anywhere(strategy, ledger, editor):
+    """A full name: the receipts having the words adjacent and in the order typed (a phrase;
+    the last word a word start), when there are any; else those having all of them anywhere."""
+
+    def add(amount, name, memo, day):
+        services.receipt_create(
+            actor=editor, fund=ledger, amount=amount, booked_on=day, party_name=name, memo=memo
+        )
+
+    add(70_000, "Phạm Thị Hà Hương", "ủng hộ", dt.date(2024, 9, 10))
+    add(80_000, "Phạm Thị Hương", "gửi Hà Giang", dt.date(2024, 9, 11))  # words, not the phrase
+
+    def names(text, **kw):
+        return _names(donation_search(query=DonationQuery(name=text, **kw)))
+
+    phrase, both = ["Phạm Thị Hà Hương"], ["Phạm Thị Hương", "Phạm Thị Hà Hương"]
+    assert names("pham thi ha huong") == phrase
+    assert names("PHẠM THỊ HÀ HƯƠ") == phrase  # the last word: a word start
+    assert names("thi ha") == phrase
+    # not a phrase of any receipt: the words anywhere, newest first
+    assert names("huong pham") == both
+    assert names("pha thi ha huong") == both  # words before the last are whole words
+    assert names("pham thi ha huong", amount=80_000) == ["Phạm Thị Hương"]
+    assert names("pham thi ha huongx") == []
+    # a number is never part of a phrase: the masked phone finds nothing either way
+    assert names("sdt 0912 345 678") == []
+    assert names("Nguyễn Thị Hoà") == ["Nguyễn Thị Hoà"]
+
+
 def test_lookup_pages_newest_first(strategy, ledger, editor, monkeypatch):
     from mattran.portal import selectors as portal
 

@@ -548,6 +548,9 @@ class LookupTerm(models.Model):
     by hand one row per word. The index (term COLLATE "C", booked_on DESC)
     INCLUDE (n) hands the lookup a word's newest days first: "nguyen" over 20
     million receipts reads one or two rows for its first page.
+    Adjacent word pairs of the same keys are terms too ("~pham thi", migration
+    0013; `~` sorts after every word): a phrase's rarest pairs drive the lookup
+    of a full name made of common words.
 
     Derived search machinery, never read by Django's ORM: the table's shape is
     PostgreSQL's (entry_ids is bigint[]); SQLite keeps the older, empty table

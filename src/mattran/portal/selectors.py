@@ -13,9 +13,14 @@ match at word starts, in any order: "ngu" finds "Nguyễn", "hoa" finds "Hoà" b
 not "Khoa". Words of 1–2 characters match whole words and only next to a
 longer word, an amount or a reference; a query that folds to nothing finds
 nothing. A donor named later (LedgerAnnotation) is found by that name too.
+Several words of letters are read as a phrase first: when receipts have them
+adjacent and in the order typed ("pham thi ha huong", the last word a word
+start), those are the result; otherwise every receipt having all the words
+anywhere ("huong pham" finds "Phạm Thị Hà Hương").
 
-How (see funds.models.LookupTerm): on PostgreSQL one word drives, the rarest
-one by its posting lists' counts: its posting rows in the byte-ordered index
+How (see funds.models.LookupTerm): on PostgreSQL one word (or one adjacent
+word pair of a phrase, funds migration 0013) drives, the rarest one by its
+posting lists' counts: its posting rows in the byte-ordered index
 (term, booked_on DESC) give the newest days first, each day's receipt ids
 newest first, the other conditions are checked on those rows only, and
 reading stops after one page.
@@ -111,8 +116,17 @@ def _pattern(word: str) -> str:
     return f"% {word}%" if len(word) >= MIN_NAME else f"% {word} %"
 
 
+def _needle(words: list[str]) -> str:
+    """A word (or a phrase: words adjacent, in order) in a padded key: the last word a word
+    start (3+ characters) or a whole word (1–2), the others whole words."""
+    return f" {' '.join(words)}" + ("" if len(words[-1]) >= MIN_NAME else " ")
+
+
 def _word_q(word: str) -> Q:
-    needle = f" {word}" if len(word) >= MIN_NAME else f" {word} "
+    return _text_q(_needle([word]))
+
+
+def _text_q(needle: str) -> Q:
     named = LedgerAnnotation.objects.filter(
         entry=OuterRef("pk"), kind=AnnotationKind.IDENTIFY, name_key__contains=needle
     )
@@ -124,8 +138,17 @@ def donation_queryset(*, query: DonationQuery) -> QuerySet[LedgerEntry]:
     qs = LedgerEntry.objects.filter(kind=EntryKind.RECEIPT, fund__is_public=True)
     if query.is_empty or not query.is_searchable:
         return qs.none()
-    for word in query.words:
+    words = query.words
+    # several words: the lines having them as a phrase if there are any (as _pg_plans)
+    phrase = qs.filter(_text_q(_needle(words))) if PHRASE and _is_phrase(words) else None
+    if phrase is not None and _filtered(phrase, query).exists():
+        return _filtered(phrase, query).order_by("-booked_on", "-id")
+    for word in words:
         qs = qs.filter(_word_q(word))
+    return _filtered(qs, query).order_by("-booked_on", "-id")
+
+
+def _filtered(qs: QuerySet[LedgerEntry], query: DonationQuery) -> QuerySet[LedgerEntry]:
     if query.amount:
         qs = qs.filter(amount=query.amount)
     if query.date_from:
@@ -136,42 +159,69 @@ def donation_queryset(*, query: DonationQuery) -> QuerySet[LedgerEntry]:
         qs = qs.filter(reference=query.reference.strip())
     if query.fund_id:
         qs = qs.filter(fund_id=query.fund_id)
-    return qs.order_by("-booked_on", "-id")
+    return qs
 
 
 def _term_range(word: str) -> tuple[str, str]:
     return word, word + "{"  # "{" follows "z" (terms are [a-z0-9]+, compared bytewise)
 
 
+def _is_phrase(words: list[str]) -> bool:
+    """Several words, all of letters: the lookup reads them as a phrase first."""
+    return len(words) > 1 and all(w.isascii() and w.isalpha() for w in words)
+
+
+def _pair_ranges(words: list[str]) -> dict[str, tuple[str, str]]:
+    """The term ranges of a phrase's adjacent pairs (funds migration 0013: "~first second").
+
+    Every word but the last is a whole word; the last is a word start (3+ characters) or a
+    whole word (1–2), as everywhere in the lookup."""
+    ranges = {}
+    for i in range(len(words) - 1):
+        term = f"~{words[i]} {words[i + 1]}"
+        prefix = i == len(words) - 2 and len(words[-1]) >= MIN_NAME
+        # " " sorts before every letter: [term, term + " ") holds the term alone
+        ranges[term] = (term, term + ("{" if prefix else " "))
+    return ranges
+
+
+def _phrase_pattern(words: list[str]) -> str:
+    """LIKE pattern of the phrase in a padded key (_needle)."""
+    return f"%{_needle(words)}%"
+
+
 PROBE_ROWS = 2000  # posting rows of a word counted (from the index alone) to judge its size
 SMALL = 50_000  # receipts: a word this rare is read whole and intersected, not walked by day
+# A posting read and hashed costs ~0.1 µs, a candidate checked on its ledger row ~10 µs: a
+# rare range's list is intersected with the rarest only if it is at most ~50 times longer.
+READ_RATIO = 50
 
 
-def _word_sizes(words: list[str]) -> dict[str, int]:
-    """Receipts per word of 3+ characters (a prefix: of all its terms), counted in its first
-    PROBE_ROWS posting rows from the index alone (INCLUDE (n)): exact for a rare word, a
-    lower bound above SMALL for a common one. One query for all the words."""
+def _term_sizes(ranges: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """Receipts per term range (a word of 3+ characters, or a pair; a prefix: all its terms),
+    counted in its first PROBE_ROWS posting rows from the index alone (INCLUDE (n)): exact
+    for a rare term, a lower bound above SMALL for a common one. One query for all."""
     probes = " UNION ALL ".join(
         f"""(SELECT %s, (SELECT coalesce(sum(n), 0) FROM (
                 SELECT n FROM funds_lookupterm
                 WHERE term COLLATE "C" >= %s AND term COLLATE "C" < %s LIMIT {PROBE_ROWS}) p))"""  # noqa: S608
-        for _ in words
+        for _ in ranges
     )
     params: list[Any] = []
-    for word in words:
-        params += [word, *_term_range(word)]
+    for key, (lo, hi) in ranges.items():
+        params += [key, lo, hi]
     with connection.cursor() as cursor:
         cursor.execute(probes, params)  # noqa: S608 - fixed SQL, bound values
-        return {w: int(n) for w, n in cursor.fetchall()}
+        return {key: int(n) for key, n in cursor.fetchall()}
 
 
-def _other_word_condition(word: str) -> tuple[str, list[str]]:
-    """A word checked on a ledger row: its search key, or a donor name given later."""
+def _text_condition(pattern: str) -> tuple[str, list[str]]:
+    """A word (or a phrase) checked on a ledger row: its search key, or a donor name given later."""
     sql = (
         "(e.search_key LIKE %s OR EXISTS (SELECT 1 FROM funds_ledgerannotation a "
         "WHERE a.entry_id = e.id AND a.kind = 'identify' AND a.name_key LIKE %s))"
     )
-    return sql, [_pattern(word), _pattern(word)]
+    return sql, [pattern, pattern]
 
 
 # The other conditions, checked on one candidate receipt at a time (a LATERAL subquery that
@@ -182,37 +232,45 @@ _CHECK = """
 """
 
 
-def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
-    """PostgreSQL, a query with a word: the newest `limit` matching ids.
+def _postings_sql(
+    ranges: dict[str, tuple[str, str]],
+    sizes: dict[str, int],
+    checks: dict[str, tuple[str, list[Any]]],
+    extra: list[tuple[str, list[Any]]],
+    query: DonationQuery,
+    limit: int,
+) -> RawSQL:
+    """The newest `limit` public receipts on the posting lists of every term range of
+    `ranges` (words, or a phrase's pairs) that also pass the `extra` conditions and the
+    query's amount, dates, reference and fund. A range not read from its posting lists is
+    checked on the ledger row by its SQL in `checks` (none: `extra` covers it).
 
-    The words of 3+ characters are sized from their posting lists (_word_sizes).
-    - Some word is rare (≤ SMALL receipts): the posting lists of every rare
-      word are read whole and intersected as (day, id) pairs; the common words
-      and the other conditions are checked on the few receipts left.
-    - Every word is common ("nguyen", "ngu", "tran thi"): the rarest drives,
+    - Some range is rare (≤ SMALL receipts): the posting lists of the rarest
+      and of every other range at most READ_RATIO times longer are read whole
+      and intersected as (day, id) pairs; the rest is checked on the few
+      receipts left.
+    - Every range is common ("nguyen", "ngu", "tran thi"): the rarest drives,
       walked newest day first: for each of its terms (a prefix: the distinct
       terms, by a recursive CTE in the index), its posting rows newest day
-      first, each day's ids newest first (an incremental sort per day), each
-      receipt checked for the other conditions, stopping at `limit`; then the
-      terms' pages merged. A common word fills a page within a day or two.
+      first, each day's ids newest first (an incremental sort per day), the
+      next rarest range's ids of the same day intersected, each receipt
+      checked for the rest, stopping at `limit`; then the terms' pages merged.
     """
-    words = query.words
-    long_words = sorted({w for w in words if len(w) >= MIN_NAME}, key=len, reverse=True)
-    sizes = _word_sizes(long_words) if len(long_words) > 1 else {long_words[0]: SMALL + 1}
-    driver = min(long_words, key=lambda w: (sizes[w], -len(w)))
-    intersected = [w for w in long_words if sizes[w] <= SMALL] if sizes[driver] <= SMALL else []
-    # walking the driver by day: the next rarest word's ids of the same day intersected
-    # with the driver's (posting lists, no ledger row read); the rest checked per receipt
-    second = (
-        sorted((w for w in long_words if w != driver), key=lambda w: (sizes[w], -len(w)))[0]
-        if len(long_words) > 1 and not intersected
-        else None
+    keys = sorted(ranges, key=lambda k: (sizes[k], -len(k)))
+    driver = keys[0]
+    # a list much longer than the rarest costs more to read than its receipts cost to check
+    intersected = (
+        [k for k in keys if sizes[k] <= min(SMALL, READ_RATIO * sizes[driver] + PROBE_ROWS)]
+        if sizes[driver] <= SMALL
+        else []
     )
+    second = keys[1] if len(keys) > 1 and not intersected else None
     where, params = ["e.kind = 'receipt'", "f.is_public"], []
-    for word in words:
-        if word in (driver, second) or word in intersected:
-            continue
-        sql, values = _other_word_condition(word)
+    for key in keys:
+        if key not in (driver, second) and key not in intersected and key in checks:
+            where.append(checks[key][0])
+            params += checks[key][1]
+    for sql, values in extra:
         where.append(sql)
         params += values
     days, day_params = "", []
@@ -239,9 +297,9 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
             WHERE p.term COLLATE "C" >= %s AND p.term COLLATE "C" < %s{days}
         """  # noqa: S608 - fixed SQL; values are bound parameters
         sets, set_params = [], []
-        for word in intersected:
+        for key in intersected:
             sets.append(postings)
-            set_params += [*_term_range(word), *day_params]
+            set_params += [*ranges[key], *day_params]
         sql = f"""
             SELECT m.entry_id FROM (
                 SELECT * FROM ({" INTERSECT ".join(sets)}) i
@@ -252,7 +310,7 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
             LIMIT %s
         """  # noqa: S608 - fixed SQL; every value is a bound parameter
         return RawSQL(sql, [*set_params, *params, limit])  # noqa: S611 - bound parameters
-    lo, hi = _term_range(driver)
+    lo, hi = ranges[driver]
     ids, second_params = "(SELECT unnest(p.entry_ids) AS entry_id)", []
     if second:
         ids = """(
@@ -262,7 +320,7 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
             WHERE q.term COLLATE "C" >= %s AND q.term COLLATE "C" < %s
               AND q.booked_on = p.booked_on
         )"""
-        second_params = list(_term_range(second))
+        second_params = list(ranges[second])
     sql = f"""
         WITH RECURSIVE terms (term) AS (
             (SELECT term FROM funds_lookupterm
@@ -293,6 +351,58 @@ def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
         LIMIT %s
     """  # noqa: S608 - conditions are fixed SQL; every value is a bound parameter
     return RawSQL(sql, [lo, hi, hi, *second_params, *day_params, *params, limit, limit])  # noqa: S611 - bound parameters
+
+
+PHRASE = True  # read several words as a phrase first (tests switch it off to test the rest)
+
+
+def _pg_plans(query: DonationQuery, limit: int) -> list[RawSQL]:
+    """PostgreSQL, a query with a word of 3+ characters: the ways to its newest `limit` ids,
+    in order; the first that finds a receipt gives the page.
+
+    1. Several words of letters: the phrase ("pham thi ha huong": its words adjacent, in
+       the order typed, the last one a word start). Its adjacent pairs' posting lists
+       (funds migration 0013) drive (_postings_sql) and the phrase is checked on each
+       candidate. A donor's full name made of common words is a rare phrase: a few
+       candidates instead of every day of two common words. Left out when a pair is on
+       no receipt (one index probe).
+    2. The words anywhere, in any order: each word's posting lists (the rarest drive,
+       _postings_sql), the words of 1–2 characters and the rest checked per receipt.
+    """
+    words = query.words
+    long_words = sorted({w for w in words if len(w) >= MIN_NAME}, key=len, reverse=True)
+    word_ranges = {w: _term_range(w) for w in long_words}
+    pair_ranges = _pair_ranges(words) if PHRASE and _is_phrase(words) else {}
+    if len(word_ranges) + len(pair_ranges) > 1:
+        sizes = _term_sizes(word_ranges | pair_ranges)
+    else:  # one word: it drives, walked by day (no probe needed)
+        sizes = {long_words[0]: SMALL + 1}
+    plans = []
+    if pair_ranges and all(sizes[t] for t in pair_ranges):
+        # pairs on a receipt are not yet the phrase: it is checked on each candidate
+        phrase = _text_condition(_phrase_pattern(words))
+        plans.append(_postings_sql(pair_ranges, sizes, {}, [phrase], query, limit))
+    checks = {w: _text_condition(_pattern(w)) for w in long_words}
+    short = [_text_condition(_pattern(w)) for w in words if len(w) < MIN_NAME]
+    plans.append(_postings_sql(word_ranges, sizes, checks, short, query, limit))
+    return plans
+
+
+def _pg_page_ids(query: DonationQuery, limit: int) -> RawSQL:
+    """PostgreSQL, a query with a word of 3+ characters: its newest `limit` receipt ids, the
+    phrase's when it is on a receipt, else the words' anywhere (_pg_plans), in one statement:
+    the words' plan runs under a one-time filter only when the phrase found nothing."""
+    plans = _pg_plans(query, limit)
+    if len(plans) == 1:
+        return plans[0]
+    phrase, words = plans
+    sql = f"""
+        WITH phrase AS MATERIALIZED ({phrase.sql})
+        SELECT entry_id FROM phrase
+        UNION ALL
+        SELECT w.entry_id FROM ({words.sql}) w WHERE NOT EXISTS (SELECT FROM phrase)
+    """  # noqa: S608 - fixed SQL; every value is a bound parameter
+    return RawSQL(sql, [*phrase.params, *words.params])  # noqa: S611 - bound parameters
 
 
 @dataclass
