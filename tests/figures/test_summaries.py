@@ -24,7 +24,7 @@ from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period
 from mattran.figures.engine import figures_compute
 from mattran.figures.models import ActivitySummary, MediationSummary
-from mattran.figures.records import raw_rollup, rollup_raw, rollup_summary
+from mattran.figures.records import month_split, raw_rollup, rollup, rollup_raw, rollup_summary
 from mattran.figures.scope import lineage_map_build, scope_build, scope_peers
 from mattran.figures.summaries import summaries_verify
 from mattran.reports.models import Submission, SubmissionStatus
@@ -154,6 +154,51 @@ def test_a_free_date_range_reads_the_records(tree):
     assert figures_compute(user=None, scope=scope, periods=[whole], keys=[key])[key].totals[0] == 3
 
 
+def test_a_free_range_reads_the_summaries_for_its_whole_months(tree):
+    split = month_split(Period.range(D(2023, 1, 15), D(2023, 8, 10)))
+    assert split.head == (D(2023, 1, 15), D(2023, 1, 31))
+    assert (split.body.start, split.body.end) == (D(2023, 2, 1), D(2023, 7, 31))
+    assert split.tail == (D(2023, 8, 1), D(2023, 8, 10))
+    split = month_split(Period.range(D(2023, 12, 2), D(2024, 2, 29)))
+    assert split.head == (D(2023, 12, 2), D(2023, 12, 31)) and split.tail is None
+    assert (split.body.start, split.body.end) == (D(2024, 1, 1), D(2024, 2, 29))
+    assert month_split(Period.range(D(2023, 3, 2), D(2023, 4, 29))).body is None
+
+    t = ActivityType.objects.get(code="tuyen_truyen")
+    for month, day in ((1, 3), (1, 20), (3, 10), (5, 31), (8, 9), (8, 11)):
+        act.activity_record_create(
+            actor=None,
+            unit=tree["ward_a2"],
+            type=t,
+            date=D(2023, month, day),
+            title="TT",
+            attendance=5,
+        )
+    act.mediation_case_create(
+        actor=None,
+        unit=tree["ward_a2"],
+        received_on=D(2023, 1, 5),
+        title="Vụ",
+        outcome="resolved",
+        closed_on=D(2023, 1, 25),
+    )
+    key = "activities.count(types=tuyen_truyen)"
+    scope = scope_build(unit=tree["district_a"])
+    free = Period.range(D(2023, 1, 15), D(2023, 8, 10))
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        got = figures_compute(user=None, scope=scope, periods=[free], keys=[key, "mediation.rate"])
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "figures_activitysummary" in sql and "figures_mediationsummary" in sql
+    assert got[key].totals[0] == 4  # 20/1, 10/3, 31/5, 9/8
+    rate = got["mediation.rate"].totals[0]
+    assert (rate.numerator, rate.denominator) == (1, 1)  # carried in, resolved on 25/1
+    with raw_rollup():
+        want = figures_compute(user=None, scope=scope, periods=[free], keys=[key, "mediation.rate"])
+    assert got[key].cells == want[key].cells and rate == want["mediation.rate"].totals[0]
+
+
 # --------------------------------------------------------------- property test
 
 MONTHS = [D(2022, m, 1) for m in range(1, 13)] + [D(2023, m, 1) for m in range(1, 13)]
@@ -162,6 +207,11 @@ PERIODS = [
     [Period.parse("2023-9M"), Period.parse("2022-9M")],
     [Period.parse("2023-Q2")],
     [Period.parse("2022")],
+    # free ranges: whole months from the summaries, the edge days from the records
+    [Period.range(D(2023, 1, 15), D(2023, 8, 10)), Period.range(D(2022, 1, 15), D(2022, 8, 10))],
+    [Period.range(D(2022, 3, 1), D(2023, 2, 14))],
+    [Period.range(D(2022, 11, 20), D(2023, 4, 30)), Period.parse("2023-Q3")],
+    [Period.range(D(2023, 3, 5), D(2023, 3, 20))],  # no whole month: the records
 ]
 
 record = st.tuples(
@@ -370,7 +420,7 @@ def test_after_any_writes_the_summaries_equal_a_recomputation(world, ops):
             lmap = lineage_map_build(scope.version)
             for user in (None, world["viewer"]):
                 for periods in PERIODS:
-                    a = rollup_summary(user=user, scope=scope, periods=periods, lmap=lmap)
+                    a = rollup(user=user, scope=scope, periods=periods, lmap=lmap)
                     b = rollup_raw(user=user, scope=scope, periods=periods, lmap=lmap)
                     assert _same(a, b), (scope, user, periods, a, b)
         transaction.set_rollback(True)
@@ -386,14 +436,18 @@ def test_reports_read_from_summaries_equal_the_raw_rollup(world, demo_free_repor
     Lineage.objects.create(from_unit=old[4], to_unit=new[2], kind="part")  # ward A2, split
     Lineage.objects.create(from_unit=old[4], to_unit=new[3], kind="part")
     keys = demo_free_report_keys
-    periods = [Period.parse("2023-9M"), Period.parse("2022-9M")]
-    for scope in _scopes(w):
-        got = figures_compute(user=w["viewer"], scope=scope, periods=periods, keys=keys)
-        with raw_rollup():
-            want = figures_compute(user=w["viewer"], scope=scope, periods=periods, keys=keys)
-        for k in keys:
-            assert got[k].cells == want[k].cells, k
-            assert got[k].totals == want[k].totals, k
+    free = Period.range(D(2023, 1, 10), D(2023, 9, 20))
+    for periods in (
+        [Period.parse("2023-9M"), Period.parse("2022-9M")],
+        [free, free.previous_year()],  # whole months from the summaries, edges from records
+    ):
+        for scope in _scopes(w):
+            got = figures_compute(user=w["viewer"], scope=scope, periods=periods, keys=keys)
+            with raw_rollup():
+                want = figures_compute(user=w["viewer"], scope=scope, periods=periods, keys=keys)
+            for k in keys:
+                assert got[k].cells == want[k].cells, (periods, k)
+                assert got[k].totals == want[k].totals, (periods, k)
 
 
 @pytest.fixture

@@ -195,20 +195,163 @@ def months_only(periods: list[Period]) -> bool:
     return all(p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1 for p in periods)
 
 
+@dataclass(frozen=True)
+class MonthSplit:
+    """A period as the whole months inside it (`body`) and the days before and after them
+    (`head`, `tail`: (first day, last day), or None)."""
+
+    head: tuple[dt.date, dt.date] | None
+    body: Period | None
+    tail: tuple[dt.date, dt.date] | None
+
+
+def month_split(p: Period) -> MonthSplit:
+    day = dt.timedelta(days=1)
+    first = p.start if p.start.day == 1 else (p.start.replace(day=28) + 5 * day).replace(day=1)
+    last = p.end if (p.end + day).day == 1 else p.end.replace(day=1) - day
+    if first > last:
+        return MonthSplit(None, None, None)
+    return MonthSplit(
+        (p.start, first - day) if p.start < first else None,
+        Period.range(first, last),
+        (last + day, p.end) if last < p.end else None,
+    )
+
+
 def rollup(*, user, scope: Scope, periods: list[Period], lmap: LineageMap | None) -> RawFigures:
     """Every record-based figure of the scope, per period and bucket: from the summary
     tables when the periods are whole months (every period kind but a free date
-    range), otherwise from the records. Both give the same figures."""
-    if months_only(periods) and not _raw_only.get():
+    range); a free date range reads the summaries for the whole months inside it and
+    the records only for the days at its edges (`rollup_edges`); a range with no whole
+    month inside (or overlapping another period) reads the records. Every way gives the
+    same figures."""
+    if _raw_only.get():
+        return rollup_raw(user=user, scope=scope, periods=periods, lmap=lmap)
+    if months_only(periods):
         return rollup_summary(user=user, scope=scope, periods=periods, lmap=lmap)
-    return rollup_raw(user=user, scope=scope, periods=periods, lmap=lmap)
+    splits = [month_split(p) for p in periods]
+    ordered = sorted(periods, key=lambda p: p.start)
+    overlap = any(a.end >= b.start for a, b in zip(ordered, ordered[1:], strict=False))
+    if overlap or any(s.body is None for s in splits):
+        # (overlapping periods: a record counts in the first one only, see `_period_expr`)
+        return rollup_raw(user=user, scope=scope, periods=periods, lmap=lmap)
+    whole = rollup_summary(
+        user=user,
+        scope=scope,
+        periods=[s.body for s in splits],
+        lmap=lmap,
+        aggregate_periods=periods,  # entries are summed by their own dates, not by month
+    )
+    edges = rollup_edges(user=user, scope=scope, splits=splits, lmap=lmap)
+    for k, v in edges.activity.items():
+        _add(whole.activity, k, v)
+    for k, v in edges.mediation.items():
+        _add(whole.mediation, k, v)
+    whole.activity = {k: v for k, v in whole.activity.items() if any(v)}
+    whole.mediation = {k: v for k, v in whole.mediation.items() if any(v)}
+    for path, counts in edges.split.items():
+        _add(whole.split, path, counts)
+    whole.split = defaultdict(lambda: [0, 0], {p: c for p, c in whole.split.items() if any(c)})
+    return whole
 
 
 def rollup_raw(*, user, scope: Scope, periods: list[Period], lmap: LineageMap | None) -> RawFigures:
     """Every record-based figure of the scope, per period and bucket, in one statement
     over the records."""
+    return _rollup_records(
+        user=user,
+        scope=scope,
+        lmap=lmap,
+        selects=lambda where, group, offset: _selects(where, group, periods, offset),
+    )
+
+
+def rollup_edges(
+    *, user, scope: Scope, splits: list[MonthSplit], lmap: LineageMap | None
+) -> RawFigures:
+    """What the days at the edges of free date ranges add to the figures of the whole
+    months inside them (`rollup`), in one statement over the records of those days:
+    activities of the head and tail days; for mediation, with R, C, Res, F the cases
+    received, closed, closed resolved, closed failed in the head (h) or tail (t) days,
+    received (incl. carried over) + R_t + C_h, resolved + Res_h + Res_t, failed + F_h +
+    F_t, open at the end + R_t - C_t."""
+    return _rollup_records(
+        user=user,
+        scope=scope,
+        lmap=lmap,
+        selects=lambda where, group, offset: _edge_selects(where, group, splits, offset),
+    )
+
+
+def _edge_selects(where: Q, group, splits: list[MonthSplit], src_offset: int) -> list:
+    """`rollup_edges`' grouped SELECTs, in `_selects`' column layout."""
+    group_expr = F(group) if isinstance(group, str) else group
+    zero = Value(0, output_field=IntegerField())
+    days = Q(pk__in=[])
+    whens = []
+    for i, s in enumerate(splits):
+        for edge in (s.head, s.tail):
+            if edge is not None:
+                days |= Q(date__range=edge)
+                whens.append(When(date__range=edge, then=Value(i)))
+    activity = (
+        ActivityRecord.objects.filter(where, days)
+        .order_by()
+        .annotate(
+            src=Value(SRC_ACTIVITY + src_offset, output_field=IntegerField()),
+            pidx=Case(*whens, output_field=IntegerField()),
+            grp=group_expr,
+        )
+        .values_list("src", "pidx", "grp", "type_id")
+        .annotate(
+            v1=Count("id"),
+            v2=Sum("attendance"),
+            v3=Count("id", filter=Q(attendance__isnull=True)),
+            v4=Count("id", filter=Q(subject="")),
+        )
+    )
+
+    def count(q: Q | None):
+        return Count("id", filter=q) if q is not None else zero
+
+    mediation = []
+    for i, s in enumerate(splits):
+        received_t = Q(received_on__range=s.tail) if s.tail else None
+        closed_h = Q(closed_on__range=s.head) if s.head else None
+        closed_t = Q(closed_on__range=s.tail) if s.tail else None
+        closed = Q(pk__in=[])
+        rows = Q(pk__in=[])
+        for edge in (s.head, s.tail):
+            if edge is not None:
+                closed |= Q(closed_on__range=edge)
+                rows |= Q(received_on__range=edge) | Q(closed_on__range=edge)
+        mediation.append(
+            MediationCase.objects.filter(where, rows)
+            .order_by()
+            .annotate(
+                src=Value(SRC_MEDIATION + src_offset, output_field=IntegerField()),
+                pidx=Value(i, output_field=IntegerField()),
+                grp=group_expr,
+                key=zero,
+            )
+            .values_list("src", "pidx", "grp", "key")
+            .annotate(
+                v1=ExpressionWrapper(count(received_t) + count(closed_h), IntegerField()),
+                v2=count(closed & Q(outcome=MediationOutcome.RESOLVED)),
+                v3=count(closed & Q(outcome=MediationOutcome.FAILED)),
+                v4=ExpressionWrapper(count(received_t) - count(closed_t), IntegerField()),
+            )
+        )
+    return [activity, *mediation]
+
+
+def _rollup_records(*, user, scope: Scope, lmap: LineageMap | None, selects) -> RawFigures:
+    """Run the grouped SELECTs `selects(where, group, src offset)` builds over the scope's
+    records (and, through lineage, other versions' records) as one UNION ALL and sum
+    them per period and bucket."""
     access = access_q(user, "unit_")
-    selects = _selects(scope.subtree_q() & access, scope.bucket_expr("unit_path"), periods, 0)
+    build = selects
+    selects = build(scope.subtree_q() & access, scope.bucket_expr("unit_path"), 0)
     if lmap:
         subtrees, ancestors = lmap.relevant_paths(scope)
         if subtrees or ancestors:
@@ -218,7 +361,7 @@ def rollup_raw(*, user, scope: Scope, periods: list[Period], lmap: LineageMap | 
                     foreign_q |= Unit.subtree_q(p, "unit_")
             else:  # e.g. a nation report under a new map: every unit of the other versions
                 foreign_q = ~Q(unit__version=scope.version)
-            selects += _selects(foreign_q & access, "unit_path", periods, FOREIGN)
+            selects += build(foreign_q & access, "unit_path", FOREIGN)
     query = selects[0].union(*selects[1:], all=True)
 
     raw = RawFigures()
@@ -332,13 +475,19 @@ def _atoms(scope: Scope, visible: list[str] | None, lmap: LineageMap | None) -> 
 
 
 def rollup_summary(
-    *, user, scope: Scope, periods: list[Period], lmap: LineageMap | None
+    *,
+    user,
+    scope: Scope,
+    periods: list[Period],
+    lmap: LineageMap | None,
+    aggregate_periods: list[Period] | None = None,
 ) -> RawFigures:
     """The same figures as `rollup_raw`, read from the summary tables: rows of the scope's
     children (and its own office), of the units the user may see below a child they
     may not, and of the other-version units lineage brings in; one statement whose
     size depends on the scope's children, never on the number of records. Periods
-    must be whole months (`months_only`)."""
+    must be whole months (`months_only`); `aggregate_periods` (default: `periods`) are
+    those of the aggregate entries, summed whole when inside a period, any dates."""
     raw = RawFigures()
     atoms = _atoms(scope, access_paths(user), lmap)
     if not atoms:
@@ -384,7 +533,7 @@ def rollup_summary(
     ]
     aggregate_q = Q(pk__in=[])
     whens = []
-    for i, p in enumerate(periods):
+    for i, p in enumerate(aggregate_periods or periods):
         inside = Q(period_start__gte=p.start, period_end__lte=p.end)
         aggregate_q |= inside
         whens.append(When(inside, then=const(i)))
