@@ -107,12 +107,18 @@ if [ "${LOAD_LOGIN_BURST:-1}" = "1" ]; then
   if [ -s "$MATTRAN_PROFILE_FILE" ]; then mv "$MATTRAN_PROFILE_FILE" "$OUT/profile-login-burst.jsonl"; fi
 fi
 
-echo "== locust: $USERS người dùng, $DURATION"
-LOAD_SEED="$OUT/seed.json" LOAD_OUT="$OUT" "$BIN/locust" -f loadtest/locustfile.py \
+echo "== locust: $USERS người dùng, $DURATION (LOAD_THINK=${LOAD_THINK:-1})"
+read -r APP_CPU0 PG_CPU0 <<<"$("$PY" scripts/load_cpu.py "$GUNICORN" "$DB_URL")"
+# The driver shares the machine: its own CPU is measured (and it may be niced,
+# LOAD_DRIVER_NICE) so the capacity figure can be told apart from the driver's.
+LOAD_SEED="$OUT/seed.json" LOAD_OUT="$OUT" /usr/bin/time -f "%U %S" -o "$OUT/locust.time" \
+  nice -n "${LOAD_DRIVER_NICE:-0}" "$BIN/locust" -f loadtest/locustfile.py \
   --headless --host "http://127.0.0.1:$PORT" -u "$USERS" -r "$SPAWN" -t "$DURATION" \
   --stop-timeout 120 --csv "$OUT/locust" --only-summary --loglevel WARNING \
   >"$OUT/locust.log" 2>&1 || true
+read -r APP_CPU1 PG_CPU <<<"$("$PY" scripts/load_cpu.py "$GUNICORN" "$DB_URL")"
 tail -n 40 "$OUT/locust.log"
+"$PY" scripts/load_cpu.py --report "$OUT" "$APP_CPU0" "$APP_CPU1" "$PG_CPU0" "$PG_CPU" | tee "$OUT/cpu.txt"
 
 kill -TERM $GUNICORN 2>/dev/null || true
 wait $GUNICORN 2>/dev/null || true
