@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 
@@ -275,12 +276,14 @@ def _edit(w, i):
 def _race(w, monkeypatch, *, approval_first: bool, edits: int):
     """One approval and `edits` edits of the same period; whichever goes first is
     held inside its transaction for WINDOW seconds so the other side runs into it."""
+    held = threading.Event()  # the approval holds its lock (approval_first)
     if approval_first:
         original_lock = locks.lock_for_approval
 
         def slow_approval(unit):
             original_lock(unit)
-            time.sleep(WINDOW)  # holding the approval lock, before the figures are taken
+            held.set()
+            time.sleep(WINDOW)  # holding the approval lock, before the figures are stored
 
         monkeypatch.setattr(locks, "lock_for_approval", slow_approval)
     else:
@@ -297,7 +300,11 @@ def _race(w, monkeypatch, *, approval_first: bool, edits: int):
             time.sleep(0 if approval_first else WINDOW / 4)
             report_services.submission_approve(actor=w["approver"], submission=w["sub"])
             return "approved"
-        time.sleep(WINDOW / 4 if approval_first else 0)
+        if approval_first:
+            # The approval builds its report before it takes its lock: the edits
+            # start once it holds it.
+            assert held.wait(timeout=30)
+            time.sleep(WINDOW / 4)
         return _edit(w, i - 1)
 
     return run_parallel(actor, 1 + edits)

@@ -62,6 +62,13 @@ def lock_for_approval(unit: Unit) -> None:
     _advisory_locks([unit.pk], shared=False)
 
 
+def wait_for_edits(unit: Unit) -> None:
+    """`lock_for_approval` for a moment: call it in a transaction of its own, which
+    ends at once. Returns when every edit of `unit`'s subtree that had passed its
+    lock check has committed (the approval takes its figures after it)."""
+    _advisory_locks([unit.pk], shared=False)
+
+
 def lock_unit_ids(unit: Unit) -> list[int]:
     """Units whose approved reports show `unit`'s records: itself, its ancestors,
     and the units of other versions its records are carried to (with theirs)."""

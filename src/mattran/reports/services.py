@@ -9,9 +9,12 @@ ward) approves or returns it with a comment; approved data is locked
 (`locks.py`); the approver reopens it with a reason. Every step is audited.
 
 `Submission.figures` holds the figures as submitted and, once approved, the
-figures that were approved: the approval recomputes them under the lock that
-waits for edits in flight (`locks.lock_for_approval`), so an edit either is in
-the approved figures or is refused, never lands unseen after the approval.
+figures that were approved: the figures of the data as it is when the approval
+takes the lock that waits for edits in flight (`locks.lock_for_approval`), so an
+edit either is in the approved figures or is refused, never lands unseen after
+the approval. They are computed *before* that lock (`_approval_figures`) and kept
+only if no edit that could change them was committed in between; else they are
+computed again under the lock.
 """
 
 from __future__ import annotations
@@ -122,6 +125,7 @@ def _decide(
     verb: str,
     comment: str = "",
     need_comment: bool = False,
+    prepared: tuple[dict, int] | None = None,
 ) -> Submission:
     sub = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
     if not can_approve(actor, sub.unit):
@@ -134,14 +138,14 @@ def _decide(
     before = snapshot(sub, FIELDS)
     if to == SubmissionStatus.APPROVED:
         from .locks import lock_for_approval
-        from .selectors import report_build
 
         lock_for_approval(sub.unit)
-        period = Period.parse(sub.period_code)
-        # Afresh, not from the figures cache: under the lock, the figures approved
-        # hold every edit that was not refused (locks.py).
-        report = report_build(user=actor, unit=sub.unit, period=period, cached=False)
-        sub.figures = report.as_dict(live=True)
+        if prepared is not None and not _changed_since(sub.unit, prepared[1]):
+            sub.figures = prepared[0]
+        else:
+            # An edit landed after the figures were taken: afresh, under the lock, so
+            # the figures approved hold every edit that was not refused (locks.py).
+            sub.figures = _report_figures(actor, sub)
     sub.status = to
     sub.decided_by = actor
     sub.decided_at = timezone.now()
@@ -159,16 +163,89 @@ def _decide(
     return sub
 
 
-@transaction.atomic
 def submission_approve(*, actor, submission: Submission, comment: str = "") -> Submission:
-    return _decide(
-        actor=actor,
-        submission=submission,
-        expect=SubmissionStatus.SUBMITTED,
-        to=SubmissionStatus.APPROVED,
-        action="submission.approve",
-        verb="duyệt",
-        comment=comment,
+    """Approve a submitted report, storing the figures of the data as it is when the
+    approval locks out edits (see the module's text).
+
+    The report is built before the transaction that takes that lock, as submit's is,
+    so the lock (which every edit of the unit waits for) is held for a few
+    statements, not for a whole report's computation; if an edit of what the report
+    reads was committed after those figures were taken, they are built again under
+    the lock."""
+    sub = Submission.objects.select_related("unit").get(pk=submission.pk)
+    if not can_approve(actor, sub.unit):
+        raise UserFacingError(f"Bạn không có quyền duyệt báo cáo của {sub.unit.name}.")
+    if sub.status != SubmissionStatus.SUBMITTED:
+        # Refused without building the report; checked again under the lock below.
+        raise _status_error(sub, "duyệt")
+    prepared = _approval_figures(actor, sub)
+    with transaction.atomic():
+        return _decide(
+            actor=actor,
+            submission=submission,
+            expect=SubmissionStatus.SUBMITTED,
+            to=SubmissionStatus.APPROVED,
+            action="submission.approve",
+            verb="duyệt",
+            comment=comment,
+            prepared=prepared,
+        )
+
+
+def _report_figures(actor, sub: Submission) -> dict:
+    from .selectors import report_build
+
+    # Afresh, not from the figures cache: a cached entry is keyed by versions that
+    # move only after a write's commit, a moment after the write is visible.
+    period = Period.parse(sub.period_code)
+    return report_build(user=actor, unit=sub.unit, period=period, cached=False).as_dict(live=True)
+
+
+def _approval_figures(actor, sub: Submission) -> tuple[dict, int]:
+    """The report's figures and the last audit event id before them.
+
+    The brief transaction waits, as the approval's own lock does, for every edit of
+    the unit in flight to commit, and reads the highest audit event id: every edit
+    of what the report reads writes an audit event in its transaction, and an edit
+    that takes the unit's lock after this one is released gets a higher id. So
+    "no such event above that id" under the approval's lock means the data has not
+    changed since these figures were computed."""
+    from django.db.models import Max
+
+    from mattran.core.models import AuditEvent
+
+    from .locks import wait_for_edits
+
+    with transaction.atomic():
+        wait_for_edits(sub.unit)
+        stamp = AuditEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    return _report_figures(actor, sub), stamp
+
+
+# More events than this since the figures were taken (an import): compute again.
+_CHANGED_SCAN_LIMIT = 500
+
+
+def _changed_since(unit: Unit, stamp: int) -> bool:
+    """Has an event that could change `unit`'s report been committed after `stamp`?
+    An event counts when the data versions it bumps (core/versions.py) are among
+    those the report reads (figures/cached.py): the unit's subtree, the reference
+    data, the ledger, the structure versions lineage may carry records from."""
+    from mattran.core import versions
+    from mattran.core.models import AuditEvent
+    from mattran.figures.cached import unit_version_names
+
+    events = list(
+        AuditEvent.objects.filter(pk__gt=stamp)
+        .select_related("unit")
+        .only("object_type", "unit", "unit__path", "unit__version")[: _CHANGED_SCAN_LIMIT + 1]
+    )
+    if len(events) > _CHANGED_SCAN_LIMIT:
+        return True
+    read = set(unit_version_names(unit))
+    return any(
+        read.intersection(versions.names_for_audit(unit=e.unit, object_type=e.object_type))
+        for e in events
     )
 
 
