@@ -14,9 +14,13 @@ Every write the driver believes it made is confirmed by the success message
 of the page it lands on, and written to driver.json at the end; verify.py then
 counts the database against it (nothing lost, nothing doubled).
 
-Settings from the environment: LOAD_SEED (seed.json of seed.py), LOAD_OUT, and
+Settings from the environment: LOAD_SEED (seed.json of seed.py), LOAD_OUT,
 LOAD_THINK: a factor on every user's pause between actions (1 = the default
-pauses of a few seconds; larger spreads the same work over more time).
+pauses of a few seconds; larger spreads the same work over more time; 0 = no
+pause, the server's capacity), and LOAD_CLIENT: "fast" (default: locust's
+FastHttpUser, geventhttpclient, a few times less CPU per request than the
+requests library, which matters when the driver shares the server's two cores)
+or "requests" (HttpUser).
 """
 
 from __future__ import annotations
@@ -29,13 +33,16 @@ import uuid
 from collections import deque
 from pathlib import Path
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, HttpUser, between, events, task
 
 HERE = Path(__file__).resolve().parent
 SEED_PATH = Path(os.environ.get("LOAD_SEED", HERE / "out" / "seed.json"))
 OUT = Path(os.environ.get("LOAD_OUT", HERE / "out"))
 MARK = "[tải]"
 THINK = float(os.environ.get("LOAD_THINK", "1"))
+# Where sign-ins go: a separate pool of workers (scripts/loadtest.sh, LOAD_LOGIN_WORKERS).
+LOGIN = os.environ.get("LOAD_LOGIN_HOST", "").rstrip("/") + "/dang-nhap/"
+BaseUser = HttpUser if os.environ.get("LOAD_CLIENT", "fast") == "requests" else FastHttpUser
 
 
 def load_seed() -> dict:
@@ -76,26 +83,29 @@ def _named(name: str) -> dict:
     return {"X-Load-Name": name}
 
 
-def _csrf(user: HttpUser) -> str:
-    return user.client.cookies.get("csrftoken", "")
+def _csrf(user) -> str:
+    jar = user.client.cookiejar if isinstance(user, FastHttpUser) else user.client.cookies
+    return next((c.value for c in jar if c.name == "csrftoken"), "")
 
 
-def _login(user: HttpUser, username: str) -> bool:
-    user.client.get("/dang-nhap/", name="GET /dang-nhap/", headers=_named("GET /dang-nhap/"))
+def _login(user, username: str) -> bool:
+    user.client.get(LOGIN, name="GET /dang-nhap/", headers=_named("GET /dang-nhap/"))
     with user.client.post(
-        "/dang-nhap/",
+        LOGIN,
         {"username": username, "password": SEED["password"], "csrfmiddlewaretoken": _csrf(user)},
         name="POST /dang-nhap/",
         headers=_named("POST /dang-nhap/"),
         catch_response=True,
     ) as response:
-        if response.status_code != 200 or "/dang-nhap/" in response.url:
+        # Signed in: redirected away from the sign-in form (FastHttpUser's response
+        # carries the URL asked for, not the one redirected to: look at the page).
+        if response.status_code != 200 or 'name="password"' in response.text:
             response.failure(f"login of {username} failed ({response.status_code})")
             return False
     return True
 
 
-def _write(user: HttpUser, url: str, data: dict, *, name: str, success: str, kind: str, key):
+def _write(user, url: str, data: dict, *, name: str, success: str, kind: str, key):
     """POST a form; the write counts only if the landing page says it succeeded."""
     ATTEMPTED[kind].append(key)
     with user.client.post(
@@ -112,7 +122,7 @@ def _write(user: HttpUser, url: str, data: dict, *, name: str, success: str, kin
         return False
 
 
-class WardEditor(HttpUser):
+class WardEditor(BaseUser):
     """Ward Front staff on the report deadline: record the last activities, submit."""
 
     fixed_count = len(SEED["wards"])
@@ -185,7 +195,7 @@ class WardEditor(HttpUser):
             )
 
 
-class Approver(HttpUser):
+class Approver(BaseUser):
     """The city standing board: roll-ups, completeness, approvals."""
 
     fixed_count = len(SEED["approvers"])
@@ -245,7 +255,7 @@ class Approver(HttpUser):
         )
 
 
-class PublicDonor(HttpUser):
+class PublicDonor(BaseUser):
     """Anyone checking that their donation arrived."""
 
     weight = 1

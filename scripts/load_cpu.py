@@ -1,7 +1,7 @@
 """CPU seconds of a load run's server and driver (scripts/loadtest.sh).
 
-    load_cpu.py GUNICORN_PID DATABASE_URL
-        prints "APP PG": CPU seconds used so far by gunicorn (the master, its live
+    load_cpu.py GUNICORN_PID[,GUNICORN_PID] DATABASE_URL
+        prints "APP PG": CPU seconds used so far by gunicorn (each master, its live
         workers and the workers it already recycled) and by the PostgreSQL
         backends connected to the load database;
     load_cpu.py --report OUT APP_BEFORE APP_AFTER PG_BEFORE PG_AFTER
@@ -36,11 +36,13 @@ def cpu(pid: int, *, children: bool = False) -> float:
     return sum(int(x) for x in fields[11 : 11 + count]) / TICK
 
 
-def server(master: int, url: str) -> tuple[float, float]:
+def server(masters: list[int], url: str) -> tuple[float, float]:
     import psycopg
 
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    app = cpu(master, children=True) + sum(cpu(int(p)) for p in children)
+    app = 0.0
+    for master in masters:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        app += cpu(master, children=True) + sum(cpu(int(p)) for p in children)
     name = urlparse(url).path.lstrip("/")
     with psycopg.connect(url, autocommit=True) as conn:
         rows = conn.execute(
@@ -66,7 +68,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--report"]:
         print(report(Path(argv[1]), *(float(x) for x in argv[2:6])))
     else:
-        app, pg = server(int(argv[0]), argv[1])
+        app, pg = server([int(p) for p in argv[0].split(",") if p], argv[1])
         print(f"{app:.2f} {pg:.2f}")
     return 0
 

@@ -34,6 +34,11 @@ SPAWN="${LOAD_SPAWN_RATE:-15}"
 DURATION="${LOAD_DURATION:-180s}"
 OUT="${LOAD_OUT:-$REPO/loadtest/out}"
 PERIOD="${LOAD_PERIOD:-2025-Q4}"
+# A separate pool of workers for signing in (docs/capacity.md): LOAD_LOGIN_WORKERS
+# gunicorn workers on port PORT+1, at nice LOAD_LOGIN_NICE, serve /dang-nhap/
+# (the driver sends sign-ins there, as nginx would route them); 0 = one pool.
+LOGIN_WORKERS="${LOAD_LOGIN_WORKERS:-0}"
+LOGIN_PORT=$((PORT + 1))
 
 mkdir -p "$OUT"
 rm -f "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access.log "$OUT"/profile.jsonl \
@@ -44,7 +49,7 @@ export MATTRAN_DEBUG=0
 MATTRAN_SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')"
 export MATTRAN_SECRET_KEY
 export MATTRAN_ALLOWED_HOSTS=127.0.0.1,localhost
-export MATTRAN_CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT"
+export MATTRAN_CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT,http://127.0.0.1:$LOGIN_PORT"
 export MATTRAN_DATABASE_URL="$DB_URL"
 export MATTRAN_DB_CONN_MAX_AGE=60
 export MATTRAN_DATA_DIR="$OUT/data"
@@ -90,38 +95,50 @@ fi
 echo "== gunicorn (deploy/gunicorn.conf.py) trên 127.0.0.1:$PORT"
 "$BIN/gunicorn" -c deploy/gunicorn.conf.py >"$OUT/gunicorn.log" 2>&1 &
 GUNICORN=$!
-trap 'kill -TERM $GUNICORN 2>/dev/null || true; wait $GUNICORN 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/suc-khoe/', timeout=2)" 2>/dev/null; then
-    break
-  fi
-  sleep 0.5
+LOGIN_GUNICORN=""
+LOGIN_HOST="http://127.0.0.1:$PORT"
+if [ "$LOGIN_WORKERS" -gt 0 ]; then
+  echo "== gunicorn đăng nhập: $LOGIN_WORKERS tiến trình trên 127.0.0.1:$LOGIN_PORT (nice ${LOAD_LOGIN_NICE:-0})"
+  MATTRAN_BIND="127.0.0.1:$LOGIN_PORT" MATTRAN_WEB_WORKERS="$LOGIN_WORKERS" \
+    nice -n "${LOAD_LOGIN_NICE:-0}" "$BIN/gunicorn" -c deploy/gunicorn.conf.py \
+    >"$OUT/gunicorn-login.log" 2>&1 &
+  LOGIN_GUNICORN=$!
+  LOGIN_HOST="http://127.0.0.1:$LOGIN_PORT"
+fi
+trap 'kill -TERM $GUNICORN $LOGIN_GUNICORN 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+for port in $PORT ${LOGIN_GUNICORN:+$LOGIN_PORT}; do
+  for _ in $(seq 1 120); do
+    if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/suc-khoe/', timeout=2)" 2>/dev/null; then
+      break
+    fi
+    sleep 0.5
+  done
+  "$PY" -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$port/suc-khoe/', timeout=5).read().decode())"
 done
-"$PY" -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$PORT/suc-khoe/', timeout=5).read().decode())"
 
 if [ "${LOAD_LOGIN_BURST:-1}" = "1" ]; then
   echo "== đăng nhập đồng loạt của mọi tài khoản"
-  "$PY" loadtest/login_burst.py "$OUT/seed.json" --host "http://127.0.0.1:$PORT" \
+  "$PY" loadtest/login_burst.py "$OUT/seed.json" --host "$LOGIN_HOST" \
     --out "$OUT/login_burst.json" || echo "!! có lần đăng nhập thất bại"
   # The burst's profile lines are not the busiest hour's: keep them apart.
   if [ -s "$MATTRAN_PROFILE_FILE" ]; then mv "$MATTRAN_PROFILE_FILE" "$OUT/profile-login-burst.jsonl"; fi
 fi
 
 echo "== locust: $USERS người dùng, $DURATION (LOAD_THINK=${LOAD_THINK:-1})"
-read -r APP_CPU0 PG_CPU0 <<<"$("$PY" scripts/load_cpu.py "$GUNICORN" "$DB_URL")"
+read -r APP_CPU0 PG_CPU0 <<<"$("$PY" scripts/load_cpu.py "$GUNICORN,$LOGIN_GUNICORN" "$DB_URL")"
 # The driver shares the machine: its own CPU is measured (and it may be niced,
 # LOAD_DRIVER_NICE) so the capacity figure can be told apart from the driver's.
-LOAD_SEED="$OUT/seed.json" LOAD_OUT="$OUT" /usr/bin/time -f "%U %S" -o "$OUT/locust.time" \
+LOAD_SEED="$OUT/seed.json" LOAD_OUT="$OUT" LOAD_LOGIN_HOST="$LOGIN_HOST" /usr/bin/time -f "%U %S" -o "$OUT/locust.time" \
   nice -n "${LOAD_DRIVER_NICE:-0}" "$BIN/locust" -f loadtest/locustfile.py \
   --headless --host "http://127.0.0.1:$PORT" -u "$USERS" -r "$SPAWN" -t "$DURATION" \
   --stop-timeout 120 --csv "$OUT/locust" --only-summary --loglevel WARNING \
   >"$OUT/locust.log" 2>&1 || true
-read -r APP_CPU1 PG_CPU <<<"$("$PY" scripts/load_cpu.py "$GUNICORN" "$DB_URL")"
+read -r APP_CPU1 PG_CPU <<<"$("$PY" scripts/load_cpu.py "$GUNICORN,$LOGIN_GUNICORN" "$DB_URL")"
 tail -n 40 "$OUT/locust.log"
 "$PY" scripts/load_cpu.py --report "$OUT" "$APP_CPU0" "$APP_CPU1" "$PG_CPU0" "$PG_CPU" | tee "$OUT/cpu.txt"
 
-kill -TERM $GUNICORN 2>/dev/null || true
-wait $GUNICORN 2>/dev/null || true
+kill -TERM $GUNICORN $LOGIN_GUNICORN 2>/dev/null || true
+wait $GUNICORN $LOGIN_GUNICORN 2>/dev/null || true
 trap - EXIT
 echo "== gunicorn: $(grep -c '" 5[0-9][0-9] ' "$OUT/access.log" || true) phản hồi lỗi 5xx trong nhật ký truy cập"
 
