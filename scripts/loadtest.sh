@@ -8,6 +8,9 @@
 #   LOAD_THINK=4 LOAD_DURATION=600s scripts/loadtest.sh   # same people, longer pauses
 #   LOAD_TEMPLATE_DATABASE=mattran_load_demo scripts/loadtest.sh   # copy a database with
 #       the demo already loaded (CREATE DATABASE ... TEMPLATE) instead of loading it again
+#   LOAD_THINK=0 LOAD_DRIVER_NICE=5 scripts/loadtest.sh   # no pauses: the server's capacity
+#   LOAD_LOGIN_WORKERS=2 LOAD_LOGIN_NICE=10 scripts/loadtest.sh   # sign-ins on their own pool
+#   LOAD_STATIC_FROM=loadtest/out/data/staticfiles   # reuse collected static files
 #
 # Needs PostgreSQL and Redis on this machine. It (re)creates the scratch database
 # LOAD_DATABASE_URL (never point it at real data), loads the demo (Hà Nội: the
@@ -90,7 +93,15 @@ EOF
   fi
 fi
 "$PY" loadtest/seed.py "$OUT/seed.json" --period "$PERIOD"
-"$PY" -m mattran.cli collectstatic --noinput -v0
+if [ -n "${LOAD_STATIC_FROM:-}" ]; then
+  # The static files of an earlier run of the same code (a few minutes of
+  # compression saved on a busy machine): LOAD_STATIC_FROM=<earlier OUT>/data/staticfiles
+  mkdir -p "$MATTRAN_DATA_DIR"
+  rm -rf "$MATTRAN_DATA_DIR/staticfiles"
+  cp -al "$LOAD_STATIC_FROM" "$MATTRAN_DATA_DIR/staticfiles"
+else
+  "$PY" -m mattran.cli collectstatic --noinput -v0
+fi
 
 echo "== gunicorn (deploy/gunicorn.conf.py) trên 127.0.0.1:$PORT"
 "$BIN/gunicorn" -c deploy/gunicorn.conf.py >"$OUT/gunicorn.log" 2>&1 &
