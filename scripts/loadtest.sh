@@ -44,7 +44,7 @@ LOGIN_WORKERS="${LOAD_LOGIN_WORKERS:-0}"
 LOGIN_PORT=$((PORT + 1))
 
 mkdir -p "$OUT"
-rm -f "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access.log "$OUT"/profile.jsonl \
+rm -f "$OUT"/pg_cpu.txt "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access.log "$OUT"/profile.jsonl \
   "$OUT"/profile-login-burst.jsonl "$OUT"/login_burst.json
 export PYTHONPATH="$REPO/src${PYTHONPATH:+:$PYTHONPATH}"
 export DJANGO_SETTINGS_MODULE=mattran.settings
@@ -116,7 +116,7 @@ if [ "$LOGIN_WORKERS" -gt 0 ]; then
   LOGIN_GUNICORN=$!
   LOGIN_HOST="http://127.0.0.1:$LOGIN_PORT"
 fi
-trap 'kill -TERM $GUNICORN $LOGIN_GUNICORN 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+trap 'kill -TERM $GUNICORN $LOGIN_GUNICORN ${PG_WATCH:-} 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 for port in $PORT ${LOGIN_GUNICORN:+$LOGIN_PORT}; do
   for _ in $(seq 1 120); do
     if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/suc-khoe/', timeout=2)" 2>/dev/null; then
@@ -136,7 +136,9 @@ if [ "${LOAD_LOGIN_BURST:-1}" = "1" ]; then
 fi
 
 echo "== locust: $USERS người dùng, $DURATION (LOAD_THINK=${LOAD_THINK:-1})"
-read -r APP_CPU0 PG_CPU0 <<<"$("$PY" scripts/load_cpu.py "$GUNICORN,$LOGIN_GUNICORN" "$DB_URL")"
+APP_CPU0=$("$PY" scripts/load_cpu.py "$GUNICORN,$LOGIN_GUNICORN")
+"$PY" scripts/load_cpu.py --watch "$DB_URL" "$OUT/pg_cpu.txt" &
+PG_WATCH=$!
 # The driver shares the machine: its own CPU is measured (and it may be niced,
 # LOAD_DRIVER_NICE) so the capacity figure can be told apart from the driver's.
 LOAD_SEED="$OUT/seed.json" LOAD_OUT="$OUT" LOAD_LOGIN_HOST="$LOGIN_HOST" /usr/bin/time -f "%U %S" -o "$OUT/locust.time" \
@@ -144,9 +146,10 @@ LOAD_SEED="$OUT/seed.json" LOAD_OUT="$OUT" LOAD_LOGIN_HOST="$LOGIN_HOST" /usr/bi
   --headless --host "http://127.0.0.1:$PORT" -u "$USERS" -r "$SPAWN" -t "$DURATION" \
   --stop-timeout 120 --csv "$OUT/locust" --only-summary --loglevel WARNING \
   >"$OUT/locust.log" 2>&1 || true
-read -r APP_CPU1 PG_CPU <<<"$("$PY" scripts/load_cpu.py "$GUNICORN,$LOGIN_GUNICORN" "$DB_URL")"
+APP_CPU1=$("$PY" scripts/load_cpu.py "$GUNICORN,$LOGIN_GUNICORN")
+kill $PG_WATCH 2>/dev/null || true
 tail -n 40 "$OUT/locust.log"
-"$PY" scripts/load_cpu.py --report "$OUT" "$APP_CPU0" "$APP_CPU1" "$PG_CPU0" "$PG_CPU" | tee "$OUT/cpu.txt"
+"$PY" scripts/load_cpu.py --report "$OUT" "$APP_CPU0" "$APP_CPU1" "$OUT/pg_cpu.txt" | tee "$OUT/cpu.txt"
 
 kill -TERM $GUNICORN $LOGIN_GUNICORN 2>/dev/null || true
 wait $GUNICORN $LOGIN_GUNICORN 2>/dev/null || true
