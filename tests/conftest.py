@@ -101,6 +101,17 @@ def _install_catalogues():
 
 
 @pytest.fixture(autouse=True)
+def _process_caches():
+    """Each test starts with empty per-process caches (core.versions.process_cached): a
+    test's rolled-back rows must never be served to the next test from memory."""
+    from mattran.core import versions
+
+    versions.process_cache_clear()
+    yield
+    versions.process_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
     """Background jobs run synchronously in tests (django-tasks' immediate backend)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -180,3 +180,48 @@ def test_xlsx_export_changes_with_the_submission_state(
         services.submission_approve(actor=people["approver_a"], submission=sub)
     assert client.get(url).status_code == 200
     assert len(built) == 3
+
+
+def test_definitions_are_kept_until_one_is_saved(
+    records, people, tree, data_cache, django_capture_on_commit_callbacks
+):
+    """The template, its lines, the indicators, the rules and the catalogue are read once
+    per process; a save anywhere (here the admin's way: `Model.save`) shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mattran.core import versions
+    from mattran.reports.models import Indicator, ReportItem
+    from mattran.units.services import unit_create
+
+    district, viewer = tree["district_a"], people["viewer_a"]
+    with CaptureQueriesContext(connection) as first:
+        report_build(user=viewer, unit=district, period=P)
+    versions._bump_now([versions.LEDGER])  # a write: the figures are computed afresh
+    with CaptureQueriesContext(connection) as second:
+        report = report_build(user=viewer, unit=district, period=P)
+    tables = " ".join(q["sql"] for q in second.captured_queries)
+    for table in ("reports_reportsection", "reports_indicator", "activities_activitytype"):
+        assert table in " ".join(q["sql"] for q in first.captured_queries)
+        assert table not in tables
+    assert len(second.captured_queries) <= len(first.captured_queries) - 6
+
+    fig = report.figures["tuyen_truyen"]
+    item = ReportItem.objects.filter(sentence__contains="{tuyen_truyen}").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        ind = Indicator.objects.get(pk=fig.indicator.pk)
+        ind.name = "Tuyên truyền (tên mới)"
+        ind.save()
+        item.sentence = "Câu mới có {tuyen_truyen} cuộc."
+        item.save()
+    report = report_build(user=viewer, unit=district, period=P)
+    assert report.figures["tuyen_truyen"].indicator.name == "Tuyên truyền (tên mới)"
+    assert f"Câu mới có {report.figures['tuyen_truyen'].total_text} cuộc." in report.narrative
+
+    # a unit added under the district is a row of its report at once
+    assert "Phường mới" not in [r.label for r in report.rows]
+    with django_capture_on_commit_callbacks(execute=True):
+        admin = UserFactory(username="admin_units", is_superuser=True)
+        unit_create(actor=admin, parent=district, name="Phường mới", kind="Phường")
+    report = report_build(user=viewer, unit=district, period=P)
+    assert "Phường mới" in [r.label for r in report.rows]

@@ -37,7 +37,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -133,33 +136,128 @@ def bump(names: Iterable[str]) -> None:
     transaction.on_commit(lambda: _bump_now(names))
 
 
-def read(names: Iterable[str]) -> tuple[int, ...]:
-    """The current versions of `names`, in order (missing ones are started)."""
-    names = list(names)
-    keys = [PREFIX + n for n in names]
+# Versions already read in this unit of work (`reading`): name -> version.
+_memo: ContextVar[dict[str, int] | None] = ContextVar("versions_memo", default=None)
+
+
+def _read(keys: list[str]) -> dict[str, int]:
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
     if missing:
         for k in missing:
             cache.add(k, secrets.randbits(62), timeout=None)
         found.update(cache.get_many(missing))
-    return tuple(int(found.get(k, 0)) for k in keys)
+    return {k: int(found.get(k, 0)) for k in keys}
 
 
-def _row_saved(sender, **kwargs) -> None:
+def read(names: Iterable[str]) -> tuple[int, ...]:
+    """The current versions of `names`, in order (missing ones are started). Inside
+    `reading`, a name already read is not read again."""
+    names = list(names)
+    memo = _memo.get()
+    if memo is None:
+        found = _read([PREFIX + n for n in names])
+        return tuple(found[PREFIX + n] for n in names)
+    missing = [n for n in dict.fromkeys(names) if n not in memo]
+    if missing:
+        found = _read([PREFIX + n for n in missing])
+        memo.update({n: found[PREFIX + n] for n in missing})
+    return tuple(memo[n] for n in names)
+
+
+@contextmanager
+def reading(names: Iterable[str] = ()) -> Iterator[None]:
+    """One unit of work (a report) reads each version once: `names` in one round trip
+    now, any other on first use; every later `read` of them inside the block is
+    answered from memory. (A reader reads the versions before the data, so the data
+    it then reads is at least as new as what it stores them under.)"""
+    if not enabled() or _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        names = list(names)
+        if names:
+            read(names)
+        yield
+    finally:
+        _memo.reset(token)
+
+
+# Definitions a report reads (templates, indicators, rules, activity types…): saved or
+# deleted anywhere (a service, the admin, a data migration) they bump ``ref``.
+_REFERENCE: set[str] = set()
+UNIT_MODEL = "units.unit"
+
+
+def reference_models(*object_types: str) -> None:
+    """Registration point for apps above core: a row of these models ("app_label.model")
+    saved or deleted bumps ``ref`` (the per-process caches of definitions miss)."""
+    _REFERENCE.update(object_types)
+
+
+def _row_saved(sender, instance=None, **kwargs) -> None:
+    label = sender._meta.label_lower
     if sender._meta.app_label in LEDGER_APP_LABELS:
         bump([LEDGER])
-    elif sender._meta.label_lower == LINEAGE_MODEL:
+    elif label == LINEAGE_MODEL:
         bump([LINEAGE])
+    elif label in _REFERENCE:
+        bump([REF])
+    elif label == UNIT_MODEL and instance is not None and getattr(instance, "path", ""):
+        bump(unit_names(instance))  # a unit renamed or added in the admin: its scope's units
 
 
 def install_signals() -> None:
     """Any row of the funds' apps or of lineage saved or deleted (a service, the
     admin, a script) bumps the ledger's or lineage's version: the public pages and
-    the lineage map never wait for a TTL. (A bulk import sends no signal; its
-    service's audit event bumps.)"""
+    the lineage map never wait for a TTL; likewise a definition registered with
+    `reference_models` bumps ``ref`` and a unit its own names. (A bulk import sends
+    no signal; its service's audit event bumps.)"""
     post_save.connect(_row_saved, dispatch_uid="mattran_versions_ledger_save")
     post_delete.connect(_row_saved, dispatch_uid="mattran_versions_ledger_delete")
+
+
+# ------------------------------------------------------- per-process caches
+
+# (kind, parts) -> (the versions it was built under, monotonic expiry, value)
+_PROCESS: dict[tuple, tuple[tuple[int, ...], float, object]] = {}
+PROCESS_TTL = 60.0  # bound for a write that reaches the database with no signal (raw SQL)
+PROCESS_MAX = 20_000  # entries per process (unit metadata of every unit of a country)
+
+
+def process_cached(
+    kind: str,
+    parts: tuple,
+    *,
+    names: list[str],
+    compute: Callable[[], object],
+    current: tuple[int, ...] | None = None,
+) -> object:
+    """`compute()` kept in this process while the versions of `names` stay the same
+    (and at most `PROCESS_TTL` seconds): what every report reads and almost never
+    changes (templates, indicators, activity types, a unit's children). `current`:
+    the versions of `names` already read by the caller (one round trip for several
+    lookups). Off (compute every time) when the versions are (`enabled`).
+
+    The value is shared by every request of the process: callers must not change it."""
+    if not enabled():
+        return compute()
+    current = current if current is not None else read(names)
+    key = (kind, parts)
+    now = time.monotonic()
+    kept = _PROCESS.get(key)
+    if kept is not None and kept[0] == current and kept[1] > now:
+        return kept[2]
+    value = compute()
+    if len(_PROCESS) >= PROCESS_MAX:
+        _PROCESS.clear()
+    _PROCESS[key] = (current, now + PROCESS_TTL, value)
+    return value
+
+
+def process_cache_clear() -> None:
+    _PROCESS.clear()
 
 
 def cache_key(kind: str, *parts: object) -> str:

@@ -32,6 +32,7 @@ from django.db.models import Case, CharField, Q, Value, When
 from django.db.models.functions import StrIndex, Substr
 
 from mattran.access.policy import Perm, policy_for
+from mattran.core import versions
 from mattran.units.models import Lineage, StructureVersion, Unit
 
 SELF = "self"
@@ -104,12 +105,38 @@ class Scope:
 
 
 def scope_build(*, unit: Unit | None, version: StructureVersion | None = None) -> Scope:
-    """A unit's subtree split by its children, or (unit None) a whole version by its roots."""
+    """A unit's subtree split by its children, or (unit None) a whole version by its roots.
+
+    The children (and the unit's parent, which reports name) are kept in the process
+    until a unit of the version is written (`core.versions`: ``sv:<version id>``)."""
     if unit is not None:
-        children = tuple(Unit.objects.filter(parent=unit).order_by("path"))
+        names = [f"sv:{unit.version_id}"]
+        current = versions.read(names) if versions.enabled() else None
+        children = versions.process_cached(
+            "scope_children",
+            (unit.pk,),
+            names=names,
+            current=current,
+            compute=lambda: tuple(Unit.objects.filter(parent=unit).order_by("path")),
+        )
+        if unit.parent_id and not Unit.parent.is_cached(unit):
+            unit.parent = versions.process_cached(
+                "unit",
+                (unit.parent_id,),
+                names=names,
+                current=current,
+                compute=lambda: Unit.objects.get(pk=unit.parent_id),
+            )
         return Scope(version=unit.version, unit=unit, children=children, root_paths=())
     assert version is not None
-    roots = tuple(Unit.objects.filter(version=version, parent__isnull=True).order_by("path"))
+    roots = versions.process_cached(
+        "scope_roots",
+        (version.pk,),
+        names=[f"sv:{version.pk}"],
+        compute=lambda: tuple(
+            Unit.objects.filter(version=version, parent__isnull=True).order_by("path")
+        ),
+    )
     return Scope(
         version=version, unit=None, children=roots, root_paths=tuple(r.path for r in roots)
     )

@@ -24,3 +24,11 @@ class ReportsConfig(AppConfig):
         )
         # A submission's status is read live by every report; no figure counts it.
         versions.figures_never_read("reports.submission")
+        # What every report reads and each process keeps (selectors.report_definitions).
+        versions.reference_models(
+            "reports.reporttemplate",
+            "reports.reportsection",
+            "reports.reportitem",
+            "reports.indicator",
+            "reports.validationrule",
+        )

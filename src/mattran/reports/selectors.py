@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mattran.access.policy import Perm, policy_for
+from mattran.core import versions
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period
 from mattran.core.vietnamese import fold
@@ -406,6 +407,57 @@ def template_default() -> ReportTemplate:
 # ------------------------------------------------------------------- building
 
 
+@dataclass(frozen=True)
+class ReportDefinitions:
+    """What a report is made of, the same for every unit: the template, its sections and
+    lines, the active indicators and rules, the figure keys to compute."""
+
+    template: ReportTemplate
+    sections: list[ReportSection]
+    items: dict[int, list[ReportItem]]  # section id -> its lines, in order
+    indicators: list[Indicator]
+    rules: list
+    keys: list[str]
+
+
+def _definitions_read(template: ReportTemplate | None) -> ReportDefinitions:
+    template = template or template_default()
+    sections = list(
+        ReportSection.objects.filter(template=template)
+        .order_by("order")
+        .prefetch_related(
+            Prefetch(
+                "items", queryset=ReportItem.objects.order_by("order").select_related("indicator")
+            )
+        )
+    )
+    indicators = list(Indicator.objects.filter(active=True))
+    rules = rules_active()
+    keys = [i.figure_key for i in indicators] + [
+        str(k) for k in (required_field_key(r) for r in rules) if k is not None
+    ]
+    return ReportDefinitions(
+        template=template,
+        sections=sections,
+        items={s.pk: list(s.items.all()) for s in sections},
+        indicators=indicators,
+        rules=rules,
+        keys=keys,
+    )
+
+
+def report_definitions(template: ReportTemplate | None = None) -> ReportDefinitions:
+    """The report's definitions, kept in this process until one of them is saved (they
+    bump the ``ref`` data version, `core.versions.reference_models`): five queries
+    saved on every report."""
+    return versions.process_cached(
+        "report_definitions",
+        (template.pk if template is not None else None,),
+        names=[versions.REF],
+        compute=lambda: _definitions_read(template),
+    )
+
+
 def _words(scope: Scope, period: Period) -> dict[str, str]:
     unit = scope.unit
     kinds = Counter(c.kind for c in scope.children)
@@ -468,24 +520,28 @@ def report_build(
     """
     if unit is not None and version is not None and unit.version_id != version.pk:
         raise UserFacingError("Đơn vị không thuộc phiên bản địa giới đã chọn.")
-    template = template or template_default()
+    version_id = unit.version_id if unit is not None else version.pk
+    names = [versions.REF, versions.LINEAGE, versions.LEDGER, f"sv:{version_id}"]
+    if unit is not None:
+        names.append(f"u:{unit.pk}")
+    with versions.reading(names):  # the data versions in one round trip, not six
+        return _report_build(
+            user=user, unit=unit, period=period, version=version, template=template, cached=cached
+        )
+
+
+def _report_build(*, user, unit, period, version, template, cached) -> Report:
+    defs = report_definitions(template)
+    template, sections, indicators, rules, keys = (
+        defs.template,
+        defs.sections,
+        defs.indicators,
+        defs.rules,
+        defs.keys,
+    )
     scope = scope_build(unit=unit, version=version)
     previous = period.previous_year()
     periods = [period, previous]
-    sections = list(
-        ReportSection.objects.filter(template=template)
-        .order_by("order")
-        .prefetch_related(
-            Prefetch(
-                "items", queryset=ReportItem.objects.order_by("order").select_related("indicator")
-            )
-        )
-    )
-    indicators = list(Indicator.objects.filter(active=True))
-    rules = rules_active()
-    keys = [i.figure_key for i in indicators] + [
-        str(k) for k in (required_field_key(r) for r in rules) if k is not None
-    ]
     lmap = lineage_map_cached(scope.version)
     figure_set = figures_compute_cached(
         user=user, scope=scope, periods=periods, keys=keys, lmap=lmap, refresh=not cached
@@ -497,7 +553,7 @@ def report_build(
     level = unit.level if unit is not None else 0
     section_views = []
     for s in sections:
-        items = items_for_level(list(s.items.all()), level)
+        items = items_for_level(defs.items[s.pk], level)
         section_views.append(
             SectionView(
                 heading=s.heading,
