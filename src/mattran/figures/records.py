@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     Q,
@@ -401,7 +402,7 @@ def _rollup_records(*, user, scope: Scope, lmap: LineageMap | None, selects) -> 
     return raw
 
 
-def _add(target: dict, key, values: list[int]) -> None:
+def _add(target: dict, key, values) -> None:
     row = target.get(key)
     if row is None:
         target[key] = list(values)
@@ -480,27 +481,29 @@ def _summary_sql(
     microseconds where the ORM's compiler spends milliseconds on every report."""
     units = ", ".join(["%s"] * len(ids))
     days = [(p.start.isoformat(), p.end.isoformat()) for p in periods]
-    # activities: per type, the months of each period
-    month_in = " OR ".join(["month BETWEEN %s AND %s"] * len(days))
-    pidx_case = " ".join(f"WHEN month BETWEEN %s AND %s THEN {i}" for i in range(len(days)))
-    flat = [d for pair in days for d in pair]
-    parts = [
-        # S608: only placeholders and period indexes are formatted in; values are parameters
-        f"SELECT 1 AS src, CASE {pidx_case} END AS pidx, unit_id, own, type_id AS key, "  # noqa: S608
-        "SUM(n) AS v1, SUM(attendance) AS v2, SUM(no_attendance) AS v3, SUM(no_subject) AS v4 "
-        f"FROM figures_activitysummary WHERE ({month_in}) AND unit_id IN ({units}) "
-        "GROUP BY 2, unit_id, own, type_id"
-    ]
-    params: list = [*flat, *flat, *ids]
+    # activities, per period: per type, over the period's months (an index range); a
+    # month of two overlapping periods counts in the first, as in the raw roll-up
+    parts, params = [], []
+    for i, (start, end) in enumerate(days):
+        earlier = "".join(" AND NOT (month BETWEEN %s AND %s)" for _ in range(i))
+        parts.append(
+            f"SELECT 1 AS src, {i} AS pidx, unit_id, own, type_id AS key, "  # noqa: S608
+            "CAST(SUM(n) AS BIGINT) AS v1, CAST(SUM(attendance) AS BIGINT) AS v2, "
+            "CAST(SUM(no_attendance) AS BIGINT) AS v3, CAST(SUM(no_subject) AS BIGINT) AS v4 "
+            "FROM figures_activitysummary "
+            f"WHERE unit_id IN ({units}) AND month BETWEEN %s AND %s{earlier} "
+            "GROUP BY unit_id, own, type_id"
+        )
+        params += [*ids, start, end, *(d for pair in days[:i] for d in pair)]
     # mediation, per period: received in it plus still open at its start (received
     # minus closed before it), resolved and failed in it, open at its end
     for i, (start, end) in enumerate(days):
         parts.append(
             f"SELECT 2, {i}, unit_id, own, 0, "  # noqa: S608
-            "SUM(CASE WHEN month >= %s THEN received ELSE received - closed END), "
-            "SUM(CASE WHEN month >= %s THEN resolved ELSE 0 END), "
-            "SUM(CASE WHEN month >= %s THEN failed ELSE 0 END), "
-            "SUM(received - closed) "
+            "CAST(SUM(CASE WHEN month >= %s THEN received ELSE received - closed END) AS BIGINT), "
+            "CAST(SUM(CASE WHEN month >= %s THEN resolved ELSE 0 END) AS BIGINT), "
+            "CAST(SUM(CASE WHEN month >= %s THEN failed ELSE 0 END) AS BIGINT), "
+            "CAST(SUM(received - closed) AS BIGINT) "
             f"FROM figures_mediationsummary WHERE unit_id IN ({units}) AND month <= %s "
             "GROUP BY unit_id, own"
         )
@@ -513,7 +516,8 @@ def _summary_sql(
         f"WHEN period_start >= %s AND period_end <= %s THEN {i}" for i in range(len(agg_days))
     )
     parts.append(
-        f"SELECT 3, CASE {agg_case} END, unit_id, own, element_id, SUM(value), SUM(n), 0, 0 "  # noqa: S608
+        f"SELECT 3, CASE {agg_case} END, unit_id, own, element_id, "  # noqa: S608
+        "CAST(SUM(value) AS BIGINT), CAST(SUM(n) AS BIGINT), 0, 0 "
         f"FROM figures_aggregatesummary WHERE ({inside}) AND unit_id IN ({units}) "
         "GROUP BY 2, unit_id, own, element_id"
     )
@@ -547,7 +551,7 @@ def rollup_summary(
         rows = cursor.fetchall()
     for src, pidx, unit_id, own, key, v1, v2, v3, v4 in rows:
         if pidx is not None:
-            values = (int(v1 or 0), int(v2 or 0), int(v3 or 0), int(v4 or 0))
+            values = (v1 or 0, v2 or 0, v3 or 0, v4 or 0)  # integers (CAST in the SQL)
             by_unit[unit_id].append((src, pidx, bool(own), key, values))
     activity_sums: dict[tuple, list[int]] = {}
     mediation_sums: dict[tuple, list[int]] = {}
@@ -557,19 +561,20 @@ def rollup_summary(
         for src, pidx, own, key, values in by_unit.get(atom.unit_id, ()):
             if atom.own and not own:
                 continue
-            signed = [atom.sign * v for v in values]
+            if atom.sign != 1:
+                values = tuple(atom.sign * v for v in values)
             if atom.bucket is None:
                 if pidx == 0 and src == SRC_ACTIVITY:
-                    split[atom.split][0] += signed[0]
+                    split[atom.split][0] += values[0]
                 elif pidx == 0 and src == SRC_MEDIATION:
-                    split[atom.split][1] += signed[0]
+                    split[atom.split][1] += values[0]
                 continue
             if src == SRC_ACTIVITY:
-                _add(activity_sums, (pidx, atom.bucket, key), signed)
+                _add(activity_sums, (pidx, atom.bucket, key), values)
             elif src == SRC_MEDIATION:
-                _add(mediation_sums, (pidx, atom.bucket), signed)
+                _add(mediation_sums, (pidx, atom.bucket), values)
             else:
-                _add(aggregate_sums, (pidx, atom.bucket, key), signed[:2])
+                _add(aggregate_sums, (pidx, atom.bucket, key), values[:2])
     # what the raw roll-up would not have produced: nothing left after differences
     raw.activity = {k: v for k, v in activity_sums.items() if any(v)}
     raw.mediation = {k: v for k, v in mediation_sums.items() if any(v)}
