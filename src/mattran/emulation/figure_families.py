@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, Sum, Value, When
 
 from mattran.figures.registry import Family, Param, family_register, source_register
+from mattran.figures.scope import access_sql, paths_sql, scope_paths
 from mattran.figures.values import FigureValues, Rate
 from mattran.units.models import Level
 
@@ -79,6 +81,31 @@ def _periods_q(field_name: str, periods) -> Q:
     for p in periods:
         q |= Q(**{f"{field_name}__range": (p.start, p.end)})
     return q
+
+
+def _rows(request, tail: str, day: str, *, select: str, group: str = "", order: str = ""):
+    """Rows (period index, unit path, …) of a plain SQL statement over the scope's units
+    ("u") the user may see, in the periods (on the `day` column): `SELECT <pidx>, u.path,
+    <select><tail> WHERE … <group> <order>`. Plain SQL: no ORM compile per report."""
+    periods = request.periods
+    days = [(p.start.isoformat(), p.end.isoformat()) for p in periods]
+    flat = [d for pair in days for d in pair]
+    inside, params = paths_sql("u.path", scope_paths(request.scope))
+    where = [inside]
+    access, more = access_sql(request.user, "u.path")
+    if access:
+        where.append(access)
+        params += more
+    where.append("(" + " OR ".join(f"{day} BETWEEN %s AND %s" for _ in days) + ")")
+    params += flat
+    pidx = " ".join(f"WHEN {day} BETWEEN %s AND %s THEN {i}" for i in range(len(days)))
+    sql = (
+        f"SELECT CASE {pidx} END, u.path, {select}{tail} "  # noqa: S608 - constants only
+        f"WHERE {' AND '.join(where)} {group} {order}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*flat, *params])
+        return cursor.fetchall()
 
 
 def _fill(fv: FigureValues, request, cells: dict) -> FigureValues:
@@ -197,31 +224,21 @@ def entries_compute(request, keys) -> dict:
 
 
 def commendations_compute(request, keys) -> dict:
-    from .models import Commendation
-
-    scope, periods = request.scope, request.periods
-    rows = (
-        Commendation.objects.filter(
-            scope.subtree_q("decision__unit__"),
-            request.access("decision__unit__"),
-            _periods_q("decision__signed_on", periods),
+    scope = request.scope
+    rows = [
+        (pidx, scope.bucket_of_path(path), award, level, individual, n)
+        for pidx, path, award, level, individual, n in _rows(
+            request,
+            "CASE WHEN c.recipient_person_id IS NOT NULL THEN 1 ELSE 0 END, COUNT(c.id) "
+            "FROM emulation_commendation c "
+            "JOIN emulation_commendationdecision d ON d.id = c.decision_id "
+            "JOIN emulation_awardtype a ON a.id = d.award_type_id "
+            "JOIN units_unit u ON u.id = d.unit_id",
+            "d.signed_on",
+            select="a.code, u.level, ",
+            group="GROUP BY 1, 2, 3, 4, 5",
         )
-        .annotate(
-            pidx=_period_case("decision__signed_on", periods),
-            bucket=scope.bucket_expr("decision__unit__path"),
-            individual=SqlCase(
-                When(recipient_person__isnull=False, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .values_list(
-            "pidx", "bucket", "decision__award_type__code", "decision__unit__level", "individual"
-        )
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    rows = list(rows)
+    ]
     out = {}
     for key in keys:
         recipient = key.get("recipient")
@@ -244,19 +261,17 @@ def commendations_compute(request, keys) -> dict:
 
 
 def conferences_compute(request, keys) -> dict:
-    from .models import Conference
-
-    scope, periods = request.scope, request.periods
-    rows = list(
-        Conference.objects.filter(
-            scope.subtree_q("unit__"),
-            request.access("unit__"),
-            _periods_q("held_on", periods),
+    scope = request.scope
+    rows = [
+        (pidx, scope.bucket_of_path(path), kind, title)
+        for pidx, path, kind, title in _rows(
+            request,
+            "c.title FROM emulation_conference c JOIN units_unit u ON u.id = c.unit_id",
+            "c.held_on",
+            select="c.kind, ",
+            order="ORDER BY c.held_on, c.id",
         )
-        .annotate(pidx=_period_case("held_on", periods), bucket=scope.bucket_expr("unit__path"))
-        .order_by("held_on", "id")
-        .values_list("pidx", "bucket", "kind", "title")
-    )
+    ]
     out = {}
     for key in keys:
         kinds = set(key.get_all("kind"))

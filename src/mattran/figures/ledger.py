@@ -31,7 +31,7 @@ from mattran.funds.models import (
     TransferStatus,
 )
 
-from .scope import OTHER, SELF, access_paths, attribute
+from .scope import OTHER, SELF, access_paths, attribute, paths_sql, scope_paths
 
 MEASURES = ("amount", "quantity", "entries")
 
@@ -63,22 +63,12 @@ def _period_case(field_name: str, periods) -> Case:
     )
 
 
-def _ranges_sql(column: str, paths) -> tuple[str, list]:
-    """`column` inside one of the subtrees `paths` (`Unit.subtree_q` in SQL); none: false."""
-    if not paths:
-        return "1 = 0", []
-    sql = " OR ".join(f"({column} >= %s AND {column} < %s)" for _ in paths)
-    return f"({sql})", [x for p in paths for x in (p, p[:-1] + "0")]
-
-
 def _entries_rows(request, fund_kinds: set[str]) -> list[tuple]:
     """The grouped entries of the scope and periods (see `compute_entries`), as plain SQL:
     the same statement the ORM made, without its compile on every report."""
     scope, periods = request.scope, request.periods
     where, params = [], []
-    same, same_params = _ranges_sql(
-        "u.path", [scope.unit.path] if scope.unit is not None else scope.root_paths
-    )
+    same, same_params = paths_sql("u.path", scope_paths(scope))
     if request.lmap:  # every other version too: lineage puts them in buckets (`_bucket`)
         where.append(f"((u.version_id = %s AND {same}) OR u.version_id <> %s)")
         params += [scope.version.pk, *same_params, scope.version.pk]
@@ -87,7 +77,7 @@ def _entries_rows(request, fund_kinds: set[str]) -> list[tuple]:
         params += [scope.version.pk, *same_params]
     visible = access_paths(request.user)
     if visible is not None:
-        sql, more = _ranges_sql("u.path", visible)
+        sql, more = paths_sql("u.path", visible)
         where.append(sql)
         params += more
     if fund_kinds:
@@ -224,13 +214,11 @@ def _transfer_rows(request) -> list[tuple]:
     live = [TransferStatus.PENDING, TransferStatus.CONFIRMED]
     days = [(p.start.isoformat(), p.end.isoformat()) for p in periods]
     flat = [d for pair in days for d in pair]
-    inside, params = _ranges_sql(
-        "fu.path", [scope.unit.path] if scope.unit is not None else scope.root_paths
-    )
+    inside, params = paths_sql("fu.path", scope_paths(scope))
     where = [inside]
     visible = access_paths(request.user)
     if visible is not None:
-        sql, more = _ranges_sql("fu.path", visible)
+        sql, more = paths_sql("fu.path", visible)
         where.append(sql)
         params += more
     where.append("(" + " OR ".join("t.sent_on BETWEEN %s AND %s" for _ in days) + ")")

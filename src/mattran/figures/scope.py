@@ -164,6 +164,27 @@ def access_paths(user) -> list[str] | None:
     return None if policy.is_superuser else policy.paths(Perm.VIEW)
 
 
+def paths_sql(column: str, paths) -> tuple[str, list]:
+    """(SQL, params): `column` (a unit path) inside one of the subtrees `paths`, as
+    `Unit.subtree_q` (one index range each); no paths: false. For sources written as
+    plain SQL (no ORM compile on every report)."""
+    if not paths:
+        return "1 = 0", []
+    sql = " OR ".join(f"({column} >= %s AND {column} < %s)" for _ in paths)
+    return f"({sql})", [x for p in paths for x in (p, p[:-1] + "0")]
+
+
+def scope_paths(scope: Scope) -> list[str]:
+    """The subtrees a scope covers (`Scope.subtree_q` as paths)."""
+    return [scope.unit.path] if scope.unit is not None else list(scope.root_paths)
+
+
+def access_sql(user, column: str) -> tuple[str, list]:
+    """`access_q` in SQL on a path column: ("", []) for no filter."""
+    visible = access_paths(user)
+    return ("", []) if visible is None else paths_sql(column, visible)
+
+
 def access_q(user, prefix: str) -> Q:
     """What `user` may see, on a path field reached by `prefix`; no user: no filter
     (management commands and the approval snapshot run as the system)."""
