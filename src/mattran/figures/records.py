@@ -39,13 +39,23 @@ from mattran.activities.models import (
     DataElement,
     MediationCase,
     MediationOutcome,
-    SupervisedUnit,
 )
 from mattran.core import versions
 from mattran.core.periods import Period
 from mattran.units.models import Unit
 
-from .scope import OTHER, SELF, LineageMap, Scope, access_paths, access_q, attribute
+from .scope import (
+    OTHER,
+    SELF,
+    LineageMap,
+    Scope,
+    access_paths,
+    access_q,
+    access_sql,
+    attribute,
+    paths_sql,
+    scope_paths,
+)
 
 SRC_ACTIVITY, SRC_MEDIATION, SRC_AGGREGATE = 1, 2, 3
 FOREIGN = 10  # +10: records of other structure versions
@@ -602,6 +612,35 @@ class ListFigures:
     )
 
 
+def _list_rows(
+    template: str, paths, user, periods: list[Period], type_ids: list[int], tail=()
+) -> list[tuple]:
+    """Rows of a list query over records "r" (first column their date, as a date): records
+    of `type_ids` in the periods, in the subtrees `paths` (None: no such condition) that
+    `user` may see; `{where}` in `template` is where the conditions go, `tail` the
+    parameters of what follows it."""
+    where = [f"r.type_id IN ({', '.join(['%s'] * len(type_ids))})"]
+    params: list = list(type_ids)
+    days = [(p.start.isoformat(), p.end.isoformat()) for p in periods]
+    where.append("(" + " OR ".join("r.date BETWEEN %s AND %s" for _ in days) + ")")
+    params += [d for pair in days for d in pair]
+    if paths is not None:
+        sql, more = paths_sql("r.unit_path", paths)
+        where.append(sql)
+        params += more
+    access, more = access_sql(user, "r.unit_path")
+    if access:
+        where.append(access)
+        params += more
+    with connection.cursor() as cursor:
+        cursor.execute(template.format(where=" AND ".join(where)), [*params, *tail])
+        return [(_day(row[0]), *row[1:]) for row in cursor.fetchall()]
+
+
+def _day(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite: text
+
+
 def rollup_lists(
     *,
     user,
@@ -613,22 +652,16 @@ def rollup_lists(
     """Supervised units (every bucket) and the office's own subjects: two small queries."""
     lists = ListFigures()
     if supervision_type_ids:
-        rows = (
-            SupervisedUnit.objects.filter(
-                Q(record__type_id__in=supervision_type_ids),
-                periods_q("record__date", periods),
-                scope.subtree_q("record__unit_"),
-                access_q(user, "record__unit_"),
-            )
-            .order_by("record__date", "record_id", "order", "id")
-            .values_list(
-                "record__date",
-                "record__unit_path",
-                "record__type_id",
-                "unit_id",
-                "unit__name",
-                "unit__kind",
-            )
+        rows = _list_rows(
+            "SELECT r.date, r.unit_path, r.type_id, su.unit_id, x.name, x.kind "  # noqa: S608
+            "FROM activities_supervisedunit su "
+            "JOIN activities_activityrecord r ON r.id = su.record_id "
+            "JOIN units_unit x ON x.id = su.unit_id WHERE {where} "
+            'ORDER BY r.date, su.record_id, su."order", su.id',
+            scope_paths(scope),
+            user,
+            periods,
+            supervision_type_ids,
         )
         seen: set[tuple[int, int, int]] = set()
         for date, path, type_id, unit_id, name, kind in rows:
@@ -641,15 +674,14 @@ def rollup_lists(
                     seen.add((pidx, type_id, unit_id))
                     lists.supervised_self[pidx].append((type_id, unit_id, name, kind))
     if subject_type_ids and scope.unit is not None:
-        rows = (
-            ActivityRecord.objects.filter(
-                Q(unit_path=scope.unit.path, type_id__in=subject_type_ids),
-                periods_q("date", periods),
-                access_q(user, "unit_"),
-            )
-            .exclude(subject="")
-            .order_by("date", "id")
-            .values_list("date", "type_id", "subject")
+        rows = _list_rows(
+            "SELECT r.date, r.type_id, r.subject FROM activities_activityrecord r "  # noqa: S608
+            "WHERE {where} AND r.unit_path = %s AND r.subject <> '' ORDER BY r.date, r.id",
+            None,
+            user,
+            periods,
+            subject_type_ids,
+            [scope.unit.path],
         )
         for date, type_id, subject in rows:
             for pidx, p in enumerate(periods):
