@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import matplotlib
 
@@ -22,21 +23,39 @@ def chart_png(report: Report, *, width_in: float = 6.3, dpi: int = 150) -> bytes
     figures = [f for f in report.chart_figures if f.available and not f.is_new]
     if not rows or not figures:
         return None
-    labels = [strip_kind(r.unit.name, r.unit.kind) for r in rows]
-    n = len(figures)
+    labels = tuple(strip_kind(r.unit.name, r.unit.kind) for r in rows)
+    series = tuple(
+        (f.indicator.label, tuple(f.cell(0, r.bucket) or 0 for r in rows)) for f in figures
+    )
+    title = f"{report.unit_name} – {report.period.label}"
+    return _draw(labels, series, title, width_in, dpi)
+
+
+# Drawing is most of a report document's cost (~0.3 s), and the same picture is asked
+# for again and again (every download of a report whose figures have not changed, with
+# another date or text). The key is everything the picture is drawn from, so a cached
+# PNG is always the one that would be drawn; ~60 KB each.
+@lru_cache(maxsize=64)
+def _draw(
+    labels: tuple[str, ...],
+    series: tuple[tuple[str, tuple], ...],
+    title: str,
+    width_in: float,
+    dpi: int,
+) -> bytes:
+    n = len(series)
     bar = 0.8 / n
     fig, ax = plt.subplots(figsize=(width_in, 3.9), dpi=dpi)
     try:
-        for i, f in enumerate(figures):
-            values = [f.cell(0, r.bucket) or 0 for r in rows]
-            positions = [x + (i - (n - 1) / 2) * bar for x in range(len(rows))]
-            ax.bar(positions, values, width=bar, label=f.indicator.label, color=COLORS[i % 6])
-        ax.set_xticks(range(len(rows)))
+        for i, (label, values) in enumerate(series):
+            positions = [x + (i - (n - 1) / 2) * bar for x in range(len(labels))]
+            ax.bar(positions, values, width=bar, label=label, color=COLORS[i % 6])
+        ax.set_xticks(range(len(labels)))
         ax.set_xticklabels(labels, fontsize=7, rotation=60, ha="right")
         ax.tick_params(axis="y", labelsize=8)
         ax.grid(axis="y", linestyle=":", alpha=0.6)
         ax.set_axisbelow(True)
-        ax.set_title(f"{report.unit_name} – {report.period.label}", fontsize=9)
+        ax.set_title(title, fontsize=9)
         ax.legend(fontsize=7, loc="upper left", ncols=min(n, 4), frameon=False)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)

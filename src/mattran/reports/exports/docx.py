@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from copy import deepcopy
+from functools import cache
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -21,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+from docx.text.run import Run
 
 from mattran.core.vietnamese import format_date_decree30
 
@@ -41,6 +44,24 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
 def _font(run, size: float = 14, bold: bool = False, italic: bool = False) -> None:
+    r = run._element
+    if r.rPr is None:
+        # A document sets thousands of runs to a handful of formats: copy the format
+        # built once (below) instead of building it again through python-docx.
+        r.insert(0, deepcopy(_run_format(size, bold, italic)))
+    else:
+        _set_font(run, size, bold, italic)
+
+
+@cache
+def _run_format(size: float, bold: bool, italic: bool):
+    """The <w:rPr> that `_set_font` gives a new run (never modified: callers copy it)."""
+    run = Run(OxmlElement("w:r"), None)
+    _set_font(run, size, bold, italic)
+    return run._element.rPr
+
+
+def _set_font(run, size: float, bold: bool, italic: bool) -> None:
     run.font.name = FONT
     run.font.size = Pt(size)
     run.font.bold = bold
