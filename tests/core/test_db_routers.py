@@ -11,7 +11,7 @@ import pytest
 from django.db import connections
 
 from mattran.core.db_routers import ReplicaRouter, replica_reads
-from tests.deploy.helpers import base_env, mattran
+from tests.deploy.helpers import base_env, mattran, use_migrated
 
 ROUTING_SCRIPT = """
 from django.contrib.auth.models import User
@@ -41,11 +41,11 @@ def shell(env, code):
 
 
 @pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
-def test_report_reads_go_to_the_replica(tmp_path):
+def test_report_reads_go_to_the_replica(tmp_path, migrated_sqlite):
     primary = tmp_path / "primary.sqlite3"
     replica = tmp_path / "replica.sqlite3"
     env = base_env(tmp_path, MATTRAN_DATABASE_URL=f"sqlite:///{primary}")
-    assert mattran("migrate", "--noinput", env=env, timeout=300).returncode == 0
+    use_migrated(migrated_sqlite, primary)
     shell(env, "from django.contrib.auth.models import User; User.objects.create_user('chung')")
     assert mattran("backup", str(replica), env=env).returncode == 0
     shell(

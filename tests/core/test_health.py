@@ -8,7 +8,7 @@ import json
 import pytest
 
 from mattran.core.tasks import worker_probe
-from tests.deploy.helpers import TEST_REDIS_URL, base_env, mattran
+from tests.deploy.helpers import TEST_REDIS_URL, base_env, mattran, use_migrated
 
 HEALTH_SCRIPT = (
     "from django.test import Client; "
@@ -88,8 +88,8 @@ def test_rq_queue_unreachable_answers_503(tmp_path):
 
 
 @pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
-def test_rq_queue_and_redis_cache_healthy(tmp_path):
-    mattran("migrate", "--noinput", env=base_env(tmp_path))
+def test_rq_queue_and_redis_cache_healthy(tmp_path, migrated_sqlite):
+    use_migrated(migrated_sqlite, tmp_path)
     status, body = health_in_subprocess(
         tmp_path,
         MATTRAN_REDIS_URL=TEST_REDIS_URL,

@@ -3,6 +3,7 @@
 import os
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -107,3 +108,18 @@ def wait_for_http(url: str, timeout: float = 60) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def use_migrated(migrated: Path, target: Path) -> Path:
+    """Put a copy of the run's migrated SQLite database (the `migrated_sqlite` fixture,
+    tests/conftest.py) at `target` (a data directory: its mattran.sqlite3), instead
+    of running every migration again in each test that starts the application."""
+    if target.is_dir():
+        target = target / "mattran.sqlite3"
+    source, copy = sqlite3.connect(migrated), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    return target

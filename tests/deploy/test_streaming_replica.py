@@ -2,13 +2,16 @@
 
 The test builds a small cluster of its own on loopback (the shared server's
 pg_hba has no replication line, and its cluster holds every database on the
-machine): `initdb` a primary in a temporary directory, run the project's
-migrations on it, `pg_basebackup -R -X stream` a hot standby from it, and start
-both on free ports. The application then runs in a subprocess with
-MATTRAN_DATABASE_URL on the primary and MATTRAN_REPLICA_DATABASE_URL on the
-standby (core/db_routers.py) and is driven page by page through Django's test
-client. Replay on the standby is paused (`pg_wal_replay_pause()`) while a user
-writes, so lag is certain rather than a matter of timing:
+machine): `initdb` a primary in a temporary directory, give it the project's
+schema, `pg_basebackup -R -X stream` a hot standby from it, and start both on free
+ports. The schema is the suite's own test database as pytest-django migrated it,
+dumped before any test wrote to it (tests/conftest.py, `django_db_setup`) and
+restored into the primary: the migrations ran once already this run (on a SQLite
+test run the primary is migrated with `mattran migrate`). The application then
+runs in a subprocess with MATTRAN_DATABASE_URL on the primary and
+MATTRAN_REPLICA_DATABASE_URL on the standby (core/db_routers.py) and is driven
+page by page through Django's test client. Replay on the standby is paused
+(`pg_wal_replay_pause()`) while a user writes, so lag is certain rather than a matter of timing:
 
 - a report page and a public page read the replica: another user's report and
   an anonymous visitor do not see what was written during the pause, and the
@@ -80,12 +83,18 @@ class Cluster:
         self.started: list[Path] = []
         self.as_postgres = os.geteuid() == 0
 
-    def run(self, program: str, *args: str, timeout: float = 120) -> str:
+    def run(self, program: str, *args: str, timeout: float = 120, input: str | None = None) -> str:
         cmd = [str(self.bin / program), *args]
         if self.as_postgres:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         result = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=timeout, check=False, cwd=self.root
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            cwd=self.root,
+            input=input,
         )
         assert result.returncode == 0, f"{program} {args}: {result.stdout}{result.stderr}"
         return result.stdout
@@ -134,6 +143,35 @@ class Cluster:
         for data in reversed(self.started):
             self.run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
         self.started.clear()
+
+
+def dump_database(target: Path) -> Path:
+    """`pg_dump` of the suite's PostgreSQL test database into `target` (plain SQL)."""
+    bin_dir = server_programs()
+    db = connection.settings_dict
+    pg_dump = str(bin_dir / "pg_dump") if bin_dir else "pg_dump"
+    result = subprocess.run(
+        [
+            pg_dump, "--no-owner", "--no-privileges", "--file", str(target),
+            "--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432),
+            "--username", db["USER"] or "postgres", db["NAME"],
+        ],
+        env={**os.environ, "PGPASSWORD": db["PASSWORD"] or ""},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return target
+
+
+@pytest.fixture
+def migrated_dump(request) -> Path | None:
+    """The dump of the migrated test database (tests/conftest.py), on PostgreSQL."""
+    from tests.conftest import MIGRATED_DUMP
+
+    if connection.vendor != "postgresql":
+        return None
+    request.getfixturevalue("django_db_setup")
+    return request.config.stash.get(MIGRATED_DUMP, None)
 
 
 @pytest.fixture
@@ -273,7 +311,10 @@ say("public-resumed", status=public.status_code, shows=FUND in public.text, quer
 """
 
 
-def test_reports_and_public_pages_read_a_real_streaming_replica(cluster, tmp_path):
+# django_db: the suite's test database must exist (it is what the primary is made from);
+# the test itself reads and writes only its own cluster.
+@pytest.mark.django_db
+def test_reports_and_public_pages_read_a_real_streaming_replica(cluster, migrated_dump, tmp_path):
     started = time.monotonic()
     cluster.build_primary()
     cluster.run("createdb", "-h", "127.0.0.1", "-p", str(cluster.ports["primary"]),
@@ -286,8 +327,18 @@ def test_reports_and_public_pages_read_a_real_streaming_replica(cluster, tmp_pat
         PYTHONPATH=os.pathsep.join([str(REPO / "src"), str(REPO)]),
     )
     phases = {"primary": time.monotonic() - started}
-    migrated = mattran("migrate", "--noinput", env=env, timeout=180)
-    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    if migrated_dump is not None:
+        cluster.run(
+            "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+            "-p", str(cluster.ports["primary"]), "-U", "postgres", "-d", "mattran",
+            input=migrated_dump.read_text(),
+        )  # fmt: skip
+        # The schema is the one the migrations built: nothing is left to apply.
+        check = mattran("migrate", "--check", env=env, timeout=180)
+        assert check.returncode == 0, check.stdout + check.stderr
+    else:
+        migrated = mattran("migrate", "--noinput", env=env, timeout=180)
+        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     phases["migrate"] = time.monotonic() - started - sum(phases.values())
     cluster.build_standby()
     phases["standby"] = time.monotonic() - started - sum(phases.values())

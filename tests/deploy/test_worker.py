@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.deploy.helpers import TEST_REDIS_URL, base_env, mattran, spawn, stop
+from tests.deploy.helpers import TEST_REDIS_URL, base_env, mattran, spawn, stop, use_migrated
 
 
 @pytest.mark.parametrize(
@@ -18,10 +18,9 @@ from tests.deploy.helpers import TEST_REDIS_URL, base_env, mattran, spawn, stop
         ),
     ],
 )
-def test_worker_consumes_the_queue(tmp_path, backend_env):
+def test_worker_consumes_the_queue(tmp_path, backend_env, migrated_sqlite):
     env = base_env(tmp_path, **backend_env)
-    result = mattran("migrate", "--noinput", env=env, timeout=300)
-    assert result.returncode == 0, result.stderr
+    use_migrated(migrated_sqlite, tmp_path)
 
     # Nothing consumes the queue yet: the probe times out and says so.
     result = mattran("check_worker", "--timeout", "1", env=env)
