@@ -212,10 +212,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG
 # Front-end packages are installed from the npm registry into node_modules
-# (see package.json); Django serves them from there.
-STATICFILES_DIRS = [
-    ("vendor/bootstrap", REPO_DIR / "node_modules" / "bootstrap" / "dist"),
-    ("vendor/chartjs", REPO_DIR / "node_modules" / "chart.js" / "dist"),
+# (see package.json); Django serves the files the pages use from there
+# (core/staticfiles.py: VENDOR_FILES, under /static/vendor/).
+STATICFILES_FINDERS = [
+    "mattran.core.staticfiles.VendorFinder",
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
