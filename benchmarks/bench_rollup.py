@@ -15,7 +15,7 @@ per unit.
 
     MATTRAN_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_reports \\
     MATTRAN_REDIS_URL=redis://127.0.0.1:6379/0 \\
-        python benchmarks/bench_rollup.py [--records 10000000] [--rebuild] [--build-only]
+        python benchmarks/bench_rollup.py [--records 10000000] [--rebuild] [--build-only] [--period 2025-01-15..2025-09-20]
 
 With MATTRAN_REDIS_URL, as in production, the data versions are on: what does not
 change with records (report definitions, the catalogue, a unit's children) is kept per
@@ -267,6 +267,12 @@ def main() -> None:
     )
     parser.add_argument("--naive", action="store_true", help="also time the per-unit ORM loop")
     parser.add_argument(
+        "--period",
+        default="2025-9M",
+        help="the report's period: 2025-9M, or a free range 2025-01-15..2025-09-20 (its whole "
+        "months read the summaries, its edge days the records)",
+    )
+    parser.add_argument(
         "--naive-sample",
         type=int,
         default=3000,
@@ -294,7 +300,7 @@ def main() -> None:
     from mattran.units.models import StructureVersion, Unit
 
     version = StructureVersion.objects.get(code=VERSION)
-    period = Period.nine_months(2025)
+    period = Period.parse(args.period)
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM activities_activityrecord")
         total = cur.fetchone()[0]
