@@ -43,6 +43,10 @@ THINK = float(os.environ.get("LOAD_THINK", "1"))
 # Where sign-ins go: a separate pool of workers (scripts/loadtest.sh, LOAD_LOGIN_WORKERS).
 LOGIN = os.environ.get("LOAD_LOGIN_HOST", "").rstrip("/") + "/dang-nhap/"
 BaseUser = HttpUser if os.environ.get("LOAD_CLIENT", "fast") == "requests" else FastHttpUser
+# FastHttpUser gives up after 60 s by default; like the requests library (no limit),
+# a request waiting behind a sign-in storm on a busy machine is measured, not dropped
+# (a dropped sign-in page leaves no CSRF cookie and the sign-in fails with 403).
+FastHttpUser.network_timeout = FastHttpUser.connection_timeout = 600.0
 
 
 def load_seed() -> dict:
