@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from mattran.core.errors import UserFacingError
 from mattran.core.jobs import job_progress, job_start
@@ -497,6 +497,81 @@ def test_lookup_terms_written_by_the_triggers(relief, editor, approver, tmp_path
     )
     pairs = {t for t, *_ in postings() if t.startswith("~")} - {t for t, *_ in before}
     assert pairs == {"~tu hoa", "~hoa binh"}
+
+
+def test_import_postings_equal_the_triggers_postings(relief, editor, small_chunks):
+    """PostgreSQL: the import writes its receipts' postings from its stage (the ledger's
+    trigger skips its inserts); they are exactly what the trigger's word function gives."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("posting lists are PostgreSQL's")
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    imp = _import(editor, account, VCB_FILE, "vcb")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT term, booked_on, n, entry_ids FROM funds_lookupterm WHERE entry_ids[1] "
+            "IN (SELECT id FROM funds_ledgerentry WHERE statement_line_id IS NOT NULL)"
+        )
+        rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT w, e.booked_on, e.id FROM funds_ledgerentry e, "
+            "funds_lookup_words(e.search_key) AS w "
+            "WHERE e.kind = 'receipt' AND e.statement_line_id IS NOT NULL"
+        )
+        expected = set(cursor.fetchall())
+    assert all(n == len(ids) and ids == sorted(ids, reverse=True) for _, _, n, ids in rows)
+    got = [(term, day, i) for term, day, _, ids in rows for i in ids]
+    assert len(got) == len(set(got))  # no id twice under a term
+    assert set(got) == expected and len(expected) > 3 * imp.receipts_created
+    assert len(rows) < len(got) / 3  # one row per term and day of each staged batch
+    # the trigger works again for the next write of the same transaction
+    hand = services.receipt_create(
+        actor=editor, fund=relief, amount=1_000, booked_on=dt.date(2024, 9, 2), party_name="Lê Hoà"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT term FROM funds_lookupterm WHERE %s = ANY(entry_ids)", [hand.pk])
+        assert [t for (t,) in cursor.fetchall()] == ["hoa"]
+
+
+def test_the_database_checks_the_references_of_imported_rows(relief, editor, tmp_path):
+    """Fund, account, statement line and import are referenced without foreign keys (one
+    set-based check per statement, migration 0014): the database still refuses a row
+    naming no parent and the deletion or renumbering of a parent that is named."""
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    imp = _import(editor, account, _vcb_copy(tmp_path, "few.csv", 5), "vcb")
+    entry = LedgerEntry.objects.filter(statement_line__isnull=False).first()
+    line = entry.statement_line
+
+    def refused(sql, params):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    refused("DELETE FROM funds_statementline WHERE id = %s", [line.pk])
+    refused("DELETE FROM funds_statementimport WHERE id = %s", [imp.pk])
+    refused("DELETE FROM funds_fundaccount WHERE id = %s", [account.pk])
+    refused("DELETE FROM funds_fund WHERE id = %s", [relief.pk])
+    refused("UPDATE funds_fund SET id = id + 1000 WHERE id = %s", [relief.pk])
+    refused("UPDATE funds_statementline SET id = id + 100000 WHERE id = %s", [line.pk])
+    refused(
+        "UPDATE funds_statementline SET statement_import_id = %s WHERE id = %s",
+        [imp.pk + 1000, line.pk],
+    )
+    refused("UPDATE funds_statementline SET account_id = %s WHERE id = %s", [0, line.pk])
+    values = {
+        "kind": EntryKind.RECEIPT,
+        "sign": 1,
+        "amount": 1_000,
+        "booked_on": dt.date(2024, 9, 2),
+        "fund_id": relief.pk,
+    }
+    for bad in ({"fund_id": relief.pk + 1000}, {"account_id": 0}, {"statement_line_id": 0}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            LedgerEntry.objects.create(**(values | bad))
+    # the same rows with their parents are accepted, and nothing above was changed
+    LedgerEntry.objects.create(**values, account_id=account.pk)
+    assert StatementLine.objects.get(pk=line.pk).statement_import_id == imp.pk
+    assert LedgerEntry.objects.get(pk=entry.pk).statement_line_id == line.pk
 
 
 def test_bad_statements_get_a_vietnamese_message_and_write_nothing(relief, editor, tmp_path):

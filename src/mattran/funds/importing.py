@@ -216,12 +216,24 @@ def _search_key_masked(name: str, masked_memo: str) -> str:
     return f" {' '.join(_words(_mask(name)) + _words(masked_memo))} "
 
 
+def _key_and_terms(name: str, masked_memo: str) -> tuple[str, str]:
+    """The search key (as _search_key_masked) and the lookup terms of a receipt.
+
+    The terms are what the ledger's posting trigger takes from the key
+    (funds_lookup_words: each distinct word of 3 characters or more, cut to
+    100), space-separated in order of first appearance.
+    """
+    words = _words(_mask(name)) + _words(masked_memo)
+    terms = dict.fromkeys(w[:100] for w in words if len(w) >= 3)
+    return f" {' '.join(words)} ", " ".join(terms)
+
+
 # ------------------------------------------------------------------------ writers
 
 # A kept line as the writers receive it, one tuple (positions below): the line,
 # its key, the values both tables share, and the entry's voucher number.
 R_KEY, R_LINE, R_DOC, R_REF, R_GUESS, R_STATUS, R_KIND, R_NUMBER = range(8)
-R_MASKED, R_SEARCH, R_PARTY = 8, 9, 10
+R_MASKED, R_SEARCH, R_PARTY, R_TERMS = 8, 9, 10, 11
 
 # (kind, sign, purpose, voucher series) of the entry a line becomes
 _RECEIPT = (EntryKind.RECEIPT.value, 1, "", VoucherSeries.RECEIPT.value)
@@ -549,6 +561,7 @@ _STAGE_COLUMNS = (
     "search_key",
     "party_key",
     "masked_memo",
+    "terms",
 )
 
 STAGE_LINES = 50_000  # lines staged before one INSERT … SELECT moves them into the tables
@@ -609,7 +622,8 @@ class _StagedWriter(_Writer):
                     voucher_number integer NOT NULL,
                     search_key text NOT NULL,
                     party_key text NOT NULL,
-                    masked_memo text NOT NULL
+                    masked_memo text NOT NULL,
+                    terms text NOT NULL
                 ) ON COMMIT DROP
                 """
             )
@@ -653,10 +667,24 @@ class _StagedWriter(_Writer):
                 voucher_number, %s, %s, kind, sign, purpose, voucher_series, %s, ''
             FROM {stage}
             """  # noqa: S608
+        # the lookup postings of these receipts, as the ledger's trigger would write them
+        # (0011/0013: one row per term and day of the insert, ids newest first) from the
+        # terms computed here; the trigger skips this insert (mattran.lookup_postings)
+        postings = f"""
+            INSERT INTO funds_lookupterm (term, booked_on, n, entry_ids)
+            SELECT w, booked_on, count(*), array_agg(entry_id ORDER BY entry_id DESC)
+            FROM {stage}, unnest(string_to_array(terms, ' ')) AS w
+            WHERE terms <> ''
+            GROUP BY w, booked_on
+            """  # noqa: S608
         keep = f"INSERT INTO {self.log_table} SELECT entry_id, masked_memo FROM {stage}"  # noqa: S608
+        staged = "SELECT set_config('mattran.lookup_postings', %s, true)"
         return [
             (lines, [account_id, self.imp.pk]),
+            (staged, ["staged"]),
             (entries, [fund_id, account_id, self.user_id, timezone.now(), Channel.BANK.value]),
+            (staged, [""]),
+            (postings, []),
             (keep, []),
             (f"TRUNCATE {stage}", []),
         ]
@@ -685,7 +713,7 @@ class _StagedWriter(_Writer):
                 f"{line.debit}\t{line.credit}\t{null if balance is None else balance}\t"
                 f"{esc(line.memo)}\t{esc(line.counterparty[:300])}\t{esc(r[R_GUESS])}\t"
                 f"{r[R_STATUS]}\t{kinds[r[R_KIND]]}\t{r[R_NUMBER]}\t{esc(r[R_SEARCH])}\t"
-                f"{esc(r[R_PARTY])}\t{esc(r[R_MASKED])}\n"
+                f"{esc(r[R_PARTY])}\t{esc(r[R_MASKED])}\t{r[R_TERMS]}\n"
             )
         self._pipe.send(self.copy_sql, "".join(parts))
         self._staged += len(rows)
@@ -787,6 +815,7 @@ class _Import:
                 number = counter.last_number + 1
             next_number[series, year] = number + 1
             masked = _mask(memo)  # once: for the search key and for the public log's leaf
+            search_key, terms = _key_and_terms(guess, masked)
             rows.append(
                 (
                     key,
@@ -798,8 +827,9 @@ class _Import:
                     entry_kind,
                     number,
                     masked,
-                    _search_key_masked(guess, masked),
+                    search_key,
                     _fold(guess)[:200],
+                    terms if entry_kind is _RECEIPT else "",
                 )
             )
         imp.duplicates_skipped += duplicates

@@ -144,8 +144,17 @@ class VoucherSeries(models.TextChoices):
 class LedgerEntry(models.Model):
     """One immutable movement of money in a fund."""
 
+    # The references of a statement import's rows (fund, account, statement line) are
+    # checked by statement-level triggers, one set-based check per INSERT, not by
+    # foreign keys (a check per row): migration 0014, funds.db.reference_checks_sql.
+    # indexed by ledger_fund_day (fund_id is its first column)
     fund = models.ForeignKey(
-        Fund, verbose_name="quỹ", on_delete=models.PROTECT, related_name="entries"
+        Fund,
+        verbose_name="quỹ",
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
+        db_constraint=False,
     )
     account = models.ForeignKey(
         FundAccount,
@@ -154,6 +163,7 @@ class LedgerEntry(models.Model):
         null=True,
         blank=True,
         related_name="entries",
+        db_constraint=False,
     )
     kind = models.CharField("loại", max_length=20, choices=EntryKind.choices)
     sign = models.SmallIntegerField("chiều", editable=False)  # +1 in, -1 out
@@ -170,7 +180,7 @@ class LedgerEntry(models.Model):
     memo = models.TextField("nội dung", blank=True)
     # fold(party name + masked memo + reference): what the public lookup searches.
     search_key = models.TextField(editable=False, blank=True)
-    party_key = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
+    party_key = models.CharField(max_length=200, editable=False, blank=True)
     purpose = models.CharField("mục đích chi", max_length=20, choices=Purpose.choices, blank=True)
     beneficiaries = models.TextField("người / hộ được hỗ trợ", blank=True)
     quantity = models.PositiveIntegerField("số lượng (suất, nhà, …)", null=True, blank=True)
@@ -189,6 +199,7 @@ class LedgerEntry(models.Model):
         null=True,
         blank=True,
         related_name="entries",
+        db_index=False,  # ledger_transfer: only the rows that have one
     )
     statement_line = models.OneToOneField(
         "StatementLine",
@@ -197,12 +208,15 @@ class LedgerEntry(models.Model):
         null=True,
         blank=True,
         related_name="entry",
+        db_constraint=False,
     )
     voucher_series = models.CharField(
         "loại chứng từ", max_length=2, choices=VoucherSeries.choices, blank=True
     )
     voucher_year = models.PositiveSmallIntegerField("năm chứng từ", null=True, blank=True)
     voucher_number = models.PositiveIntegerField("số chứng từ", null=True, blank=True)
+    # not indexed: nothing looks entries up by their author (a user is deactivated,
+    # not deleted; deleting one scans the ledger once)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="người ghi",
@@ -210,6 +224,7 @@ class LedgerEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField("thời điểm ghi", auto_now_add=True)
 
@@ -256,6 +271,12 @@ class LedgerEntry(models.Model):
             # amount (and date) lookups newest first: one index range, no sort
             models.Index(fields=["amount", "-booked_on", "-id"], name="ledger_amount_day"),
             models.Index(fields=["reference"], name="ledger_reference"),
+            # one b-tree (no LIKE twin): equality only (benchmarks/funds_lookup.py)
+            models.Index(fields=["party_key"], name="ledger_party_key"),
+            # the few entries of transfers; an import writes none of these index rows
+            models.Index(
+                fields=["transfer"], name="ledger_transfer", condition=Q(transfer__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -435,12 +456,17 @@ class LineStatus(models.TextChoices):
 class StatementLine(models.Model):
     """A bank statement row, kept once per account (dedup by fingerprint + occurrence)."""
 
-    # no index of its own: the (account, ...) indexes below start with it
+    # no index of its own: the (account, ...) indexes below start with it. Both
+    # references checked set-based by triggers, as the ledger's (migration 0014).
     account = models.ForeignKey(
-        FundAccount, on_delete=models.PROTECT, related_name="statement_lines", db_index=False
+        FundAccount,
+        on_delete=models.PROTECT,
+        related_name="statement_lines",
+        db_index=False,
+        db_constraint=False,
     )
     statement_import = models.ForeignKey(
-        StatementImport, on_delete=models.PROTECT, related_name="lines"
+        StatementImport, on_delete=models.PROTECT, related_name="lines", db_constraint=False
     )
     fingerprint = models.CharField(max_length=80)
     row_number = models.PositiveIntegerField("dòng trong tệp")
@@ -469,7 +495,6 @@ class StatementLine(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["account", "status"], name="statement_line_status"),
             # the days an account has lines on (the import looks for duplicates on those only)
             models.Index(fields=["account", "booked_on"], name="statement_line_day"),
         ]
