@@ -19,12 +19,14 @@ process's peak RSS, and where the wall time went:
 - "log": the public log's whole append (leaf rows, hashes, tiles).
 
 Baselines in the same run (same machine, same load):
-- the previous import (streaming COPY into the tables, the log re-reading the
-  entries and masking the memos again): importing.py of git revision
-  --baseline-ref, loaded as a module of its own, on --baseline-rows rows;
+- the previous import: importing.py of git revision --baseline-ref (default
+  dad91d7, stop 18: staging table, postings by the ledger's trigger), loaded as
+  a module of its own, on --baseline-rows rows (on today's schema);
 - reading the whole file into a list first (tracemalloc peak of that list);
 - booking each row with receipt_create (rows/s on --naive-rows rows).
 With --profile the new path's Python side is also run under cProfile (not timed).
+With --floor the largest import is followed by writing its rows again into
+plain tables (write_floor): the server's CPU per line for the rows alone.
 Run with MATTRAN_DEBUG=0 (Django keeps every query in memory in debug mode;
 _setup sets it). Print `uptime` beside the figures: the machine is shared.
 """
@@ -134,7 +136,38 @@ class StatementClock:
             self.spent[kind] += time.perf_counter() - started
 
 
-def run_import(path: Path, label: str, *, impl: str, ref: str, explain: bool, profile: bool):
+FLOOR_TABLES = ("funds_statementline", "funds_ledgerentry", "funds_lookupterm", "ledgerlog_logleaf")
+
+
+def write_floor(backend: int, lines: int) -> dict[str, float]:
+    """The server's CPU per imported line just to write the rows the import wrote.
+
+    The rows of the four tables an import grows (all of them: the scratch database
+    holds this import only) are copied by INSERT … SELECT into new tables of the
+    same columns, first without any index, trigger or foreign key ("heap"), then
+    with the same indexes ("heap + indexes"). No per-line work of the import
+    (words, postings grouping, hashes, checks) is in these figures: they are a
+    lower bound of the server's share.
+    """
+    out: dict[str, float] = {}
+    with connection.cursor() as cursor:
+        for label, like in (("heap", "INCLUDING DEFAULTS"), ("heap + indexes", "INCLUDING ALL")):
+            cpu0, started = _backend_cpu(backend), time.perf_counter()
+            for table in FLOOR_TABLES:
+                copy = f"floor_{table}"
+                cursor.execute(f"DROP TABLE IF EXISTS {copy}")
+                cursor.execute(f"CREATE TABLE {copy} (LIKE {table} {like})")
+                cursor.execute(f"INSERT INTO {copy} SELECT * FROM {table}")  # noqa: S608
+            out[f"{label}: server CPU µs/line"] = (_backend_cpu(backend) - cpu0) / lines * 1e6
+            out[f"{label}: wall s"] = time.perf_counter() - started
+        for table in FLOOR_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS floor_{table}")
+    return out
+
+
+def run_import(
+    path: Path, label: str, *, impl: str, ref: str, explain: bool, profile: bool, floor_wanted=False
+):
     from mattran.funds import importing
     from mattran.funds.models import LedgerEntry, StatementLine
     from mattran.ledgerlog import services as log_services
@@ -183,7 +216,9 @@ def run_import(path: Path, label: str, *, impl: str, ref: str, explain: bool, pr
         ).count()
         == booked + 1
     )  # + the opening balance
+    floor = write_floor(backend, imp.rows_read) if floor_wanted else {}
     result = {
+        "floor": floor,
         "impl": impl,
         "rows": imp.rows_read,
         "receipts": imp.receipts_created,
@@ -217,19 +252,20 @@ def child(args) -> None:
             ref=args.baseline_ref,
             explain=args.explain,
             profile=args.profile,
+            floor_wanted=args.floor,
         )
     print(json.dumps(result))
 
 
-def measure(path: Path, impl: str, ref: str, *, explain=False, profile=False) -> dict:
+def measure(path: Path, impl: str, ref: str, *, explain=False, profile=False, floor=False) -> dict:
     args = [sys.executable, __file__, "--child", str(path), "--impl", impl, "--baseline-ref", ref]
-    args += ["--explain"] * explain + ["--profile"] * profile
+    args += ["--explain"] * explain + ["--profile"] * profile + ["--floor"] * floor
     out = subprocess.run(args, check=True, capture_output=True, text=True, env=os.environ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def report(r: dict) -> None:
-    name = "set-based (staging table)" if r["impl"] == "staged" else "previous (streaming COPY)"
+    name = "set-based (staging table)" if r["impl"] == "staged" else "previous (stop 18)"
     rate = r["rows"] / r["seconds"]
     cpu = r["python_cpu"] + r["server_cpu"]
     print(
@@ -258,6 +294,8 @@ def report(r: dict) -> None:
             print(f"      {name}: {seconds:.1f} s")
     for name, seconds in sorted(r["triggers"].items(), key=lambda kv: -kv[1]):
         print(f"    trigger {name}: {seconds:.1f} s")
+    for name, value in r.get("floor", {}).items():
+        print(f"    floor, the same rows written again by INSERT … SELECT, {name}: {value:.1f}")
     for name, seconds in r.get("profile", []):
         print(f"    python {name}: {seconds:.2f} s (own time)")
 
@@ -296,9 +334,9 @@ def python_parts(path: Path, limit: int = 50_000) -> None:
     pairs = list(zip(names, masked, strict=True))
     started = time.process_time()
     for name, memo in pairs:
-        importing._search_key_masked(name, memo)
+        importing._key_and_terms(name, memo)
         _fold(name)
-    steps.append(("search key and party key words", time.process_time() - started))
+    steps.append(("search key, lookup terms, party key", time.process_time() - started))
     for label, seconds in steps:
         print(f"    python CPU, {label}: {seconds / len(lines) * 1e6:.1f} µs/line")
     total = sum(s for _, s in steps) / len(lines) * 1e6
@@ -345,10 +383,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, action="append", help="repeat for several sizes")
     parser.add_argument("--baseline-rows", type=int, action="append", default=[])
-    parser.add_argument("--baseline-ref", default="24792df")
+    parser.add_argument("--baseline-ref", default="dad91d7")
     parser.add_argument("--naive-rows", type=int, default=0)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--floor", action="store_true", help="server CPU to write the rows alone")
     parser.add_argument("--files", type=Path, help="keep the generated files here")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--impl", default="staged", help=argparse.SUPPRESS)
@@ -371,7 +410,15 @@ def main():
             if rows in args.baseline_rows:
                 report(measure(paths[rows], "baseline", args.baseline_ref, explain=args.explain))
             if rows in sizes:
-                report(measure(paths[rows], "staged", args.baseline_ref, explain=args.explain))
+                report(
+                    measure(
+                        paths[rows],
+                        "staged",
+                        args.baseline_ref,
+                        explain=args.explain,
+                        floor=args.floor and rows == max(sizes),
+                    )
+                )
                 if args.profile:
                     print("  (profile run, not timed:)")
                     report(measure(paths[rows], "staged", args.baseline_ref, profile=True))
