@@ -228,3 +228,22 @@ def test_parsed_lines_are_normalized(sample_lines):
         for text in (line.doc_no, line.reference, line.memo, line.counterparty):
             assert nfc(text) == text
         assert sf._fingerprint_data(line, normalized=True) == sf._fingerprint_data(line)
+
+
+def test_key_and_terms_are_the_key_and_the_triggers_words():
+    """The import's lookup terms: funds_lookup_words of the search key (distinct words of
+    3+ characters, cut to 100), in order of first appearance."""
+    from mattran.funds.importing import _key_and_terms
+
+    long_word = "x" * 130
+    for name, memo in [
+        ("Lê Thị Hoà", "ung ho ba con mien Bac, ung ho 0912 345 678"),
+        ("", f"{long_word} {long_word}y ab abc abc"),
+        ("", ""),
+    ]:
+        key, terms = _key_and_terms(name, _mask(memo))
+        assert key == _search_key(name, memo)
+        words = key.split()
+        expected = list(dict.fromkeys(w[:100] for w in words if len(w) >= 3))
+        assert terms.split() == expected
+    assert _key_and_terms("", _mask(f"{long_word} ab"))[1] == "x" * 100

@@ -190,6 +190,7 @@ class OccurrenceCounter:
 
 
 _WORD = re.compile(r"[a-z0-9]+")  # as services.search_words
+_TERM = re.compile(r"[a-z0-9]{3,}")  # a word of a search key that is a lookup term
 
 
 def _mask(text: str) -> str:
@@ -223,9 +224,11 @@ def _key_and_terms(name: str, masked_memo: str) -> tuple[str, str]:
     (funds_lookup_words: each distinct word of 3 characters or more, cut to
     100), space-separated in order of first appearance.
     """
-    words = _words(_mask(name)) + _words(masked_memo)
-    terms = dict.fromkeys(w[:100] for w in words if len(w) >= 3)
-    return f" {' '.join(words)} ", " ".join(terms)
+    key = f" {' '.join(_words(_mask(name)) + _words(masked_memo))} "
+    found = _TERM.findall(key)  # the key's words are whole runs of [a-z0-9]
+    if found and max(map(len, found)) > 100:
+        found = [w[:100] for w in found]
+    return key, " ".join(dict.fromkeys(found))
 
 
 # ------------------------------------------------------------------------ writers
