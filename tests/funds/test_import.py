@@ -501,7 +501,8 @@ def test_lookup_terms_written_by_the_triggers(relief, editor, approver, tmp_path
 
 def test_import_postings_equal_the_triggers_postings(relief, editor, small_chunks):
     """PostgreSQL: the import writes its receipts' postings from its stage (the ledger's
-    trigger skips its inserts); they are exactly what the trigger's word function gives."""
+    trigger skips its inserts); they are exactly what the trigger's term function gives
+    (words and adjacent word pairs)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -516,7 +517,7 @@ def test_import_postings_equal_the_triggers_postings(relief, editor, small_chunk
         rows = cursor.fetchall()
         cursor.execute(
             "SELECT w, e.booked_on, e.id FROM funds_ledgerentry e, "
-            "funds_lookup_words(e.search_key) AS w "
+            "funds_lookup_terms(e.search_key) AS w "
             "WHERE e.kind = 'receipt' AND e.statement_line_id IS NOT NULL"
         )
         expected = set(cursor.fetchall())
@@ -524,6 +525,7 @@ def test_import_postings_equal_the_triggers_postings(relief, editor, small_chunk
     got = [(term, day, i) for term, day, _, ids in rows for i in ids]
     assert len(got) == len(set(got))  # no id twice under a term
     assert set(got) == expected and len(expected) > 3 * imp.receipts_created
+    assert any(term.startswith("~") for term, _, _ in expected)
     assert len(rows) < len(got) / 3  # one row per term and day of each staged batch
     # the trigger works again for the next write of the same transaction
     hand = services.receipt_create(
@@ -536,7 +538,7 @@ def test_import_postings_equal_the_triggers_postings(relief, editor, small_chunk
 
 def test_the_database_checks_the_references_of_imported_rows(relief, editor, tmp_path):
     """Fund, account, statement line and import are referenced without foreign keys (one
-    set-based check per statement, migration 0014): the database still refuses a row
+    set-based check per statement, migration 0015): the database still refuses a row
     naming no parent and the deletion or renumbering of a parent that is named."""
     account = _account(relief, editor, "Vietcombank", "0011001932418")
     imp = _import(editor, account, _vcb_copy(tmp_path, "few.csv", 5), "vcb")

@@ -12,6 +12,7 @@ import io
 import re
 import string
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from hypothesis import example, given, settings
@@ -230,9 +231,9 @@ def test_parsed_lines_are_normalized(sample_lines):
         assert sf._fingerprint_data(line, normalized=True) == sf._fingerprint_data(line)
 
 
-def test_key_and_terms_are_the_key_and_the_triggers_words():
-    """The import's lookup terms: funds_lookup_words of the search key (distinct words of
-    3+ characters, cut to 100), in order of first appearance."""
+def test_key_and_terms_are_the_key_and_the_triggers_terms():
+    """The import's lookup terms: funds_lookup_terms of the search key (distinct words of
+    3+ characters, then adjacent letter-only word pairs "~a b", each cut to 100)."""
     from mattran.funds.importing import _key_and_terms
 
     long_word = "x" * 130
@@ -245,5 +246,8 @@ def test_key_and_terms_are_the_key_and_the_triggers_words():
         assert key == _search_key(name, memo)
         words = key.split()
         expected = list(dict.fromkeys(w[:100] for w in words if len(w) >= 3))
-        assert terms.split() == expected
-    assert _key_and_terms("", _mask(f"{long_word} ab"))[1] == "x" * 100
+        pairs = [f"~{a} {b}"[:100] for a, b in pairwise(words) if a.isalpha() and b.isalpha()]
+        expected += list(dict.fromkeys(pairs))
+        assert (terms.split(",") if terms else []) == expected
+    assert _key_and_terms("", _mask(f"{long_word} ab"))[1] == f"{'x' * 100},~{'x' * 99}"
+    assert _key_and_terms("Lê Hoà", "ung ho 123 ba")[1] == "hoa,ung,123,~le hoa,~hoa ung,~ung ho"

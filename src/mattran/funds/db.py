@@ -94,7 +94,7 @@ def run_vendor_sql(statements_by_vendor: dict[str, list[str]]):
 
 
 # ------------------------------------------------------- references checked per statement
-# Migration 0014: the references of the rows a statement import writes by the
+# Migration 0015: the references of the rows a statement import writes by the
 # hundred thousand are not foreign keys (PostgreSQL checks a foreign key with one
 # query per inserted row) but triggers with the same effect: a row naming no row of
 # the parent table is refused, and so is deleting (or renumbering) a parent row that

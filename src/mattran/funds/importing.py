@@ -49,6 +49,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -221,14 +222,18 @@ def _key_and_terms(name: str, masked_memo: str) -> tuple[str, str]:
     """The search key (as _search_key_masked) and the lookup terms of a receipt.
 
     The terms are what the ledger's posting trigger takes from the key
-    (funds_lookup_words: each distinct word of 3 characters or more, cut to
-    100), space-separated in order of first appearance.
+    (funds_lookup_terms, migrations 0006 and 0013): each distinct word of 3
+    characters or more, then each distinct pair of adjacent letter-only words
+    as "~first second", each cut to 100 characters; joined by commas (a pair
+    holds a space; no term holds a comma).
     """
-    key = f" {' '.join(_words(_mask(name)) + _words(masked_memo))} "
+    words = _words(_mask(name)) + _words(masked_memo)
+    key = f" {' '.join(words)} "
     found = _TERM.findall(key)  # the key's words are whole runs of [a-z0-9]
     if found and max(map(len, found)) > 100:
         found = [w[:100] for w in found]
-    return key, " ".join(dict.fromkeys(found))
+    pairs = [f"~{a} {b}"[:100] for a, b in pairwise(words) if a.isalpha() and b.isalpha()]
+    return key, ",".join([*dict.fromkeys(found), *dict.fromkeys(pairs)])
 
 
 # ------------------------------------------------------------------------ writers
@@ -676,7 +681,7 @@ class _StagedWriter(_Writer):
         postings = f"""
             INSERT INTO funds_lookupterm (term, booked_on, n, entry_ids)
             SELECT w, booked_on, count(*), array_agg(entry_id ORDER BY entry_id DESC)
-            FROM {stage}, unnest(string_to_array(terms, ' ')) AS w
+            FROM {stage}, unnest(string_to_array(terms, ',')) AS w
             WHERE terms <> ''
             GROUP BY w, booked_on
             """  # noqa: S608

@@ -146,7 +146,7 @@ class LedgerEntry(models.Model):
 
     # The references of a statement import's rows (fund, account, statement line) are
     # checked by statement-level triggers, one set-based check per INSERT, not by
-    # foreign keys (a check per row): migration 0014, funds.db.reference_checks_sql.
+    # foreign keys (a check per row): migration 0015, funds.db.reference_checks_sql.
     # indexed by ledger_fund_day (fund_id is its first column)
     fund = models.ForeignKey(
         Fund,
@@ -457,7 +457,7 @@ class StatementLine(models.Model):
     """A bank statement row, kept once per account (dedup by fingerprint + occurrence)."""
 
     # no index of its own: the (account, ...) indexes below start with it. Both
-    # references checked set-based by triggers, as the ledger's (migration 0014).
+    # references checked set-based by triggers, as the ledger's (migration 0015).
     account = models.ForeignKey(
         FundAccount,
         on_delete=models.PROTECT,

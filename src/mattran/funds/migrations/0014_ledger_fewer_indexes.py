@@ -24,7 +24,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("funds", "0012_lookup_postings_clustered"),
+        ("funds", "0013_lookup_pairs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
     ]
 
 
-# the lookup postings of 0011, but not for the rows of an import's INSERT … SELECT (it
+# the lookup postings of 0011/0013 (words and adjacent pairs), but not for the rows of an import's INSERT … SELECT (it
 # writes them from its staging table: funds.importing._StagedWriter)
 LOOKUP_TRIGGER = """
     CREATE OR REPLACE FUNCTION funds_ledger_lookup_terms() RETURNS trigger
@@ -101,7 +101,7 @@ LOOKUP_TRIGGER = """
         END IF;
         INSERT INTO funds_lookupterm (term, booked_on, n, entry_ids)
         SELECT w, r.booked_on, count(*), array_agg(r.id ORDER BY r.id DESC)
-        FROM new_rows r, funds_lookup_words(r.search_key) AS w
+        FROM new_rows r, funds_lookup_terms(r.search_key) AS w
         WHERE r.kind = 'receipt'
         GROUP BY w, r.booked_on;
         RETURN NULL;
@@ -114,7 +114,7 @@ LOOKUP_TRIGGER_BACKWARD = """
     BEGIN
         INSERT INTO funds_lookupterm (term, booked_on, n, entry_ids)
         SELECT w, r.booked_on, count(*), array_agg(r.id ORDER BY r.id DESC)
-        FROM new_rows r, funds_lookup_words(r.search_key) AS w
+        FROM new_rows r, funds_lookup_terms(r.search_key) AS w
         WHERE r.kind = 'receipt'
         GROUP BY w, r.booked_on;
         RETURN NULL;

@@ -20,7 +20,7 @@ from mattran.funds.db import reference_checks_sql, run_vendor_sql
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0013_ledger_fewer_indexes'),
+        ('funds', '0014_ledger_fewer_indexes'),
     ]
 
     operations = [
