@@ -93,37 +93,6 @@ def demo_snapshot(django_db_setup, django_db_blocker):
         snap.drop()
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _flush_by_delete_on_postgresql():
-    """Transactional and live-server tests end with Django's flush, which on PostgreSQL
-    is one TRUNCATE of every table: a new file for each of the ~90 tables and their
-    indexes, ~6 s per test on this machine under load against ~1.3 s for DELETE
-    (measured; SQLite's flush already deletes). Here the flush deletes the rows
-    instead, with triggers off for that transaction only (as tests/db_snapshot.py
-    restores: session_replication_role = replica, then back to origin), so the
-    append-only ledger's row triggers and the summaries' triggers do not fire on
-    tables that are all being emptied. Identity sequences are not reset, as with
-    Django's own TRUNCATE; a flush that asks for a reset or a cascade is Django's."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    original = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if not tables or reset_sequences or allow_cascade:
-            return original(
-                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-            )
-        return [
-            "SET LOCAL session_replication_role = replica",
-            *(f"DELETE FROM {self.quote_name(table)}" for table in tables),  # noqa: S608
-            "SET LOCAL session_replication_role = origin",
-        ]
-
-    DatabaseOperations.sql_flush = sql_flush
-    yield
-    DatabaseOperations.sql_flush = original
-
-
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory) -> Path:
     """A SQLite database migrated once per run by `mattran migrate` in a subprocess (its
