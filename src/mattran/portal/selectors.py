@@ -245,10 +245,10 @@ def _postings_sql(
     query's amount, dates, reference and fund. A range not read from its posting lists is
     checked on the ledger row by its SQL in `checks` (none: `extra` covers it).
 
-    - Some range is rare (≤ SMALL receipts): the posting lists of the rarest
-      and of every other range at most READ_RATIO times longer are read whole
-      and intersected as (day, id) pairs; the rest is checked on the few
-      receipts left.
+    - Some range is rare (≤ SMALL receipts): the posting lists of the rarest,
+      of the next rarest if at most READ_RATIO times longer, and of any other
+      short one are read whole and intersected as (day, id) pairs; the rest is
+      checked on the few receipts left.
     - Every range is common ("nguyen", "ngu", "tran thi"): the rarest drives,
       walked newest day first: for each of its terms (a prefix: the distinct
       terms, by a recursive CTE in the index), its posting rows newest day
@@ -258,12 +258,17 @@ def _postings_sql(
     """
     keys = sorted(ranges, key=lambda k: (sizes[k], -len(k)))
     driver = keys[0]
-    # a list much longer than the rarest costs more to read than its receipts cost to check
-    intersected = (
-        [k for k in keys if sizes[k] <= min(SMALL, READ_RATIO * sizes[driver] + PROBE_ROWS)]
-        if sizes[driver] <= SMALL
-        else []
-    )
+    # the rarest list and the next rarest if at most READ_RATIO times longer (a list much
+    # longer costs more to read than the rarest's receipts cost to check); after those two
+    # the candidates are few: a third list is read only if short (≤ PROBE_ROWS)
+    intersected = []
+    if sizes[driver] <= SMALL:
+        intersected = [driver] + [
+            k
+            for i, k in enumerate(keys[1:], 1)
+            if sizes[k] <= PROBE_ROWS
+            or (i == 1 and sizes[k] <= min(SMALL, READ_RATIO * sizes[driver] + PROBE_ROWS))
+        ]
     second = keys[1] if len(keys) > 1 and not intersected else None
     where, params = ["e.kind = 'receipt'", "f.is_public"], []
     for key in keys:
