@@ -15,7 +15,8 @@ per unit.
 
     MATTRAN_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_reports \\
     MATTRAN_REDIS_URL=redis://127.0.0.1:6379/0 \\
-        python benchmarks/bench_rollup.py [--records 10000000] [--rebuild] [--build-only] [--period 2025-01-15..2025-09-20]
+        python benchmarks/bench_rollup.py [--records 10000000] [--rebuild] [--build-only] \\
+            [--period 2025-01-15..2025-09-20]
 
 With MATTRAN_REDIS_URL, as in production, the data versions are on: what does not
 change with records (report definitions, the catalogue, a unit's children) is kept per
