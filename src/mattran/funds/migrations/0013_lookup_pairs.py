@@ -109,34 +109,7 @@ PG_FORWARD = [*WORDS_AND_PAIRS, *TRIGGERS, BUILD_SQL, "ANALYZE funds_lookupterm"
 
 PG_BACKWARD = [
     # the triggers of migration 0011 (words only), the pairs' rows deleted
-    """
-    CREATE OR REPLACE FUNCTION funds_ledger_lookup_terms() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO funds_lookupterm (term, booked_on, n, entry_ids)
-        SELECT w, r.booked_on, count(*), array_agg(r.id ORDER BY r.id DESC)
-        FROM new_rows r, funds_lookup_words(r.search_key) AS w
-        WHERE r.kind = 'receipt'
-        GROUP BY w, r.booked_on;
-        RETURN NULL;
-    END;
-    $$
-    """,
-    """
-    CREATE OR REPLACE FUNCTION funds_annotation_lookup_terms() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO funds_lookupterm (term, booked_on, n, entry_ids)
-        SELECT w, e.booked_on, count(DISTINCT e.id), array_agg(DISTINCT e.id ORDER BY e.id DESC)
-        FROM new_rows a
-        JOIN funds_ledgerentry e ON e.id = a.entry_id AND e.kind = 'receipt',
-        funds_lookup_words(a.name_key) AS w
-        WHERE a.kind = 'identify'
-        GROUP BY w, e.booked_on;
-        RETURN NULL;
-    END;
-    $$
-    """,
+    *(sql.replace("funds_lookup_terms(", "funds_lookup_words(") for sql in TRIGGERS),
     """DELETE FROM funds_lookupterm WHERE term COLLATE "C" >= '~'""",
     "DROP FUNCTION IF EXISTS funds_lookup_terms(text)",
     "DROP FUNCTION IF EXISTS funds_lookup_pairs(text)",
