@@ -17,6 +17,7 @@ import time
 from collections import Counter
 
 import pytest
+from django.db import connection, connections, transaction
 from django.db.models import Count, F, Sum
 
 from mattran.access.models import Role
@@ -342,6 +343,69 @@ def test_edits_started_during_approval_are_refused(ward_report, monkeypatch):
     assert not AuditEvent.objects.filter(
         action="activity.create", unit=ward_report["area"]
     ).exists()
+
+
+def test_a_ledger_write_in_flight_when_the_approval_builds_is_in_the_approved_figures(
+    ward_report, monkeypatch
+):
+    """A writer that takes no lock of the unit (the ledger) allocates its audit event's
+    id, a later edit commits a higher id, the approval builds its report (the ledger
+    write is not yet visible), then the ledger write commits before the approval takes
+    its lock: the money must be in the approved figures, as if the approval had
+    computed them under its lock. (An approval that trusted "no audit event above the
+    highest id it saw" kept figures without it.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite has one writer at a time: an audit id allocated by a transaction "
+            "in flight is above every committed one (reports/services.py)"
+        )
+    w = ward_report
+    fund = services.fund_create(
+        actor=None,
+        unit=w["ward"],
+        name="Quỹ Vì biển, đảo phường Khương Mai",
+        kind=FundKind.SEA_ISLANDS,
+        opened_on=dt.date(2023, 1, 1),
+    )
+    allocated, commit = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def ledger_write():
+        try:
+            with transaction.atomic():
+                services.receipt_create(
+                    actor=None, fund=fund, amount=1_500_000, booked_on=dt.date(2023, 3, 1)
+                )
+                allocated.set()
+                assert commit.wait(timeout=60)
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=ledger_write)
+    writer.start()
+    assert allocated.wait(timeout=60), failures
+    _edit(w, 0)  # commits an audit event above the ledger write's
+
+    prepare = report_services._approval_figures
+
+    def prepare_then_the_ledger_write_commits(actor, sub):
+        prepared = prepare(actor, sub)
+        commit.set()
+        writer.join(timeout=60)
+        return prepared
+
+    monkeypatch.setattr(report_services, "_approval_figures", prepare_then_the_ledger_write_commits)
+    sub = report_services.submission_approve(actor=w["approver"], submission=w["sub"])
+    assert not writer.is_alive() and not failures, failures
+    receipt = AuditEvent.objects.get(action="ledger.receipt", unit=w["ward"]).pk
+    edit = AuditEvent.objects.get(action="activity.create", unit=w["area"]).pk
+    assert receipt < edit  # the case: an id below the highest committed one, unseen
+    money = sub.figures["figures"]["quy_bien_dao_van_dong"]
+    assert money["value"] == 1_500_000, money
+    assert sub.figures["figures"]["tuyen_truyen_luot"]["value"] == 400 + 7
+    _consistent(w)
 
 
 def test_approval_and_edits_at_random_moments_always_agree(ward_report, monkeypatch):

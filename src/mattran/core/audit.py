@@ -101,3 +101,43 @@ def audit_record_many(
         ],
         batch_size=500,
     )
+
+
+# ------------------------------------------------ what a moment did not see
+
+AuditMark = int | tuple[int, tuple[int, ...]]
+
+
+def audit_mark() -> AuditMark:
+    """Where the audit trail stands at this moment, for `audit_since`.
+
+    PostgreSQL: the current snapshot's transaction horizon (`pg_current_snapshot`:
+    the first transaction id not yet assigned, and the transactions in flight). An
+    event's id is taken when it is inserted, not when it commits, so a highest id
+    would not do: a writer in flight may hold an id below one that another writer
+    has committed since, and commit later. SQLite: the highest event id, because
+    there one write transaction runs at a time (BEGIN IMMEDIATE, settings.py) and
+    an event that commits later than another was also inserted after it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_snapshot_xmax(s)::text::bigint,"
+                " ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x)"
+                " FROM pg_current_snapshot() AS s"
+            )
+            xmax, in_flight = cursor.fetchone()
+        return (xmax, tuple(sorted(in_flight)))
+    return AuditEvent.objects.aggregate(m=models.Max("id"))["m"] or 0
+
+
+def audit_since(mark: AuditMark) -> models.QuerySet[AuditEvent]:
+    """The events the moment of `mark` did not see: committed after it (or not yet).
+    PostgreSQL: written by a transaction that was in flight or had not started
+    (`AuditEvent.xact`, one index). SQLite: an id above the mark."""
+    if isinstance(mark, tuple):
+        xmax, in_flight = mark
+        unseen = models.Q(xact__gte=xmax)
+        if in_flight:
+            unseen |= models.Q(xact__in=in_flight)
+        return AuditEvent.objects.filter(unseen)
+    return AuditEvent.objects.filter(pk__gt=mark)

@@ -2,6 +2,20 @@ from django.conf import settings
 from django.db import models
 
 
+class CurrentTransactionId(models.Func):
+    """The writing transaction's id on PostgreSQL (`pg_current_xact_id()`: 64 bits,
+    never wraps around; the top-level transaction's id inside a savepoint); NULL on
+    other databases. Used as a column default: see `AuditEvent.xact`."""
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return "(pg_current_xact_id()::text::bigint)", []
+
+
 class AuditEvent(models.Model):
     """One change made through a service: who, when, which unit, what, before and after."""
 
@@ -29,12 +43,23 @@ class AuditEvent(models.Model):
     before = models.JSONField("trước", null=True, blank=True)
     after = models.JSONField("sau", null=True, blank=True)
     note = models.TextField("ghi chú", blank=True)
+    # PostgreSQL: the id of the transaction that wrote the event (and the change it
+    # records), set by the database; which events a moment's snapshot did not see
+    # (`core.audit.audit_since`). NULL on SQLite, where ids follow commit order.
+    xact = models.BigIntegerField(
+        "giao dịch ghi", null=True, blank=True, editable=False, db_default=CurrentTransactionId()
+    )
 
     class Meta:
         verbose_name = "sự kiện nhật ký"
         verbose_name_plural = "nhật ký thay đổi"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(
+                fields=["xact"], name="core_audit_xact", condition=models.Q(xact__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"

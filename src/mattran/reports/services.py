@@ -13,8 +13,14 @@ figures that were approved: the figures of the data as it is when the approval
 takes the lock that waits for edits in flight (`locks.lock_for_approval`), so an
 edit either is in the approved figures or is refused, never lands unseen after
 the approval. They are computed *before* that lock (`_approval_figures`) and kept
-only if no edit that could change them was committed in between; else they are
+only if no change that could alter them was committed in between; else they are
 computed again under the lock.
+
+"In between" is told by the audit trail, which every write fills in its own
+transaction: the events the moment before the figures did not see
+(`core.audit.audit_mark`/`audit_since`). Not "events above the highest id": a
+writer that takes no lock of the unit (the ledger, reference data) may hold an id
+below one committed by another writer and commit after the figures were built.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mattran.access.policy import Perm, policy_for
-from mattran.core.audit import audit_record, snapshot
+from mattran.core.audit import AuditMark, audit_mark, audit_record, audit_since, snapshot
 from mattran.core.errors import UserFacingError
 from mattran.core.periods import Period
 from mattran.core.vietnamese import nfc
@@ -125,7 +131,7 @@ def _decide(
     verb: str,
     comment: str = "",
     need_comment: bool = False,
-    prepared: tuple[dict, int] | None = None,
+    prepared: tuple[dict, AuditMark] | None = None,
 ) -> Submission:
     sub = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
     if not can_approve(actor, sub.unit):
@@ -201,42 +207,38 @@ def _report_figures(actor, sub: Submission) -> dict:
     return report_build(user=actor, unit=sub.unit, period=period, cached=False).as_dict(live=True)
 
 
-def _approval_figures(actor, sub: Submission) -> tuple[dict, int]:
-    """The report's figures and the last audit event id before them.
+def _approval_figures(actor, sub: Submission) -> tuple[dict, AuditMark]:
+    """The report's figures and the audit trail's mark from just before them.
 
     The brief transaction waits, as the approval's own lock does, for every edit of
-    the unit in flight to commit, and reads the highest audit event id: every edit
-    of what the report reads writes an audit event in its transaction, and an edit
-    that takes the unit's lock after this one is released gets a higher id. So
-    "no such event above that id" under the approval's lock means the data has not
-    changed since these figures were computed."""
-    from django.db.models import Max
-
-    from mattran.core.models import AuditEvent
-
+    the unit in flight to commit (so the figures hold it), then takes the mark: every
+    change of what the report reads writes an audit event in its transaction, so
+    "no such event unseen by the mark" under the approval's lock means the data the
+    figures read has not changed since. An edit of the unit that starts after the
+    mark and a ledger write still in flight at the mark are both unseen by it."""
     from .locks import wait_for_edits
 
     with transaction.atomic():
         wait_for_edits(sub.unit)
-        stamp = AuditEvent.objects.aggregate(m=Max("id"))["m"] or 0
-    return _report_figures(actor, sub), stamp
+        mark = audit_mark()
+    return _report_figures(actor, sub), mark
 
 
 # More events than this since the figures were taken (an import): compute again.
 _CHANGED_SCAN_LIMIT = 500
 
 
-def _changed_since(unit: Unit, stamp: int) -> bool:
-    """Has an event that could change `unit`'s report been committed after `stamp`?
+def _changed_since(unit: Unit, mark: AuditMark) -> bool:
+    """Has an event that could change `unit`'s report been committed since `mark`?
     An event counts when the data versions it bumps (core/versions.py) are among
     those the report reads (figures/cached.py): the unit's subtree, the reference
     data, the ledger, the structure versions lineage may carry records from."""
     from mattran.core import versions
-    from mattran.core.models import AuditEvent
     from mattran.figures.cached import unit_version_names
 
     events = list(
-        AuditEvent.objects.filter(pk__gt=stamp)
+        audit_since(mark)
+        .order_by()  # any order: the model's (by time) could lead PostgreSQL off the index
         .select_related("unit")
         .only("object_type", "unit", "unit__path", "unit__version")[: _CHANGED_SCAN_LIMIT + 1]
     )
