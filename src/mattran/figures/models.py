@@ -81,6 +81,30 @@ class ActivitySummary(models.Model):
         return f"{self.unit_id}{'*' if self.own else ''} {self.month:%m/%Y} {self.type_id}"
 
 
+class ActivityQuarterSummary(models.Model):
+    """The same sums as `ActivitySummary` per calendar quarter (its first day): a report
+    over whole quarters (a 9-month, half-year or year review) reads a third of the rows."""
+
+    unit_id = models.BigIntegerField()
+    own = models.BooleanField()
+    quarter = models.DateField()
+    type_id = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+    attendance = models.BigIntegerField(default=0)
+    no_attendance = models.BigIntegerField(default=0)
+    no_subject = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "quarter", "type_id", "own"], name="activity_quarter_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}{'*' if self.own else ''} {self.quarter:%m/%Y} {self.type_id}"
+
+
 class MediationSummary(models.Model):
     """Mediation cases received and closed, per unit (subtree or own office) and month."""
 

@@ -1,13 +1,16 @@
 # ruff: noqa: S608 - every statement here is built from this module's constants, no input
 """Summary tables of the records source, kept in step by the database itself.
 
-Three tables hold the record sums the engine's grouped queries need, per
+Four tables hold the record sums the engine's grouped queries need, per
 unit *and every ancestor* of the record's unit (read off its materialised
 path "/12/345/6789/"), so a report reads rows of its scope's unit and
 children instead of scanning records:
 
 - `figures_activitysummary`: (unit, own, month, type) -> count, attendance,
   records without attendance, records without subject;
+- `figures_activityquartersummary`: the same per quarter (its first day), read
+  when every period of a report is whole quarters (9 months, half-year, year):
+  a third of the rows of the monthly table at the commune level and above;
 - `figures_mediationsummary`: (unit, own, month) -> cases received, closed,
   closed as resolved, closed as failed (a case counts in the month it was
   received and in the month it was closed; "open at a date" is received
@@ -66,33 +69,49 @@ def _month(expr: str) -> str:
     return f"date({expr}, 'start of month')"
 
 
+def _quarter(expr: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('quarter', {expr}) AS date)"
+    return (
+        f"date({expr}, 'start of month', '-' || "
+        f"((CAST(strftime('%m', {expr}) AS integer) - 1) % 3) || ' months')"
+    )
+
+
 def _flag(cond: str) -> str:
     return f"CASE WHEN {cond} THEN r.s ELSE 0 END"
 
 
+def _activities(name: str, grain: str, start) -> Table:
+    """Activity records per `grain` (the column holding the first day of the month or
+    quarter the record's date is in, `start(date)`) and type."""
+    return Table(
+        name=name,
+        source="activities_activityrecord",
+        keys=(grain, "type_id"),
+        values=("n", "attendance", "no_attendance", "no_subject"),
+        events=(
+            (
+                (
+                    start("r.date"),
+                    "r.type_id",
+                    "r.s",
+                    "r.s * COALESCE(r.attendance, 0)",
+                    _flag("r.attendance IS NULL"),
+                    _flag("r.subject = ''"),
+                ),
+                "",
+            ),
+        ),
+        watched=("unit_path", "date", "type_id", "attendance", "subject"),
+        empty="n <= 0",
+    )
+
+
 def _tables() -> list[Table]:
     return [
-        Table(
-            name="figures_activitysummary",
-            source="activities_activityrecord",
-            keys=("month", "type_id"),
-            values=("n", "attendance", "no_attendance", "no_subject"),
-            events=(
-                (
-                    (
-                        _month("r.date"),
-                        "r.type_id",
-                        "r.s",
-                        "r.s * COALESCE(r.attendance, 0)",
-                        _flag("r.attendance IS NULL"),
-                        _flag("r.subject = ''"),
-                    ),
-                    "",
-                ),
-            ),
-            watched=("unit_path", "date", "type_id", "attendance", "subject"),
-            empty="n <= 0",
-        ),
+        _activities("figures_activitysummary", "month", _month),
+        _activities("figures_activityquartersummary", "quarter", _quarter),
         Table(
             name="figures_mediationsummary",
             source="activities_mediationcase",
@@ -210,10 +229,13 @@ def _record_cols(t: Table) -> list[str]:
 # ------------------------------------------------------------------ triggers
 
 
-def triggers_sql() -> list[str]:
-    """CREATE statements of the triggers for the connection's vendor."""
+def triggers_sql(names: list[str] | None = None) -> list[str]:
+    """CREATE statements of the triggers for the connection's vendor (every table's, or
+    those of the tables named)."""
     out: list[str] = []
     for t in _tables():
+        if names is not None and t.name not in names:
+            continue
         short = t.name.removeprefix("figures_")
         cols = _record_cols(t)
         if connection.vendor == "postgresql":
@@ -289,9 +311,11 @@ def triggers_sql() -> list[str]:
     return out
 
 
-def triggers_drop_sql() -> list[str]:
+def triggers_drop_sql(names: list[str] | None = None) -> list[str]:
     out = []
     for t in _tables():
+        if names is not None and t.name not in names:
+            continue
         short = t.name.removeprefix("figures_")
         for op in ("ins", "del", "upd", "trunc"):
             if connection.vendor == "postgresql":
@@ -302,15 +326,15 @@ def triggers_drop_sql() -> list[str]:
     return out
 
 
-def triggers_install() -> None:
+def triggers_install(names: list[str] | None = None) -> None:
     with connection.cursor() as cur:
-        for sql in triggers_sql():
+        for sql in triggers_sql(names):
             cur.execute(sql)
 
 
-def triggers_remove() -> None:
+def triggers_remove(names: list[str] | None = None) -> None:
     with connection.cursor() as cur:
-        for sql in triggers_drop_sql():
+        for sql in triggers_drop_sql(names):
             cur.execute(sql)
 
 
@@ -355,6 +379,7 @@ class TableCheck:
 
 LABELS = {
     "figures_activitysummary": "Tổng hợp hoạt động",
+    "figures_activityquartersummary": "Tổng hợp hoạt động theo quý",
     "figures_mediationsummary": "Tổng hợp hòa giải",
     "figures_aggregatesummary": "Tổng hợp số liệu nhập",
 }
@@ -393,12 +418,15 @@ def summaries_verify() -> list[TableCheck]:
     return checks
 
 
-def summaries_rebuild() -> dict[str, int]:
-    """Recompute every summary table from the records, in one transaction; rows per table."""
+def summaries_rebuild(names: list[str] | None = None) -> dict[str, int]:
+    """Recompute every summary table (or those named) from the records, in one
+    transaction; rows per table."""
     counts = {}
     with transaction.atomic(), connection.cursor() as cur:
         _big_scan()
         for t in _tables():
+            if names is not None and t.name not in names:
+                continue
             _lock(t)
             cur.execute(f"DELETE FROM {t.name}")
             cols = ", ".join(_columns(t))

@@ -2,19 +2,22 @@
 
 from django.db import migrations, models
 
+# the tables this migration makes (later migrations install and fill their own)
+TABLES = ["figures_activitysummary", "figures_mediationsummary", "figures_aggregatesummary"]
+
 
 def install(apps, schema_editor):
     """Triggers keep the summaries in step from now on; the existing records are summed once."""
     from mattran.figures.summaries import summaries_rebuild, triggers_install
 
-    triggers_install()
-    summaries_rebuild()
+    triggers_install(TABLES)
+    summaries_rebuild(TABLES)
 
 
 def remove(apps, schema_editor):
     from mattran.figures.summaries import triggers_remove
 
-    triggers_remove()
+    triggers_remove(TABLES)
 
 
 class Migration(migrations.Migration):
