@@ -474,3 +474,6 @@ def test_the_summary_read_costs_one_query_whatever_the_scope(world):
         with CaptureQueriesContext(connection) as ctx:
             rollup_summary(user=None, scope=scope, periods=periods, lmap=lmap)
         assert len(ctx.captured_queries) == 1
+        # whole quarters: the activities come from the quarterly table
+        sql = ctx.captured_queries[0]["sql"]
+        assert "figures_activityquartersummary" in sql and "figures_activitysummary" not in sql

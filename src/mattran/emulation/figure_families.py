@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import connection
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, Sum, Value, When
 
@@ -83,8 +82,10 @@ def _periods_q(field_name: str, periods) -> Q:
     return q
 
 
-def _rows(request, tail: str, day: str, *, select: str, group: str = "", order: str = ""):
-    """Rows (period index, unit path, …) of a plain SQL statement over the scope's units
+def _rows_sql(
+    request, tail: str, day: str, *, select: str, group: str = "", order: str = ""
+) -> tuple[str, list]:
+    """A plain SQL statement of rows (period index, unit path, …) over the scope's units
     ("u") the user may see, in the periods (on the `day` column): `SELECT <pidx>, u.path,
     <select><tail> WHERE … <group> <order>`. Plain SQL: no ORM compile per report."""
     periods = request.periods
@@ -103,9 +104,7 @@ def _rows(request, tail: str, day: str, *, select: str, group: str = "", order: 
         f"SELECT CASE {pidx} END, u.path, {select}{tail} "  # noqa: S608 - constants only
         f"WHERE {' AND '.join(where)} {group} {order}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*flat, *params])
-        return cursor.fetchall()
+    return sql, [*flat, *params]
 
 
 def _fill(fv: FigureValues, request, cells: dict) -> FigureValues:
@@ -223,20 +222,30 @@ def entries_compute(request, keys) -> dict:
 # ---------------------------------------------------------------- commendations
 
 
+def _commendations_sql(request) -> tuple[str, list]:
+    return _rows_sql(
+        request,
+        "CASE WHEN c.recipient_person_id IS NOT NULL THEN 1 ELSE 0 END, COUNT(c.id) "
+        "FROM emulation_commendation c "
+        "JOIN emulation_commendationdecision d ON d.id = c.decision_id "
+        "JOIN emulation_awardtype a ON a.id = d.award_type_id "
+        "JOIN units_unit u ON u.id = d.unit_id",
+        "d.signed_on",
+        select="a.code, u.level, ",
+        group="GROUP BY 1, 2, 3, 4, 5",
+    )
+
+
+def commendations_prepare(request, keys) -> None:
+    request.batch.add(*_commendations_sql(request))
+
+
 def commendations_compute(request, keys) -> dict:
     scope = request.scope
     rows = [
         (pidx, scope.bucket_of_path(path), award, level, individual, n)
-        for pidx, path, award, level, individual, n in _rows(
-            request,
-            "CASE WHEN c.recipient_person_id IS NOT NULL THEN 1 ELSE 0 END, COUNT(c.id) "
-            "FROM emulation_commendation c "
-            "JOIN emulation_commendationdecision d ON d.id = c.decision_id "
-            "JOIN emulation_awardtype a ON a.id = d.award_type_id "
-            "JOIN units_unit u ON u.id = d.unit_id",
-            "d.signed_on",
-            select="a.code, u.level, ",
-            group="GROUP BY 1, 2, 3, 4, 5",
+        for pidx, path, award, level, individual, n in request.batch.fetch(
+            *_commendations_sql(request)
         )
     ]
     out = {}
@@ -260,17 +269,25 @@ def commendations_compute(request, keys) -> dict:
 # ------------------------------------------------------------------ conferences
 
 
+def _conferences_sql(request) -> tuple[str, list]:
+    return _rows_sql(
+        request,
+        "c.title FROM emulation_conference c JOIN units_unit u ON u.id = c.unit_id",
+        "c.held_on",
+        select="c.kind, ",
+        order="ORDER BY c.held_on, c.id",
+    )
+
+
+def conferences_prepare(request, keys) -> None:
+    request.batch.add(*_conferences_sql(request))
+
+
 def conferences_compute(request, keys) -> dict:
     scope = request.scope
     rows = [
         (pidx, scope.bucket_of_path(path), kind, title)
-        for pidx, path, kind, title in _rows(
-            request,
-            "c.title FROM emulation_conference c JOIN units_unit u ON u.id = c.unit_id",
-            "c.held_on",
-            select="c.kind, ",
-            order="ORDER BY c.held_on, c.id",
-        )
+        for pidx, path, kind, title in request.batch.fetch(*_conferences_sql(request))
     ]
     out = {}
     for key in keys:
@@ -293,8 +310,8 @@ def register() -> None:
     source_register("emulation.ratings", ratings_compute)
     source_register("emulation.programs", programs_compute)
     source_register("emulation.entries", entries_compute)
-    source_register("commendations", commendations_compute)
-    source_register("conferences", conferences_compute)
+    source_register("commendations", commendations_compute, prepare=commendations_prepare)
+    source_register("conferences", conferences_compute, prepare=conferences_prepare)
     levels = Param("level", "Cấp đơn vị", lambda: LEVEL_LABELS, multi=True)
     family_register(
         Family(

@@ -27,6 +27,7 @@ from django.db.models import Q
 from mattran.core.periods import Period
 
 from . import registry
+from .batch import Batch
 from .keys import FigureKey, key_parse
 from .scope import LineageMap, Scope, access_q, lineage_map_build
 from .values import FigureValues
@@ -39,6 +40,8 @@ class FigureRequest:
     periods: list[Period]
     _lmap: LineageMap | None = None
     extras: dict = field(default_factory=dict)  # what sources leave for their callers
+    batch: Batch = field(default_factory=Batch)  # the sources' statements, one round trip
+    memo: dict = field(default_factory=dict)  # what a source's steps share (never stored)
 
     @property
     def lmap(self) -> LineageMap:
@@ -89,6 +92,16 @@ def figures_compute(
     by_source: dict[str, list[FigureKey]] = defaultdict(list)
     for key in wanted:
         by_source[registry.key_family(key).source].append(key)
+    # every source's statements (and the entered totals') in one round trip
+    for name, keys_of_source in by_source.items():
+        prepare = registry.source_get(name).prepare
+        if prepare is not None:
+            prepare(request, keys_of_source)
+    if entered and wanted:
+        from .entered import entered_prepare
+
+        entered_prepare(request, wanted)
+    request.batch.run()
     values: dict[FigureKey, FigureValues] = {}
     for name, keys_of_source in by_source.items():
         values.update(registry.source_get(name).compute(request, keys_of_source))
@@ -96,10 +109,10 @@ def figures_compute(
         from .entered import entered_apply
 
         entered_apply(request, values)
-    buckets, child_keys = scope.bucket_keys, scope.child_keys
+    child_keys = scope.child_keys
     for fv in values.values():
         for pidx in range(len(request.periods)):
-            fv.sum_up(pidx, buckets, child_keys)
+            fv.sum_up(pidx, child_keys)
     return FigureSet(request=request, values=values)
 
 

@@ -2,9 +2,43 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+import datetime as dt
 
-from .scope import SELF
+from .scope import SELF, access_sql, paths_sql, scope_paths
+
+
+def _entered_sql(request, keys) -> tuple[str, list]:
+    """The entered totals of `keys` for the request's periods, in its scope, that the
+    user may see: (key, period start, period end, unit path, value). Plain SQL."""
+    scope = request.scope
+    where, params = [], []
+    periods = " OR ".join("(e.period_start = %s AND e.period_end = %s)" for _ in request.periods)
+    where.append(f"({periods})")
+    params += [d.isoformat() for p in request.periods for d in (p.start, p.end)]
+    inside, more = paths_sql("u.path", scope_paths(scope))
+    where.append(inside)
+    params += more
+    access, more = access_sql(request.user, "u.path")
+    if access:
+        where.append(access)
+        params += more
+    names = sorted({str(k) for k in keys})
+    where.append(f"e.key IN ({', '.join(['%s'] * len(names))}) AND u.version_id = %s")
+    params += [*names, scope.version.pk]
+    sql = (
+        "SELECT e.key, e.period_start, e.period_end, u.path, e.value "  # noqa: S608
+        "FROM figures_enteredtotal e JOIN units_unit u ON u.id = e.unit_id "
+        f"WHERE {' AND '.join(where)} ORDER BY u.path, e.period_start, e.key"
+    )
+    return sql, params
+
+
+def entered_prepare(request, keys) -> None:
+    request.batch.add(*_entered_sql(request, keys))
+
+
+def _day(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite: text
 
 
 def entered_apply(request, values: dict) -> None:
@@ -15,23 +49,13 @@ def entered_apply(request, values: dict) -> None:
     together). At the scope's unit it is the total (own office and children
     unknown); at a child, or deeper, it fills that child's cell.
     """
-    from .models import EnteredTotal
-
     if not values:
         return
     scope = request.scope
-    period_q = Q(pk__in=[])
-    for p in request.periods:
-        period_q |= Q(period_start=p.start, period_end=p.end)
-    rows = list(
-        EnteredTotal.objects.filter(
-            period_q,
-            scope.subtree_q("unit__"),
-            request.access("unit__"),
-            key__in=[str(k) for k in values],
-            unit__version=scope.version,
-        ).values_list("key", "period_start", "period_end", "unit__path", "value")
-    )
+    rows = [
+        (key, _day(start), _day(end), path, value)
+        for key, start, end, path, value in request.batch.fetch(*_entered_sql(request, values))
+    ]
     if not rows:
         return
     by_str = {str(k): fv for k, fv in values.items()}

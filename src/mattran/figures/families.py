@@ -46,7 +46,7 @@ FUND = Param("fund", "Loại quỹ", _fund_kinds, False, True)
 
 # ------------------------------------------------------------------ records
 
-source_register("records", records.compute, drill=records.drill)
+source_register("records", records.compute, drill=records.drill, prepare=records.prepare)
 for name, label, unit_label, additive in [
     ("count", "Số hoạt động", "cuộc", True),
     ("attendance", "Số lượt người tham dự", "lượt người", True),
@@ -92,8 +92,8 @@ family_register(
 
 # -------------------------------------------------------------------- funds
 
-source_register("funds.entries", ledger.compute_entries)
-source_register("funds.transfers", ledger.compute_transfers)
+source_register("funds.entries", ledger.compute_entries, prepare=ledger.prepare_entries)
+source_register("funds.transfers", ledger.compute_transfers, prepare=ledger.prepare_transfers)
 source_register("funds.balance", ledger.compute_balance)
 family_register(
     Family(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db import connection
 from django.db.models import (
     Case,
     IntegerField,
@@ -26,12 +25,11 @@ from django.urls import reverse
 from mattran.funds.models import (
     AnnotationKind,
     EntryKind,
-    Fund,
     LedgerEntry,
     TransferStatus,
 )
 
-from .scope import OTHER, SELF, access_paths, attribute, paths_sql, scope_paths
+from .scope import OTHER, SELF, access_paths, access_sql, attribute, paths_sql, scope_paths
 
 MEASURES = ("amount", "quantity", "entries")
 
@@ -63,7 +61,7 @@ def _period_case(field_name: str, periods) -> Case:
     )
 
 
-def _entries_rows(request, fund_kinds: set[str]) -> list[tuple]:
+def _entries_sql(request, fund_kinds: set[str]) -> tuple[str, list]:
     """The grouped entries of the scope and periods (see `compute_entries`), as plain SQL:
     the same statement the ORM made, without its compile on every report."""
     scope, periods = request.scope, request.periods
@@ -112,21 +110,32 @@ def _entries_rows(request, fund_kinds: set[str]) -> list[tuple]:
         AnnotationKind.CLASSIFY,
         AnnotationKind.CLASSIFY,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*select_params, *params])
-        return [
-            (*row[:8], int(row[8] or 0), int(row[9] or 0), int(row[10] or 0), int(row[11]))
-            for row in cursor.fetchall()
-        ]
+    return sql, [*select_params, *params]
+
+
+def _fund_kinds(keys) -> set[str]:
+    """The fund kinds `keys` ask, or every kind (empty) when a key names none."""
+    kinds = {k.get_all("fund") for k in keys}
+    return {f for ks in kinds for f in ks} if all(kinds) else set()
+
+
+def prepare_entries(request, keys) -> None:
+    request.batch.add(*_entries_sql(request, _fund_kinds(keys)))
+    request.batch.add(*_funds_open_sql(request))
+
+
+def _entries_rows(request, fund_kinds: set[str]) -> list[tuple]:
+    return [
+        (*row[:8], int(row[8] or 0), int(row[9] or 0), int(row[10] or 0), int(row[11]))
+        for row in request.batch.fetch(*_entries_sql(request, fund_kinds))
+    ]
 
 
 def compute_entries(request, keys) -> dict:
     """funds.mobilised and funds.spent: one grouped query over the ledger."""
     from .values import FigureValues
 
-    kinds = {k.get_all("fund") for k in keys}
-    # the fund kinds asked, or every kind when a key names none
-    fund_kinds = {f for ks in kinds for f in ks} if all(kinds) else set()
+    fund_kinds = _fund_kinds(keys)
     rows = _entries_rows(request, fund_kinds)
     # (pidx, bucket, fund kind, entry kind, purpose) -> [amount, quantity, entries]
     sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -143,9 +152,11 @@ def compute_entries(request, keys) -> dict:
         cell[1] += sign * (qty or 0)
         cell[2] += sign * n
     opened = _funds_open(request, fund_kinds, during=True)
+    made: dict = {}
+    url = reverse("funds:list")
     out = {}
     for key in keys:
-        fv = FigureValues(key=key, detail_url=reverse("funds:list"))
+        fv = FigureValues(key=key, detail_url=url)
         funds = set(key.get_all("fund"))
         if key.family == "funds.mobilised":
             kind, purposes, col = EntryKind.RECEIPT, set(), 0
@@ -158,7 +169,7 @@ def compute_entries(request, keys) -> dict:
             if purposes and purpose not in purposes:
                 continue
             fv.cells[(pidx, bucket)] = fv.cells.get((pidx, bucket), 0) + values[col]
-        _fill_empty(fv, request, opened, funds)
+        _fill_empty(fv, request, opened, funds, made)
         out[key] = fv
     return out
 
@@ -171,13 +182,12 @@ def _funds_open(request, kinds: set[str], *, during: bool) -> set[tuple[int, str
     periods = request.periods
     rows = request.extras.get("funds_open")
     if rows is None:
-        rows = request.extras["funds_open"] = list(
-            Fund.objects.filter(
-                _scope_q(request, "unit__"),
-                request.access("unit__"),
-                opened_on__lte=max(p.end for p in periods),
-            ).values_list("unit__path", "unit__version_id", "kind", "opened_on", "closed_on")
-        )
+        rows = request.extras["funds_open"] = [
+            (path, version_id, kind, _day(opened_on), _day(closed_on) if closed_on else None)
+            for path, version_id, kind, opened_on, closed_on in request.batch.fetch(
+                *_funds_open_sql(request)
+            )
+        ]
     out: set[tuple[int, str, str]] = set()
     for path, version_id, kind, opened_on, closed_on in rows:
         if kinds and kind not in kinds:
@@ -194,19 +204,53 @@ def _funds_open(request, kinds: set[str], *, during: bool) -> set[tuple[int, str
     return out
 
 
-def _fill_empty(fv, request, opened: set[tuple[int, str, str]], funds: set[str]) -> None:
+def _funds_open_sql(request) -> tuple[str, list]:
+    """The scope's funds (any other version's too under lineage) the user may see, opened
+    by the last period's end: (unit path, version id, kind, opened on, closed on)."""
+    scope = request.scope
+    where, params = [], []
+    same, same_params = paths_sql("u.path", scope_paths(scope))
+    if request.lmap:  # every other version too: lineage puts them in buckets (`_bucket`)
+        where.append(f"((u.version_id = %s AND {same}) OR u.version_id <> %s)")
+        params += [scope.version.pk, *same_params, scope.version.pk]
+    else:
+        where.append(f"u.version_id = %s AND {same}")
+        params += [scope.version.pk, *same_params]
+    access, more = access_sql(request.user, "u.path")
+    if access:
+        where.append(access)
+        params += more
+    where.append("f.opened_on <= %s")
+    params.append(max(p.end for p in request.periods).isoformat())
+    sql = (
+        "SELECT u.path, u.version_id, f.kind, f.opened_on, f.closed_on "  # noqa: S608
+        "FROM funds_fund f JOIN units_unit u ON u.id = f.unit_id "
+        f"WHERE {' AND '.join(where)}"
+    )
+    return sql, params
+
+
+def _fill_empty(
+    fv, request, opened: set[tuple[int, str, str]], funds: set[str], made: dict
+) -> None:
     """A bucket without entries is 0 where a fund of the key's kinds was open in the
     period (its ledger is the record: nothing was booked), and None (no data, shown
     "—") where there was none, e.g. the year before the fund was opened. The engine
     sums the totals."""
-    have = {(pidx, bucket) for pidx, bucket, kind in opened if not funds or kind in funds}
-    for pidx in range(len(request.periods)):
-        for b in request.scope.bucket_keys:
-            if (pidx, b) not in fv.cells:
-                fv.cells[(pidx, b)] = 0 if (pidx, b) in have else None
+    # `made`: the empty cells of each set of fund kinds, made once per `opened` (a
+    # province report asks ~20 ledger keys over ~100 buckets and two periods)
+    empty = made.get(frozenset(funds))
+    if empty is None:
+        have = {(pidx, bucket) for pidx, bucket, kind in opened if not funds or kind in funds}
+        empty = made[frozenset(funds)] = {
+            (pidx, b): 0 if (pidx, b) in have else None
+            for pidx in range(len(request.periods))
+            for b in request.scope.bucket_keys
+        }
+    fv.cells = {**empty, **fv.cells}
 
 
-def _transfer_rows(request) -> list[tuple]:
+def _transfer_sql(request) -> tuple[str, list]:
     """(pidx, from path, to path, purpose, amount, first sent, first id) of the live
     transfers sent from the scope in the periods, neither a return nor returned by a
     live return: one plain SQL statement (no ORM compile on every report)."""
@@ -237,12 +281,21 @@ def _transfer_rows(request) -> list[tuple]:
         "JOIN funds_fund tf ON tf.id = t.to_fund_id JOIN units_unit tu ON tu.id = tf.unit_id "
         f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3, 4"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*flat, *params])
-        return [
-            (pidx, from_path, to_path, purpose, int(amount), _day(first_on), first_id)
-            for pidx, from_path, to_path, purpose, amount, first_on, first_id in cursor.fetchall()
-        ]
+    return sql, [*flat, *params]
+
+
+def prepare_transfers(request, keys) -> None:
+    request.batch.add(*_transfer_sql(request))
+    request.batch.add(*_funds_open_sql(request))
+
+
+def _transfer_rows(request) -> list[tuple]:
+    return [
+        (pidx, from_path, to_path, purpose, int(amount), _day(first_on), first_id)
+        for pidx, from_path, to_path, purpose, amount, first_on, first_id in request.batch.fetch(
+            *_transfer_sql(request)
+        )
+    ]
 
 
 def _day(value) -> dt.date:
@@ -282,10 +335,12 @@ def compute_transfers(request, keys) -> dict:
         if purpose.strip():
             said[direction][pidx].append((first_on, first_id, purpose.strip()))
     opened = _funds_open(request, set(), during=True)
+    made: dict = {}
+    url = reverse("funds:transfers")
     out = {}
     for key in keys:
         direction = key.get("direction", "up")
-        fv = FigureValues(key=key, detail_url=reverse("funds:transfers"))
+        fv = FigureValues(key=key, detail_url=url)
         fv.cells.update(up if direction == "up" else down)
         for pidx, found in said[direction].items():
             names: list[str] = []
@@ -293,7 +348,7 @@ def compute_transfers(request, keys) -> dict:
                 if purpose not in names:
                     names.append(purpose)
             fv.names[pidx] = names
-        _fill_empty(fv, request, opened, set())
+        _fill_empty(fv, request, opened, set(), made)
         out[key] = fv
     return out
 
@@ -330,10 +385,12 @@ def compute_balance(request, keys) -> dict:
         nets[(upto, bucket, fkind)] += (inflow or 0) - (outflow or 0)
     order = [i for i, _ in sorted(enumerate(periods), key=lambda x: x[1].end)]
     opened = _funds_open(request, kinds, during=False)
+    made: dict = {}
+    url = reverse("funds:list")
     out = {}
     for key in keys:
         funds = set(key.get_all("fund"))
-        fv = FigureValues(key=key, detail_url=reverse("funds:list"))
+        fv = FigureValues(key=key, detail_url=url)
         for pidx in range(len(periods)):
             # entries grouped under an earlier-ending period also precede this one
             rank = order.index(pidx)
@@ -341,9 +398,17 @@ def compute_balance(request, keys) -> dict:
             for (upto, bucket, fkind), net in nets.items():
                 if upto in earlier and (not funds or fkind in funds):
                     fv.cells[(pidx, bucket)] = fv.cells.get((pidx, bucket), 0) + net
-        _fill_empty(fv, request, opened, funds)
+        _fill_empty(fv, request, opened, funds, made)
         out[key] = fv
     return out
 
 
-__all__ = ["OTHER", "SELF", "compute_balance", "compute_entries", "compute_transfers"]
+__all__ = [
+    "OTHER",
+    "SELF",
+    "compute_balance",
+    "compute_entries",
+    "compute_transfers",
+    "prepare_entries",
+    "prepare_transfers",
+]

@@ -44,6 +44,7 @@ from mattran.core import versions
 from mattran.core.periods import Period
 from mattran.units.models import Unit
 
+from .batch import Batch
 from .scope import (
     OTHER,
     SELF,
@@ -203,6 +204,19 @@ def months_only(periods: list[Period]) -> bool:
     return all(p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1 for p in periods)
 
 
+def quarters_only(periods: list[Period]) -> bool:
+    """Whether every period is made of whole calendar quarters (the quarterly summary's
+    grain): a 9-month, half-year or year review and the same period a year earlier."""
+    day = dt.timedelta(days=1)
+    return all(
+        p.start.day == 1
+        and p.start.month % 3 == 1
+        and (p.end + day).day == 1
+        and (p.end + day).month % 3 == 1
+        for p in periods
+    )
+
+
 @dataclass(frozen=True)
 class MonthSplit:
     """A period as the whole months inside it (`body`) and the days before and after them
@@ -226,17 +240,25 @@ def month_split(p: Period) -> MonthSplit:
     )
 
 
-def rollup(*, user, scope: Scope, periods: list[Period], lmap: LineageMap | None) -> RawFigures:
+def rollup(
+    *,
+    user,
+    scope: Scope,
+    periods: list[Period],
+    lmap: LineageMap | None,
+    batch: Batch | None = None,
+) -> RawFigures:
     """Every record-based figure of the scope, per period and bucket: from the summary
     tables when the periods are whole months (every period kind but a free date
     range); a free date range reads the summaries for the whole months inside it and
     the records only for the days at its edges (`rollup_edges`); a range with no whole
     month inside (or overlapping another period) reads the records. Every way gives the
-    same figures."""
+    same figures. `batch`: where the summary statement may have been prepared
+    (`prepare`)."""
     if _raw_only.get():
         return rollup_raw(user=user, scope=scope, periods=periods, lmap=lmap)
     if months_only(periods):
-        return rollup_summary(user=user, scope=scope, periods=periods, lmap=lmap)
+        return rollup_summary(user=user, scope=scope, periods=periods, lmap=lmap, batch=batch)
     splits = [month_split(p) for p in periods]
     ordered = sorted(periods, key=lambda p: p.start)
     overlap = any(a.end >= b.start for a, b in zip(ordered, ordered[1:], strict=False))
@@ -483,44 +505,60 @@ def _atoms(scope: Scope, visible: list[str] | None, lmap: LineageMap | None) -> 
 
 
 def _summary_sql(
-    ids: list[int], periods: list[Period], aggregate_periods: list[Period]
+    ids: list[int], own_ids: list[int], periods: list[Period], aggregate_periods: list[Period]
 ) -> tuple[str, list]:
     """The one statement over the three summary tables: rows (src, pidx, unit_id, own,
     key, v1, v2, v3, v4) of the units `ids`, summed per period (aggregate entries: per
-    `aggregate_periods`). Plain SQL (the same on SQLite and PostgreSQL): built in
-    microseconds where the ORM's compiler spends milliseconds on every report."""
+    `aggregate_periods`). A unit's own-office rows come apart (own true) only for the
+    units of `own_ids` (whose own office is read alone); any other unit's rows are its
+    whole subtree's, one row per key (own false): half the rows of a province report.
+    Plain SQL (the same on SQLite and PostgreSQL): built in microseconds where the ORM's
+    compiler spends milliseconds on every report."""
     if connection.vendor == "postgresql":  # one array parameter, not one per unit
         unit_in, unit_params = "unit_id = ANY(%s)", [list(ids)]
+        own, own_params = "(own AND unit_id = ANY(%s))", [list(own_ids)]
     else:
         unit_in, unit_params = f"unit_id IN ({', '.join(['%s'] * len(ids))})", list(ids)
+        own, own_params = f"(own AND unit_id IN ({', '.join(['%s'] * len(own_ids))}))", own_ids
     days = [(p.start.isoformat(), p.end.isoformat()) for p in periods]
-    # activities, per period: per type, over the period's months (an index range); a
-    # month of two overlapping periods counts in the first, as in the raw roll-up
+    # activities, per period: per type, over the period's months (an index range), or its
+    # quarters when every period is whole quarters (a third of the rows); a month (or
+    # quarter) of two overlapping periods counts in the first, as in the raw roll-up
+    if quarters_only(periods):
+        table, grain = "figures_activityquartersummary", "quarter"
+    else:
+        table, grain = "figures_activitysummary", "month"
     parts, params = [], []
     for i, (start, end) in enumerate(days):
-        earlier = "".join(" AND NOT (month BETWEEN %s AND %s)" for _ in range(i))
+        earlier = "".join(f" AND NOT ({grain} BETWEEN %s AND %s)" for _ in range(i))
         parts.append(
-            f"SELECT 1 AS src, {i} AS pidx, unit_id, own, type_id AS key, "  # noqa: S608
+            f"SELECT 1 AS src, {i} AS pidx, unit_id, {own} AS own, type_id AS key, "  # noqa: S608
             "CAST(SUM(n) AS BIGINT) AS v1, CAST(SUM(attendance) AS BIGINT) AS v2, "
             "CAST(SUM(no_attendance) AS BIGINT) AS v3, CAST(SUM(no_subject) AS BIGINT) AS v4 "
-            "FROM figures_activitysummary "
-            f"WHERE {unit_in} AND month BETWEEN %s AND %s{earlier} "
-            "GROUP BY unit_id, own, type_id"
+            f"FROM {table} "
+            f"WHERE {unit_in} AND {grain} BETWEEN %s AND %s{earlier} "
+            "GROUP BY unit_id, 4, type_id"
         )
-        params += [*unit_params, start, end, *(d for pair in days[:i] for d in pair)]
+        params += [
+            *own_params,
+            *unit_params,
+            start,
+            end,
+            *(d for pair in days[:i] for d in pair),
+        ]
     # mediation, per period: received in it plus still open at its start (received
     # minus closed before it), resolved and failed in it, open at its end
     for i, (start, end) in enumerate(days):
         parts.append(
-            f"SELECT 2, {i}, unit_id, own, 0, "  # noqa: S608
+            f"SELECT 2, {i}, unit_id, {own}, 0, "  # noqa: S608
             "CAST(SUM(CASE WHEN month >= %s THEN received ELSE received - closed END) AS BIGINT), "
             "CAST(SUM(CASE WHEN month >= %s THEN resolved ELSE 0 END) AS BIGINT), "
             "CAST(SUM(CASE WHEN month >= %s THEN failed ELSE 0 END) AS BIGINT), "
             "CAST(SUM(received - closed) AS BIGINT) "
             f"FROM figures_mediationsummary WHERE {unit_in} AND month <= %s "
-            "GROUP BY unit_id, own"
+            "GROUP BY unit_id, 4"
         )
-        params += [start, start, start, *unit_params, end]
+        params += [*own_params, start, start, start, *unit_params, end]
     # aggregate entries lying inside a period
     agg_days = [(p.start.isoformat(), p.end.isoformat()) for p in aggregate_periods]
     flat = [d for pair in agg_days for d in pair]
@@ -529,13 +567,26 @@ def _summary_sql(
         f"WHEN period_start >= %s AND period_end <= %s THEN {i}" for i in range(len(agg_days))
     )
     parts.append(
-        f"SELECT 3, CASE {agg_case} END, unit_id, own, element_id, "  # noqa: S608
+        f"SELECT 3, CASE {agg_case} END, unit_id, {own}, element_id, "  # noqa: S608
         "CAST(SUM(value) AS BIGINT), CAST(SUM(n) AS BIGINT), 0, 0 "
         f"FROM figures_aggregatesummary WHERE ({inside}) AND {unit_in} "
-        "GROUP BY 2, unit_id, own, element_id"
+        "GROUP BY 2, unit_id, 4, element_id"
     )
-    params += [*flat, *flat, *unit_params]
+    params += [*flat, *own_params, *flat, *unit_params]
     return " UNION ALL ".join(parts), params
+
+
+def _summary_statement(
+    user, scope: Scope, periods: list[Period], lmap, aggregate_periods=None
+) -> tuple[list[_Atom], tuple[str, list] | None]:
+    """The summary rows a scope reads (`_atoms`) and the statement reading them (None
+    when there are none)."""
+    atoms = _atoms(scope, access_paths(user), lmap)
+    if not atoms:
+        return atoms, None
+    ids = sorted({a.unit_id for a in atoms})
+    own_ids = sorted({a.unit_id for a in atoms if a.own})
+    return atoms, _summary_sql(ids, own_ids, periods, aggregate_periods or periods)
 
 
 def rollup_summary(
@@ -545,6 +596,7 @@ def rollup_summary(
     periods: list[Period],
     lmap: LineageMap | None,
     aggregate_periods: list[Period] | None = None,
+    batch: Batch | None = None,
 ) -> RawFigures:
     """The same figures as `rollup_raw`, read from the summary tables: rows of the scope's
     children (and its own office), of the units the user may see below a child they
@@ -553,15 +605,11 @@ def rollup_summary(
     must be whole months (`months_only`); `aggregate_periods` (default: `periods`) are
     those of the aggregate entries, summed whole when inside a period, any dates."""
     raw = RawFigures()
-    atoms = _atoms(scope, access_paths(user), lmap)
-    if not atoms:
+    atoms, statement = _summary_statement(user, scope, periods, lmap, aggregate_periods)
+    if statement is None:
         return raw
-    ids = sorted({a.unit_id for a in atoms})
-    sql, params = _summary_sql(ids, periods, aggregate_periods or periods)
     by_unit: dict[int, list[tuple]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = (batch or Batch()).fetch(*statement)
     for src, pidx, unit_id, own, key, v1, v2, v3, v4 in rows:
         if pidx is not None:
             values = (v1 or 0, v2 or 0, v3 or 0, v4 or 0)  # integers (CAST in the SQL)
@@ -615,13 +663,13 @@ class ListFigures:
     )
 
 
-def _list_rows(
+def _list_sql(
     template: str, paths, user, periods: list[Period], type_ids: list[int], tail=()
-) -> list[tuple]:
-    """Rows of a list query over records "r" (first column their date, as a date): records
-    of `type_ids` in the periods, in the subtrees `paths` (None: no such condition) that
-    `user` may see; `{where}` in `template` is where the conditions go, `tail` the
-    parameters of what follows it."""
+) -> tuple[str, list]:
+    """A list query over records "r" (first column their date): records of `type_ids` in
+    the periods, in the subtrees `paths` (None: no such condition) that `user` may see;
+    `{where}` in `template` is where the conditions go, `tail` the parameters of what
+    follows it."""
     where = [f"r.type_id IN ({', '.join(['%s'] * len(type_ids))})"]
     params: list = list(type_ids)
     days = [(p.start.isoformat(), p.end.isoformat()) for p in periods]
@@ -635,27 +683,25 @@ def _list_rows(
     if access:
         where.append(access)
         params += more
-    with connection.cursor() as cursor:
-        cursor.execute(template.format(where=" AND ".join(where)), [*params, *tail])
-        return [(_day(row[0]), *row[1:]) for row in cursor.fetchall()]
+    return template.format(where=" AND ".join(where)), [*params, *tail]
+
+
+def _list_rows(batch: Batch | None, statement: tuple[str, list]) -> list[tuple]:
+    """The rows of a list query (`_list_sql`), its first column as a date."""
+    return [(_day(row[0]), *row[1:]) for row in (batch or Batch()).fetch(*statement)]
 
 
 def _day(value) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite: text
 
 
-def rollup_lists(
-    *,
-    user,
-    scope: Scope,
-    periods: list[Period],
-    supervision_type_ids: list[int],
-    subject_type_ids: list[int],
-) -> ListFigures:
-    """Supervised units (every bucket) and the office's own subjects: two small queries."""
-    lists = ListFigures()
+def _lists_statements(
+    user, scope: Scope, periods: list[Period], supervision_type_ids, subject_type_ids
+) -> tuple[tuple[str, list] | None, tuple[str, list] | None]:
+    """The two list queries of `rollup_lists` (None: not needed)."""
+    supervised = subjects = None
     if supervision_type_ids:
-        rows = _list_rows(
+        supervised = _list_sql(
             "SELECT r.date, r.unit_path, r.type_id, su.unit_id, x.name, x.kind "  # noqa: S608
             "FROM activities_supervisedunit su "
             "JOIN activities_activityrecord r ON r.id = su.record_id "
@@ -666,18 +712,8 @@ def rollup_lists(
             periods,
             supervision_type_ids,
         )
-        seen: set[tuple[int, int, int]] = set()
-        for date, path, type_id, unit_id, name, kind in rows:
-            for pidx, p in enumerate(periods):
-                if not p.contains(date):
-                    continue
-                bucket = scope.bucket_of_path(path) or OTHER
-                lists.supervised[(pidx, bucket)].add(unit_id)
-                if bucket == SELF and (pidx, type_id, unit_id) not in seen:
-                    seen.add((pidx, type_id, unit_id))
-                    lists.supervised_self[pidx].append((type_id, unit_id, name, kind))
     if subject_type_ids and scope.unit is not None:
-        rows = _list_rows(
+        subjects = _list_sql(
             "SELECT r.date, r.type_id, r.subject FROM activities_activityrecord r "  # noqa: S608
             "WHERE {where} AND r.unit_path = %s AND r.subject <> '' ORDER BY r.date, r.id",
             None,
@@ -686,7 +722,36 @@ def rollup_lists(
             subject_type_ids,
             [scope.unit.path],
         )
-        for date, type_id, subject in rows:
+    return supervised, subjects
+
+
+def rollup_lists(
+    *,
+    user,
+    scope: Scope,
+    periods: list[Period],
+    supervision_type_ids: list[int],
+    subject_type_ids: list[int],
+    batch: Batch | None = None,
+) -> ListFigures:
+    """Supervised units (every bucket) and the office's own subjects: two small queries."""
+    lists = ListFigures()
+    supervised, subjects = _lists_statements(
+        user, scope, periods, supervision_type_ids, subject_type_ids
+    )
+    if supervised is not None:
+        seen: set[tuple[int, int, int]] = set()
+        for date, path, type_id, unit_id, name, kind in _list_rows(batch, supervised):
+            for pidx, p in enumerate(periods):
+                if not p.contains(date):
+                    continue
+                bucket = scope.bucket_of_path(path) or OTHER
+                lists.supervised[(pidx, bucket)].add(unit_id)
+                if bucket == SELF and (pidx, type_id, unit_id) not in seen:
+                    seen.add((pidx, type_id, unit_id))
+                    lists.supervised_self[pidx].append((type_id, unit_id, name, kind))
+    if subjects is not None:
+        for date, type_id, subject in _list_rows(batch, subjects):
             for pidx, p in enumerate(periods):
                 if p.contains(date) and (type_id, subject) not in lists.subjects_self[pidx]:
                     lists.subjects_self[pidx].append((type_id, subject))
@@ -715,12 +780,8 @@ def catalogue() -> tuple[dict[str, ActivityType], dict[str, int]]:
     )
 
 
-def compute(request, keys) -> dict:
-    """Values of every activities.*, mediation.* and aggregates.* key asked, in a constant
-    number of queries (two definitional lookups, the UNION ALL, at most two list queries)."""
-    from .values import FigureValues, Rate
-
-    types, elements = catalogue()
+def _list_types(types: dict[str, ActivityType], keys) -> tuple[list[int], list[int]]:
+    """The activity types whose supervised units, and whose subjects, `keys` name."""
     supervision = sorted(
         {
             types[c].pk
@@ -740,8 +801,34 @@ def compute(request, keys) -> dict:
             if c in types and types[c].uses_subject
         }
     )
+    return supervision, subject_types
+
+
+def prepare(request, keys) -> None:
+    """Add the statements `compute` will run to the request's batch: the summary read
+    (when the periods are whole months and the summaries are read) and the lists."""
+    types, _ = request.memo.setdefault("records_catalogue", catalogue())
+    supervision, subject_types = _list_types(types, keys)
+    scope, periods, user = request.scope, request.periods, request.user
+    if not _raw_only.get() and months_only(periods):
+        _, statement = _summary_statement(user, scope, periods, request.lmap)
+        if statement is not None:
+            request.batch.add(*statement)
+    for statement in _lists_statements(user, scope, periods, supervision, subject_types):
+        if statement is not None:
+            request.batch.add(*statement)
+
+
+def compute(request, keys) -> dict:
+    """Values of every activities.*, mediation.* and aggregates.* key asked, in a constant
+    number of queries (two definitional lookups, the UNION ALL, at most two list queries)."""
+    from .values import FigureValues, Rate
+
+    types, elements = request.memo.get("records_catalogue") or catalogue()
+    supervision, subject_types = _list_types(types, keys)
     scope, periods = request.scope, request.periods
-    raw = rollup(user=request.user, scope=scope, periods=periods, lmap=request.lmap)
+    batch = request.batch
+    raw = rollup(user=request.user, scope=scope, periods=periods, lmap=request.lmap, batch=batch)
     request.extras["records"] = raw
     lists = (
         rollup_lists(
@@ -750,11 +837,16 @@ def compute(request, keys) -> dict:
             periods=periods,
             supervision_type_ids=supervision,
             subject_type_ids=subject_types,
+            batch=batch,
         )
         if supervision or subject_types
         else ListFigures()
     )
     buckets, child_keys = scope.bucket_keys, scope.child_keys
+    # (pidx, type id) -> [((pidx, bucket), sums)]: a key reads the rows of its types only
+    by_type: dict[tuple[int, int], list] = defaultdict(list)
+    for (pidx, b, t), row in raw.activity.items():
+        by_type[(pidx, t)].append(((pidx, b), row))
     out = {}
     for key in keys:
         fv = FigureValues(key=key)
@@ -771,10 +863,12 @@ def compute(request, keys) -> dict:
                     fv.children[pidx] = len(set().union(*(sets[b] for b in child_keys)))
                 else:
                     col = ACTIVITY_COLUMN[measure]
-                    for b in buckets:
-                        fv.cells[(pidx, b)] = sum(
-                            raw.activity.get((pidx, b, t), (0, 0, 0, 0))[col] for t in type_ids
-                        )
+                    cells = dict.fromkeys([(pidx, b) for b in buckets], 0)
+                    for t in type_ids:
+                        for cell, row in by_type.get((pidx, t), ()):
+                            if cell in cells:
+                                cells[cell] += row[col]
+                    fv.cells.update(cells)
                 fv.subjects[pidx] = [
                     s for t, s in lists.subjects_self.get(pidx, []) if t in type_ids
                 ]

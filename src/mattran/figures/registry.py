@@ -52,6 +52,8 @@ class Family:
 SourceFn = Callable[..., dict]
 # A drill-down: (request, key, bucket) -> DrillDown
 DrillFn = Callable[..., object]
+# (request, keys) -> None: add the source's plain SQL statements to `request.batch`
+PrepareFn = Callable[..., None]
 
 
 @dataclass
@@ -60,14 +62,23 @@ class Source:
     compute: SourceFn
     drill: DrillFn | None = None
     families: list[str] = field(default_factory=list)
+    prepare: PrepareFn | None = None
 
 
 _families: dict[str, Family] = {}
 _sources: dict[str, Source] = {}
 
 
-def source_register(name: str, compute: SourceFn, *, drill: DrillFn | None = None) -> None:
-    _sources[name] = Source(name=name, compute=compute, drill=drill)
+def source_register(
+    name: str,
+    compute: SourceFn,
+    *,
+    drill: DrillFn | None = None,
+    prepare: PrepareFn | None = None,
+) -> None:
+    """`prepare`: adds the statements `compute` will fetch to the request's batch, so
+    that every source's statements go to the database in one round trip (batch.py)."""
+    _sources[name] = Source(name=name, compute=compute, drill=drill, prepare=prepare)
 
 
 def family_register(family: Family) -> Family:

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Case, CharField, Q, Value, When
 from django.db.models.functions import StrIndex, Substr
@@ -95,13 +96,15 @@ class Scope:
             output_field=CharField(),
         )
 
-    @property
-    def bucket_keys(self) -> list[str]:
-        return [SELF, *(str(c.pk) for c in self.children), OTHER]
+    @cached_property
+    def bucket_keys(self) -> tuple[str, ...]:
+        """Every bucket: the unit's own office, each child, "other" (computed once: a
+        province report reads it thousands of times)."""
+        return (SELF, *self.child_keys, OTHER)
 
-    @property
-    def child_keys(self) -> list[str]:
-        return [str(c.pk) for c in self.children]
+    @cached_property
+    def child_keys(self) -> tuple[str, ...]:
+        return tuple(str(c.pk) for c in self.children)
 
 
 def scope_build(*, unit: Unit | None, version: StructureVersion | None = None) -> Scope:

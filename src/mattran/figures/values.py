@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from mattran.core.vietnamese import format_percent
 
 from .keys import FigureKey
-from .scope import SELF
+from .scope import OTHER, SELF
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,16 @@ class FigureValues:
     def cell(self, pidx: int, bucket: str) -> Value:
         return self.cells.get((pidx, bucket))
 
-    def sum_up(self, pidx: int, bucket_keys: list[str], child_keys: list[str]) -> None:
+    def sum_up(self, pidx: int, child_keys) -> None:
+        """Totals, own office and children of period `pidx` from the cells of the
+        buckets (own office, `child_keys`, other): the children's cells read once."""
         if pidx in self.totals:
             return
-        self.totals[pidx] = additive([self.cells.get((pidx, b)) for b in bucket_keys])
-        self.own[pidx] = self.cells.get((pidx, SELF))
-        self.children[pidx] = additive([self.cells.get((pidx, b)) for b in child_keys])
+        get = self.cells.get
+        children = [v for v in [get((pidx, b)) for b in child_keys] if isinstance(v, int)]
+        own, other = get((pidx, SELF)), get((pidx, OTHER))
+        edges = [v for v in (own, other) if isinstance(v, int)]
+        # as `additive` over every bucket, and over the children alone
+        self.totals[pidx] = sum(children) + sum(edges) if children or edges else None
+        self.own[pidx] = own
+        self.children[pidx] = sum(children) if children or not child_keys else None
