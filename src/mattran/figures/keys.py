@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _FAMILY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -63,8 +64,11 @@ def key_make(family: str, params: dict[str, tuple[str, ...] | str] | None = None
     return FigureKey(family, tuple(items))
 
 
+@lru_cache(maxsize=4096)
 def key_parse(text: str) -> FigureKey:
-    """Read a key; raises `KeySyntaxError` naming what is wrong (registry not consulted)."""
+    """Read a key; raises `KeySyntaxError` naming what is wrong (registry not consulted).
+    Kept per text (a pure function; a key is immutable): a province report reads its
+    ~40 keys several times, ~0.05 ms of parsing each."""
     raw = (text or "").strip()
     if not raw:
         raise KeySyntaxError("Mã số liệu trống.")
