@@ -109,10 +109,10 @@ def figures_compute(
         from .entered import entered_apply
 
         entered_apply(request, values)
-    child_keys = scope.child_keys
-    for fv in values.values():
-        for pidx in range(len(request.periods)):
-            fv.sum_up(pidx, child_keys)
+    for pidx in range(len(request.periods)):
+        child_cells = scope.child_cells(pidx)
+        for fv in values.values():
+            fv.sum_up(pidx, child_cells)
     return FigureSet(request=request, values=values)
 
 

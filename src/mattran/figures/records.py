@@ -514,9 +514,13 @@ def _summary_sql(
     whole subtree's, one row per key (own false): half the rows of a province report.
     Plain SQL (the same on SQLite and PostgreSQL): built in microseconds where the ORM's
     compiler spends milliseconds on every report."""
-    if connection.vendor == "postgresql":  # one array parameter, not one per unit
-        unit_in, unit_params = "unit_id = ANY(%s)", [list(ids)]
-        own, own_params = "(own AND unit_id = ANY(%s))", [list(own_ids)]
+    if connection.vendor == "postgresql":
+        # one array literal, not one parameter per unit: the ids are whole numbers read
+        # from the database (int() below), and psycopg's dump of an array parameter cost
+        # more CPU than the statement's own build (5 arrays per province report)
+        unit_in = f"unit_id = ANY('{{{','.join(str(int(i)) for i in ids)}}}'::bigint[])"
+        own = f"(own AND unit_id = ANY('{{{','.join(str(int(i)) for i in own_ids)}}}'::bigint[]))"
+        unit_params, own_params = [], []
     else:
         unit_in, unit_params = f"unit_id IN ({', '.join(['%s'] * len(ids))})", list(ids)
         own, own_params = f"(own AND unit_id IN ({', '.join(['%s'] * len(own_ids))}))", own_ids
@@ -863,7 +867,7 @@ def compute(request, keys) -> dict:
                     fv.children[pidx] = len(set().union(*(sets[b] for b in child_keys)))
                 else:
                     col = ACTIVITY_COLUMN[measure]
-                    cells = dict.fromkeys([(pidx, b) for b in buckets], 0)
+                    cells = dict.fromkeys(scope.bucket_cells(pidx), 0)
                     for t in type_ids:
                         for cell, row in by_type.get((pidx, t), ()):
                             if cell in cells:

@@ -106,6 +106,24 @@ class Scope:
     def child_keys(self) -> tuple[str, ...]:
         return tuple(str(c.pk) for c in self.children)
 
+    @cached_property
+    def _cells(self) -> dict:
+        return {}
+
+    def bucket_cells(self, pidx: int) -> tuple[tuple[int, str], ...]:
+        """The cell keys (pidx, bucket) of every bucket, made once per period index."""
+        cells = self._cells.get(("all", pidx))
+        if cells is None:
+            cells = self._cells[("all", pidx)] = tuple((pidx, b) for b in self.bucket_keys)
+        return cells
+
+    def child_cells(self, pidx: int) -> tuple[tuple[int, str], ...]:
+        """The cell keys (pidx, child bucket), made once per period index."""
+        cells = self._cells.get(("children", pidx))
+        if cells is None:
+            cells = self._cells[("children", pidx)] = tuple((pidx, b) for b in self.child_keys)
+        return cells
+
 
 def scope_build(*, unit: Unit | None, version: StructureVersion | None = None) -> Scope:
     """A unit's subtree split by its children, or (unit None) a whole version by its roots.

@@ -64,16 +64,17 @@ class FigureValues:
     def cell(self, pidx: int, bucket: str) -> Value:
         return self.cells.get((pidx, bucket))
 
-    def sum_up(self, pidx: int, child_keys) -> None:
+    def sum_up(self, pidx: int, child_cells) -> None:
         """Totals, own office and children of period `pidx` from the cells of the
-        buckets (own office, `child_keys`, other): the children's cells read once."""
+        buckets (own office, the children's `child_cells` (pidx, bucket), other): the
+        children's cells read once."""
         if pidx in self.totals:
             return
         get = self.cells.get
-        children = [v for v in [get((pidx, b)) for b in child_keys] if isinstance(v, int)]
+        children = [v for v in map(get, child_cells) if isinstance(v, int)]
         own, other = get((pidx, SELF)), get((pidx, OTHER))
         edges = [v for v in (own, other) if isinstance(v, int)]
         # as `additive` over every bucket, and over the children alone
         self.totals[pidx] = sum(children) + sum(edges) if children or edges else None
         self.own[pidx] = own
-        self.children[pidx] = sum(children) if children or not child_keys else None
+        self.children[pidx] = sum(children) if children or not child_cells else None
