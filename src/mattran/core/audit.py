@@ -105,39 +105,50 @@ def audit_record_many(
 
 # ------------------------------------------------ what a moment did not see
 
-AuditMark = int | tuple[int, tuple[int, ...]]
+# SQLite: the highest event id. PostgreSQL: the snapshot's horizon, its transactions
+# in flight, and the marking transaction's own id with its last event (or None, 0).
+AuditMark = int | tuple[int, tuple[int, ...], int | None, int]
 
 
 def audit_mark() -> AuditMark:
     """Where the audit trail stands at this moment, for `audit_since`.
 
     PostgreSQL: the current snapshot's transaction horizon (`pg_current_snapshot`:
-    the first transaction id not yet assigned, and the transactions in flight). An
+    transactions from its xmax on had not completed, and those in flight). An
     event's id is taken when it is inserted, not when it commits, so a highest id
     would not do: a writer in flight may hold an id below one that another writer
-    has committed since, and commit later. SQLite: the highest event id, because
-    there one write transaction runs at a time (BEGIN IMMEDIATE, settings.py) and
-    an event that commits later than another was also inserted after it."""
+    has committed since, and commit later. The marking transaction's own id is not
+    in its snapshot's list (and may be at or above xmax): its own events are told
+    apart by id instead, those up to the last one it had written are seen. SQLite:
+    the highest event id, because there one write transaction runs at a time
+    (BEGIN IMMEDIATE, settings.py) and an event that commits later than another was
+    also inserted after it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_snapshot_xmax(s)::text::bigint,"
-                " ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x)"
-                " FROM pg_current_snapshot() AS s"
+                " ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x),"
+                " own.xact,"
+                " (SELECT max(id) FROM core_auditevent WHERE xact = own.xact)"
+                " FROM pg_current_snapshot() AS s,"
+                " (SELECT pg_current_xact_id_if_assigned()::text::bigint AS xact) AS own"
             )
-            xmax, in_flight = cursor.fetchone()
-        return (xmax, tuple(sorted(in_flight)))
+            xmax, in_flight, own, own_last = cursor.fetchone()
+        return (xmax, tuple(sorted(in_flight)), own, own_last or 0)
     return AuditEvent.objects.aggregate(m=models.Max("id"))["m"] or 0
 
 
 def audit_since(mark: AuditMark) -> models.QuerySet[AuditEvent]:
     """The events the moment of `mark` did not see: committed after it (or not yet).
-    PostgreSQL: written by a transaction that was in flight or had not started
-    (`AuditEvent.xact`, one index). SQLite: an id above the mark."""
+    PostgreSQL: written by a transaction that was in flight or had not completed
+    (`AuditEvent.xact`, one index), or by the marking transaction after the mark.
+    SQLite: an id above the mark."""
     if isinstance(mark, tuple):
-        xmax, in_flight = mark
+        xmax, in_flight, own, own_last = mark
         unseen = models.Q(xact__gte=xmax)
         if in_flight:
             unseen |= models.Q(xact__in=in_flight)
+        if own is not None:
+            unseen = (unseen & ~models.Q(xact=own)) | models.Q(xact=own, pk__gt=own_last)
         return AuditEvent.objects.filter(unseen)
     return AuditEvent.objects.filter(pk__gt=mark)
