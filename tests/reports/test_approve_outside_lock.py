@@ -95,3 +95,41 @@ def test_a_refused_approval_builds_no_report(monkeypatch, submitted, people):
     with pytest.raises(UserFacingError, match="trạng thái"):
         services.submission_approve(actor=people["approver_a"], submission=submitted)
     assert len(calls) == 1
+
+
+def test_the_approval_reads_a_units_children_from_the_database(submitted, people, settings):
+    """The approval does not trust what the process keeps (core/versions.py): a unit's
+    children kept from before a new child was added would leave the child's records
+    out of the total. Here the versions never move (a test's transaction never
+    commits, so no bump runs): as for a unit inserted with no service (bulk SQL), or
+    in the moment between a write's commit and its bump."""
+    from django.core.cache import cache
+
+    from mattran.core import versions
+    from mattran.units.models import Unit
+    from mattran.units.services import units_bulk_create
+
+    settings.MATTRAN_DATA_CACHE = True
+    cache.clear()
+    ward = submitted.unit
+    before = report_build(user=None, unit=ward, period=P).figures["tuyen_truyen"].totals[0]
+    assert [c.name for c in versions._PROCESS[("scope_children", (ward.pk,))][2]] == [
+        "Tổ dân phố 1"
+    ]
+    (area,) = units_bulk_create(
+        [
+            Unit(
+                version=ward.version,
+                parent=ward,
+                level=ward.level + 1,
+                name="Tổ dân phố 2",
+                kind="Tổ dân phố",
+            )
+        ]
+    )
+    record(area, "tuyen_truyen", dt.date(2023, 8, 9), title="Ở tổ dân phố mới")
+
+    sub = services.submission_approve(actor=people["approver_a"], submission=submitted)
+    assert sub.figures["figures"]["tuyen_truyen"]["value"] == before + 1
+    assert sub.figures["figures"]["tuyen_truyen"]["by_unit"]["Tổ dân phố 2"] == 1
+    cache.clear()

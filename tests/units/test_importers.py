@@ -151,3 +151,24 @@ def test_lineage_import_validates_codes_and_names(db):
     assert "Dòng 3, cột 'Mã cũ': không có mã '12345'" in msg
     assert "Dòng 4, cột 'Kiểu'" in msg
     assert Lineage.objects.count() == 2
+
+
+def test_units_added_to_a_version_show_at_once_in_its_units_children(
+    db, settings, django_capture_on_commit_callbacks
+):
+    """The children of a unit are kept in each process until a unit of its version is
+    written (core/versions.py, ``sv:<version>``): an import that adds units bumps it."""
+    from django.core.cache import cache
+
+    from mattran.figures.scope import scope_build
+
+    settings.MATTRAN_DATA_CACHE = True
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _, version = _import(GOOD)
+    district = Unit.objects.get(version=version, code="901")
+    assert [c.code for c in scope_build(unit=district).children] == ["90101", "90102"]
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(GSO_HEADER + "Tỉnh Thử,90,Huyện Một,901,Xã Mới,90103,Xã\n", version)
+    assert [c.code for c in scope_build(unit=district).children] == ["90101", "90102", "90103"]
+    cache.clear()

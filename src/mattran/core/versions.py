@@ -225,6 +225,29 @@ _PROCESS: dict[tuple, tuple[tuple[int, ...], float, object]] = {}
 PROCESS_TTL = 60.0  # bound for a write that reaches the database with no signal (raw SQL)
 PROCESS_MAX = 20_000  # entries per process (unit metadata of every unit of a country)
 
+# Inside `fresh()`: the per-process caches compute what decides a figure afresh.
+_fresh: ContextVar[bool] = ContextVar("versions_fresh", default=False)
+
+
+@contextmanager
+def fresh() -> Iterator[None]:
+    """Inside, `process_cached` (and the other per-process caches keyed by versions,
+    e.g. `figures.cached.lineage_map_cached`) compute what decides a figure's value
+    from the database and store it. For what must be the data as committed, not as
+    last bumped: the approval's figures. A version moves a moment after its write commits (`bump`),
+    and not at all for a write with no service and no signal (raw SQL, where only
+    `PROCESS_TTL` bounds the staleness): a unit's children kept from before would
+    leave a new child's records out of the subtree's total."""
+    token = _fresh.set(True)
+    try:
+        yield
+    finally:
+        _fresh.reset(token)
+
+
+def is_fresh() -> bool:
+    return _fresh.get()
+
 
 def process_cached(
     kind: str,
@@ -233,12 +256,15 @@ def process_cached(
     names: list[str],
     compute: Callable[[], object],
     current: tuple[int, ...] | None = None,
+    decides_figures: bool = True,
 ) -> object:
     """`compute()` kept in this process while the versions of `names` stay the same
     (and at most `PROCESS_TTL` seconds): what every report reads and almost never
     changes (templates, indicators, activity types, a unit's children). `current`:
     the versions of `names` already read by the caller (one round trip for several
-    lookups). Off (compute every time) when the versions are (`enabled`).
+    lookups). Off (compute every time) when the versions are (`enabled`), and
+    inside `fresh()` unless `decides_figures` is False (a definition whose staleness
+    changes no figure's value, only which figures there are).
 
     The value is shared by every request of the process: callers must not change it."""
     if not enabled():
@@ -247,7 +273,12 @@ def process_cached(
     key = (kind, parts)
     now = time.monotonic()
     kept = _PROCESS.get(key)
-    if kept is not None and kept[0] == current and kept[1] > now:
+    if (
+        kept is not None
+        and kept[0] == current
+        and kept[1] > now
+        and not (decides_figures and _fresh.get())
+    ):
         return kept[2]
     value = compute()
     if len(_PROCESS) >= PROCESS_MAX:

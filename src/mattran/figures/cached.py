@@ -165,12 +165,13 @@ def lineage_map_cached(version: StructureVersion) -> LineageMap:
 
     The map of a version with many links (Hà Nội's 2025 reorganisation) costs a
     query and tens of milliseconds of Python; it changes only when a link is
-    created, imported or deleted, which bumps the ``lineage`` or ``ref`` version."""
+    created, imported or deleted, which bumps the ``lineage`` or ``ref`` version
+    (built again inside `versions.fresh()`)."""
     if not versions.enabled():
         return lineage_map_build(version)
     current = versions.read([versions.REF, versions.LINEAGE])
     kept = _LINEAGE_MAPS.get(version.pk)
-    if kept is not None and kept[0] == current:
+    if kept is not None and kept[0] == current and not versions.is_fresh():
         return kept[1]
     lmap = lineage_map_build(version)
     _LINEAGE_MAPS[version.pk] = (current, lmap)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -455,6 +456,9 @@ def report_definitions(template: ReportTemplate | None = None) -> ReportDefiniti
         (template.pk if template is not None else None,),
         names=[versions.REF],
         compute=lambda: _definitions_read(template),
+        # Which indicators there are; an approval that missed one added a moment
+        # before shows it as added after the approval.
+        decides_figures=False,
     )
 
 
@@ -515,8 +519,9 @@ def report_build(
     of units, records or indicators.
 
     The figures come through the data-versioned cache (figures/cached.py). With
-    `cached` False they are computed afresh (and stored for the pages that follow):
-    the approval's figures, under the lock that keeps edits out (services._decide).
+    `cached` False they are computed afresh (and stored for the pages that follow),
+    and so is what the process keeps that decides their values (`versions.fresh`:
+    the unit's children, the lineage map, the catalogue): the approval's figures.
     """
     if unit is not None and version is not None and unit.version_id != version.pk:
         raise UserFacingError("Đơn vị không thuộc phiên bản địa giới đã chọn.")
@@ -524,7 +529,8 @@ def report_build(
     names = [versions.REF, versions.LINEAGE, versions.LEDGER, f"sv:{version_id}"]
     if unit is not None:
         names.append(f"u:{unit.pk}")
-    with versions.reading(names):  # the data versions in one round trip, not six
+    # The data versions in one round trip, not six.
+    with versions.reading(names), nullcontext() if cached else versions.fresh():
         return _report_build(
             user=user, unit=unit, period=period, version=version, template=template, cached=cached
         )

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from mattran.core import versions
 from mattran.core.audit import audit_record
 from mattran.core.errors import ImportValidationError, RowError
 from mattran.core.text import printable
@@ -120,6 +121,8 @@ def import_units_csv(
         raise ImportValidationError(errors)
     new = [n for n in nodes if n.pk is None]
     units_bulk_create(new)
+    if new:  # the version's children lists kept in each process (its audit names no unit)
+        versions.bump([f"sv:{version.pk}"])
     result = ImportResult(created=len(new), reused=len(nodes) - len(new))
     for n in new:
         result.by_level[n.level] = result.by_level.get(n.level, 0) + 1
