@@ -167,12 +167,17 @@ def _users_template(w):
     return "nguoi-dung.xlsx", users_template()
 
 
+def _page(name: str, *keys: str) -> Callable[[dict], str]:
+    """The page `name` of the world's objects `keys` (their primary keys, in order)."""
+    return lambda w: reverse(name, args=[w[k].pk for k in keys])
+
+
 ACTIVITY = {"date": "2023-09-14", "title": "Tuyên truyền pháp luật", "attendance": "10"}
 
 ENDPOINTS = [
     Endpoint(
         "activities:create",
-        lambda w: reverse("activities:create", args=[w["district"].pk]),
+        _page("activities:create", "district"),
         "attachment",
         "attachment",
         lambda w: ("bien-ban.pdf", _pdf()),
@@ -180,7 +185,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "activities:update",
-        lambda w: reverse("activities:update", args=[w["record"].pk]),
+        _page("activities:update", "record"),
         "attachment",
         "attachment",
         lambda w: ("anh.png", _png()),
@@ -188,7 +193,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "activities:bulk",
-        lambda w: reverse("activities:bulk", args=[w["district"].pk]),
+        _page("activities:bulk", "district"),
         "tep",
         "spreadsheet",
         _bulk_template,
@@ -196,7 +201,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "funds:upload",
-        lambda w: reverse("funds:upload", args=[w["fund"].pk]),
+        _page("funds:upload", "fund"),
         "file",
         "statement",
         lambda w: ("sao-ke.csv", _statement()),
@@ -204,14 +209,14 @@ ENDPOINTS = [
     ),
     Endpoint(
         "access:users_bulk",
-        lambda w: reverse("access:users_bulk"),
+        _page("access:users_bulk"),
         "file",
         "spreadsheet",
         _users_template,
     ),
     Endpoint(
         "units:import",
-        lambda w: reverse("units:import"),
+        _page("units:import"),
         "file",
         "unit_list",
         lambda w: ("ha-nam.csv", (UNITS_DATA / "ha_nam_2025_01_phu_ly_duy_tien.csv").read_bytes()),
@@ -219,7 +224,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "units:import (lineage)",
-        lambda w: reverse("units:import"),
+        _page("units:import"),
         "lineage_file",
         "unit_list",
         lambda w: (
@@ -238,7 +243,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "reading:upload",
-        lambda w: reverse("reading:upload"),
+        _page("reading:upload"),
         "file",
         "old_report",
         lambda w: (
@@ -248,7 +253,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "news:photo_add",
-        lambda w: reverse("news:photo_add", args=[w["article"].pk]),
+        _page("news:photo_add", "article"),
         "image",
         "image",
         lambda w: ("anh.png", _png()),
@@ -257,7 +262,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "emulation:program (document)",
-        lambda w: reverse("emulation:program", args=[w["program"].pk]),
+        _page("emulation:program", "program"),
         "doc-file",
         "document",
         lambda w: ("van-ban.pdf", _pdf()),
@@ -265,7 +270,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "emulation:evidence_add",
-        lambda w: reverse("emulation:evidence_add", args=[w["pledge"].pk, w["ward"].pk]),
+        _page("emulation:evidence_add", "pledge", "ward"),
         "file",
         "document",
         lambda w: ("ke-hoach.pdf", _pdf()),
@@ -274,7 +279,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "emulation:decision_create",
-        lambda w: reverse("emulation:decision_create", args=[w["district"].pk]),
+        _page("emulation:decision_create", "district"),
         "document",
         "document",
         lambda w: ("quyet-dinh.pdf", _pdf()),
@@ -289,7 +294,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "emulation:decision_add_many",
-        lambda w: reverse("emulation:decision_add_many", args=[w["decision"].pk]),
+        _page("emulation:decision_add_many", "decision"),
         "file",
         "spreadsheet",
         lambda w: ("danh-sach.xlsx", _xlsx([["Họ và tên / tập thể"], ["Phường A1"]])),
@@ -383,6 +388,18 @@ def _send(client, ep: Endpoint, w, name: str, content: bytes):
     return client.post(ep.url(w), data, follow=ep.follow)
 
 
+def _refused(client, ep: Endpoint, w, file: tuple[str, bytes], message: str, case: str) -> list:
+    """Send `file`: the page must answer with `message` (no server error) and write nothing."""
+    before = row_counts()
+    response = _send(client, ep, w, *file)
+    failures = []
+    if response.status_code >= 500 or message not in response.content.decode():
+        failures.append(f"{ep.name}: {case}: {response.status_code} without message")
+    if row_counts() != before:
+        failures.append(f"{ep.name}: {case} wrote something")
+    return failures
+
+
 def test_every_upload_refuses_wrong_content_and_oversize_and_stores_hostile_names_safely(
     client, world, settings, reached
 ):
@@ -394,23 +411,11 @@ def test_every_upload_refuses_wrong_content_and_oversize_and_stores_hostile_name
         ext = Path(good_name).suffix
 
         # 1. content that is not what the name says
-        before = row_counts()
-        response = _send(client, ep, world, f"tep{ext}", WRONG)
-        page = response.content.decode()
-        if response.status_code >= 500 or "không phải" not in page:
-            failures.append(f"{ep.name}: wrong content: {response.status_code} without message")
-        if row_counts() != before:
-            failures.append(f"{ep.name}: wrong content wrote something")
+        failures += _refused(client, ep, world, (f"tep{ext}", WRONG), "không phải", "wrong content")
 
         # 2. over the kind's limit (one byte less than the sound file)
         settings.MATTRAN_UPLOAD_MAX_BYTES = {ep.kind: len(good) - 1}
-        before = row_counts()
-        response = _send(client, ep, world, good_name, good)
-        page = response.content.decode()
-        if response.status_code >= 500 or "quá lớn" not in page:
-            failures.append(f"{ep.name}: oversize: {response.status_code} without message")
-        if row_counts() != before:
-            failures.append(f"{ep.name}: oversize wrote something")
+        failures += _refused(client, ep, world, (good_name, good), "quá lớn", "oversize")
         del settings.MATTRAN_UPLOAD_MAX_BYTES
 
         # 3. a sound file under a hostile name

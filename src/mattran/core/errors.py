@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -61,3 +63,22 @@ def full_clean_or_raise(
                     label = field
             messages.extend(f"{label[:1].upper()}{label[1:]}: {e}" if label else e for e in errors)
         raise UserFacingError("; ".join(messages)) from exc
+
+
+@contextmanager
+def errors_as_messages(request) -> Iterator[None]:
+    """A page's call of a service: a UserFacingError raised inside becomes the page's
+    error message (and goes no further); what follows the call inside the block (the
+    success message) runs only when it succeeded.
+
+        with errors_as_messages(request):
+            services.pledge_lock(actor=request.user, pledge=pledge)
+            messages.success(request, "Đã khóa kết quả và xếp hạng.")
+        return redirect(...)
+    """
+    from django.contrib import messages
+
+    try:
+        yield
+    except UserFacingError as exc:
+        messages.error(request, exc.message)

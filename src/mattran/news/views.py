@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
-from mattran.core.errors import UserFacingError
+from mattran.core.errors import UserFacingError, errors_as_messages
 
 from . import selectors, services
 from .forms import ArticleForm, PhotoForm, UnpublishForm
@@ -157,11 +157,8 @@ def photo_add(request, pk: int):
             for e in errors:
                 messages.error(request, e)
     else:
-        try:
+        with errors_as_messages(request):
             services.article_photo_add(actor=request.user, article=item, **form.cleaned_data)
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, "Đã thêm ảnh.")
     return redirect("news:edit", pk=item.pk)
 
@@ -173,11 +170,8 @@ def photo_delete(request, pk: int, photo_id: int):
     if not policy_for(request.user).can(Perm.EDIT, item.unit):
         raise Http404
     target = get_object_or_404(item.photos, pk=photo_id)
-    try:
+    with errors_as_messages(request):
         services.article_photo_delete(actor=request.user, photo=target)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Đã xóa ảnh.")
     return redirect("news:edit", pk=item.pk)
 
@@ -188,13 +182,10 @@ def publish(request, pk: int):
     item = selectors.article_get_visible(user=request.user, pk=pk)
     if not policy_for(request.user).can(Perm.APPROVE, item.unit):
         raise Http404
-    try:
+    with errors_as_messages(request):
         services.article_publish(
             actor=request.user, article=item, allow_slips=request.POST.get("van_dang") == "1"
         )
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Đã đăng bài lên cổng thông tin.")
     return redirect("news:edit", pk=item.pk)
 
@@ -205,7 +196,7 @@ def revision(request, pk: int, action: str):
     """Approve (APPROVE) or discard (EDIT or APPROVE) a published article's pending edit."""
     item = selectors.article_get_visible(user=request.user, pk=pk)
     policy = policy_for(request.user)
-    try:
+    with errors_as_messages(request):
         if action == "duyet" and policy.can(Perm.APPROVE, item.unit):
             services.article_revision_approve(actor=request.user, article=item)
             messages.success(request, "Đã duyệt bản sửa; cổng thông tin hiển thị bản mới.")
@@ -216,8 +207,6 @@ def revision(request, pk: int, action: str):
             messages.success(request, "Đã hủy bản sửa chờ duyệt.")
         else:
             raise Http404
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
     return redirect("news:edit", pk=item.pk)
 
 
@@ -228,13 +217,10 @@ def unpublish(request, pk: int):
     if not policy_for(request.user).can(Perm.APPROVE, item.unit):
         raise Http404
     form = UnpublishForm(request.POST)
-    try:
+    with errors_as_messages(request):
         if not form.is_valid():
             raise UserFacingError("Cần ghi lý do gỡ bài.")
         services.article_unpublish(actor=request.user, article=item, **form.cleaned_data)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Đã gỡ bài khỏi cổng thông tin.")
     return redirect("news:edit", pk=item.pk)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from mattran.core.errors import UserFacingError
+from mattran.core.audit import audit_record
+from mattran.core.errors import UserFacingError, full_clean_or_raise
 from mattran.core.vietnamese import nfc
 from mattran.units.models import Unit
+
+from ..uploads import file_safe_snapshot as snapshot
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -26,3 +29,18 @@ def _now():
 
 def _in_subtree(root: Unit, unit: Unit) -> bool:
     return unit.path.startswith(root.path)
+
+
+def _part_add(*, actor, action: str, parent, part):
+    """Validate and save `part`, a row of `parent` (a conference's attendee or agenda
+    item, a program's item or signatory), audited on the parent with its values."""
+    full_clean_or_raise(part)
+    part.save()
+    audit_record(actor=actor, action=action, obj=parent, unit=parent.unit, after=snapshot(part))
+    return part
+
+
+def _part_delete(*, actor, action: str, parent, part) -> None:
+    """Delete `part`, a row of `parent`, audited on the parent with its last values."""
+    audit_record(actor=actor, action=action, obj=parent, unit=parent.unit, before=snapshot(part))
+    part.delete()

@@ -26,7 +26,7 @@ from ..models import (
     Pledge,
 )
 from ..uploads import file_safe_snapshot as snapshot
-from ._common import _in_subtree, _text
+from ._common import _in_subtree, _part_add, _part_delete, _text
 from .commendations import Recipient, _apply_recipient, _recipient_check
 
 # ========================================================================= conferences
@@ -118,30 +118,16 @@ def conference_attendee_add(
         headcount=headcount,
         is_guest=is_guest,
     )
-    full_clean_or_raise(attendee)
-    attendee.save()
-    audit_record(
-        actor=actor,
-        action="conference.attendee_add",
-        obj=conference,
-        unit=conference.unit,
-        after=snapshot(attendee),
+    return _part_add(
+        actor=actor, action="conference.attendee_add", parent=conference, part=attendee
     )
-    return attendee
 
 
 @transaction.atomic
 def conference_attendee_delete(*, actor, attendee: ConferenceAttendee) -> None:
     conference = attendee.conference
     require_perm(actor, Perm.EDIT, conference.unit)
-    audit_record(
-        actor=actor,
-        action="conference.attendee_delete",
-        obj=conference,
-        unit=conference.unit,
-        before=snapshot(attendee),
-    )
-    attendee.delete()
+    _part_delete(actor=actor, action="conference.attendee_delete", parent=conference, part=attendee)
 
 
 @transaction.atomic
@@ -156,30 +142,14 @@ def conference_agenda_add(
         content=_text(content, "Nội dung"),
         speaker=nfc(speaker),
     )
-    full_clean_or_raise(item)
-    item.save()
-    audit_record(
-        actor=actor,
-        action="conference.agenda_add",
-        obj=conference,
-        unit=conference.unit,
-        after=snapshot(item),
-    )
-    return item
+    return _part_add(actor=actor, action="conference.agenda_add", parent=conference, part=item)
 
 
 @transaction.atomic
 def conference_agenda_delete(*, actor, item: AgendaItem) -> None:
     conference = item.conference
     require_perm(actor, Perm.EDIT, conference.unit)
-    audit_record(
-        actor=actor,
-        action="conference.agenda_delete",
-        obj=conference,
-        unit=conference.unit,
-        before=snapshot(item),
-    )
-    item.delete()
+    _part_delete(actor=actor, action="conference.agenda_delete", parent=conference, part=item)
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..uploads import file_safe_snapshot as snapshot
 from ..wording import committee_name
-from ._common import _text
+from ._common import _part_add, _part_delete, _text
 
 # ============================================================================ planning
 
@@ -242,30 +242,14 @@ def program_item_add(
         timeframe=nfc(timeframe),
         key_task=key_task,
     )
-    full_clean_or_raise(item)
-    item.save()
-    audit_record(
-        actor=actor,
-        action="program.item_add",
-        obj=program,
-        unit=program.unit,
-        after=snapshot(item),
-    )
-    return item
+    return _part_add(actor=actor, action="program.item_add", parent=program, part=item)
 
 
 @transaction.atomic
 def program_item_delete(*, actor, item: ProgramItem) -> None:
     program = item.program
     _program_editable(actor, program)
-    audit_record(
-        actor=actor,
-        action="program.item_delete",
-        obj=program,
-        unit=program.unit,
-        before=snapshot(item),
-    )
-    item.delete()
+    _part_delete(actor=actor, action="program.item_delete", parent=program, part=item)
 
 
 @transaction.atomic
@@ -288,30 +272,14 @@ def program_signatory_add(
         full_name=nfc(full_name) or (person.full_name if person else ""),
         title=_text(title, "Chức danh người ký"),
     )
-    full_clean_or_raise(signatory)
-    signatory.save()
-    audit_record(
-        actor=actor,
-        action="program.signatory_add",
-        obj=program,
-        unit=program.unit,
-        after=snapshot(signatory),
-    )
-    return signatory
+    return _part_add(actor=actor, action="program.signatory_add", parent=program, part=signatory)
 
 
 @transaction.atomic
 def program_signatory_delete(*, actor, signatory: ProgramSignatory) -> None:
     program = signatory.program
     _program_editable(actor, program)
-    audit_record(
-        actor=actor,
-        action="program.signatory_delete",
-        obj=program,
-        unit=program.unit,
-        before=snapshot(signatory),
-    )
-    signatory.delete()
+    _part_delete(actor=actor, action="program.signatory_delete", parent=program, part=signatory)
 
 
 @transaction.atomic

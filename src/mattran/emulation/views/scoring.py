@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
-from mattran.core.errors import UserFacingError
+from mattran.core.errors import UserFacingError, errors_as_messages
 
 from .. import forms, selectors, services
 from ._common import _download
@@ -191,7 +191,7 @@ def evidence_add(request, pk: int, unit_id: int):
                 messages.error(request, e)
     else:
         criterion = get_object_or_404(pledge.criteria, pk=form.cleaned_data["criterion"])
-        try:
+        with errors_as_messages(request):
             services.evidence_add(
                 actor=request.user,
                 criterion=criterion,
@@ -199,9 +199,6 @@ def evidence_add(request, pk: int, unit_id: int):
                 file=form.cleaned_data.get("file"),
                 note=form.cleaned_data.get("note") or "",
             )
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, f"Đã nộp minh chứng cho tiêu chí {criterion.code}.")
     return redirect("emulation:sheet", pk=pledge.pk, unit_id=unit.pk)
 
@@ -212,10 +209,8 @@ def evidence_delete(request, pk: int):
     evidence = selectors.evidence_get_visible(user=request.user, pk=pk, with_file=False)
     if not policy_for(request.user).can(Perm.EDIT, evidence.unit):
         raise Http404
-    try:
+    with errors_as_messages(request):
         services.evidence_delete(actor=request.user, evidence=evidence)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
     return redirect("emulation:sheet", pk=evidence.criterion.pledge_id, unit_id=evidence.unit_id)
 
 
@@ -230,11 +225,8 @@ def evidence_file(request, pk: int):
 def pledge_lock(request, pk: int):
     pledge = selectors.pledge_get_visible(user=request.user, pk=pk)
     unit_get_visible(user=request.user, pk=pledge.unit_id, perm=Perm.APPROVE)
-    try:
+    with errors_as_messages(request):
         services.pledge_lock(actor=request.user, pledge=pledge)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Đã khóa kết quả và xếp hạng.")
     return redirect("emulation:ranking", pk=pledge.pk)
 
@@ -245,15 +237,12 @@ def pledge_reopen(request, pk: int):
     pledge = selectors.pledge_get_visible(user=request.user, pk=pk)
     unit_get_visible(user=request.user, pk=pledge.unit_id, perm=Perm.ADMINISTER)
     form = forms.ReasonForm(request.POST, prefix="reopen")
-    try:
+    with errors_as_messages(request):
         if not form.is_valid():
             raise UserFacingError("Cần ghi lý do mở lại.")
         services.pledge_reopen(
             actor=request.user, pledge=pledge, reason=form.cleaned_data["reason"]
         )
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Đã mở lại kết quả để thẩm định lại.")
     return redirect("emulation:pledge", pk=pledge.pk)
 
@@ -315,16 +304,13 @@ def ranking_propose(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Chọn hình thức khen thưởng và số đơn vị đề nghị.")
         return redirect("emulation:ranking", pk=pledge.pk)
-    try:
+    with errors_as_messages(request):
         created = services.proposals_from_ranking(
             actor=request.user,
             pledge=pledge,
             award_type=form.cleaned_data["award_type"],
             top=form.cleaned_data["top"],
         )
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(
             request, f"Đã lập {len(created)} đề nghị khen thưởng theo kết quả xếp hạng."
         )
