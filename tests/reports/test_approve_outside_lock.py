@@ -133,3 +133,30 @@ def test_the_approval_reads_a_units_children_from_the_database(submitted, people
     assert sub.figures["figures"]["tuyen_truyen"]["value"] == before + 1
     assert sub.figures["figures"]["tuyen_truyen"]["by_unit"]["Tổ dân phố 2"] == 1
     cache.clear()
+
+
+def test_a_reference_data_change_in_the_admin_in_between_computes_again(
+    monkeypatch, submitted, people, rf
+):
+    """The admin audits its changes (core.admin.AuditedAdmin) as a service does, so an
+    indicator's figure changed there is seen by the approval's check."""
+    from django.contrib.admin import site
+
+    from mattran.core.models import AuditEvent
+    from mattran.reports.models import Indicator
+
+    key = "activities.count(types=tuyen_truyen|toa_dam)"
+
+    def write():
+        indicator = Indicator.objects.get(code="tuyen_truyen")
+        indicator.figure_key = key
+        request = rf.post("/")
+        request.user = people["approver_a"]
+        site._registry[Indicator].save_model(request, indicator, None, True)
+
+    calls = _approve_with_a_write_in_between(monkeypatch, people, write)
+    sub = services.submission_approve(actor=people["approver_a"], submission=submitted)
+    assert len(calls) == 2
+    assert sub.figures["figures"]["tuyen_truyen"]["key"] == key
+    event = AuditEvent.objects.get(action="indicator.admin_update")
+    assert event.before["figure_key"] != key and event.after["figure_key"] == key

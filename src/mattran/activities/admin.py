@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from mattran.core.admin import AuditedAdmin
+
 from .models import ActivityType, DataElement
 
 
 @admin.register(ActivityType)
-class ActivityTypeAdmin(admin.ModelAdmin):
+class ActivityTypeAdmin(AuditedAdmin):
     """The catalogue: administrators add types without code."""
 
     list_display = [
@@ -24,7 +26,7 @@ class ActivityTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataElement)
-class DataElementAdmin(admin.ModelAdmin):
+class DataElementAdmin(AuditedAdmin):
     list_display = ["name", "code", "unit_label", "period_type", "order", "active"]
     list_editable = ["order", "active"]
     search_fields = ["name", "code"]

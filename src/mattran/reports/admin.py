@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from mattran.core.admin import AuditedAdmin
+
 from .models import Indicator, ReportItem, ReportSection, ReportTemplate, ValidationRule
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AuditedAdmin):
     list_display = ["name", "code", "figure_key", "value_format", "order", "active"]
     list_filter = ["value_format", "active"]
     search_fields = ["name", "code", "figure_key"]
@@ -17,7 +19,7 @@ class ReportItemInline(admin.TabularInline):
 
 
 @admin.register(ReportSection)
-class ReportSectionAdmin(admin.ModelAdmin):
+class ReportSectionAdmin(AuditedAdmin):
     list_display = ["heading", "template", "order"]
     list_filter = ["template"]
     inlines = [ReportItemInline]
@@ -30,13 +32,13 @@ class ReportSectionInline(admin.TabularInline):
 
 
 @admin.register(ReportTemplate)
-class ReportTemplateAdmin(admin.ModelAdmin):
+class ReportTemplateAdmin(AuditedAdmin):
     list_display = ["name", "code", "is_default", "due_days"]
     filter_horizontal = ["chart_indicators"]
     inlines = [ReportSectionInline]
 
 
 @admin.register(ValidationRule)
-class ValidationRuleAdmin(admin.ModelAdmin):
+class ValidationRuleAdmin(AuditedAdmin):
     list_display = ["name", "code", "kind", "severity", "active"]
     list_filter = ["kind", "severity", "active"]
