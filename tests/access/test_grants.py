@@ -77,3 +77,29 @@ def test_grant_link_only_for_administrators(client, tree):
     grant(admin, tree["ward_a1"], Role.ADMIN)
     client.force_login(admin)
     assert "Phân quyền" in client.get(reverse("units:tree")).content.decode()
+
+
+def test_grants_changed_in_the_admin_are_audited_as_the_services_do(tree, rf):
+    """core.admin.AuditedAdmin with the grant services' action names."""
+    from django.contrib.admin import site
+
+    admin, editor = UserFactory(is_superuser=True), UserFactory()
+    request = rf.post("/")
+    request.user = admin
+    model_admin = site._registry[Grant]
+    row = Grant(user=editor, unit=tree["ward_a1"], role=Role.EDITOR)
+    model_admin.save_model(request, row, None, False)
+    row.role = Role.VIEWER
+    model_admin.save_model(request, row, None, True)
+    model_admin.delete_model(request, row)
+    events = list(
+        AuditEvent.objects.filter(object_type="access.grant")
+        .order_by("pk")
+        .values_list("action", "unit", "actor", "before__role", "after__role")
+    )
+    unit = tree["ward_a1"].pk
+    assert events == [
+        ("grant.create", unit, admin.pk, None, Role.EDITOR),
+        ("grant.update", unit, admin.pk, Role.EDITOR, Role.VIEWER),
+        ("grant.revoke", unit, admin.pk, Role.VIEWER, None),
+    ]

@@ -1,14 +1,15 @@
 from django.contrib import admin
-from django.db import transaction
 
-from mattran.core.audit import audit_record, snapshot
+from mattran.core.admin import AuditedAdmin
 
 from .models import Grant
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(AuditedAdmin):
     """Superusers manage grants here too; every change is audited like the app's."""
+
+    audit_actions = {"create": "grant.create", "update": "grant.update", "delete": "grant.revoke"}
 
     list_display = ["user", "role", "unit", "member_organisation", "granted_at"]
     list_filter = ["role", "unit__version"]
@@ -17,27 +18,3 @@ class GrantAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_superuser
-
-    @transaction.atomic
-    def save_model(self, request, obj, form, change):
-        before = snapshot(Grant.objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="grant.update" if change else "grant.create",
-            obj=obj,
-            unit=obj.unit,
-            before=before,
-            after=snapshot(obj),
-        )
-
-    @transaction.atomic
-    def delete_model(self, request, obj):
-        audit_record(
-            actor=request.user, action="grant.revoke", obj=obj, unit=obj.unit, before=snapshot(obj)
-        )
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)

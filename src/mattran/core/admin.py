@@ -9,12 +9,15 @@ class AuditedAdmin(admin.ModelAdmin):
     """A model changed in the admin is audited as a service's change is (who, what,
     before, after), in the same transaction: the audit trail is also how an approval
     tells that what its report reads changed (reports.services._changed_since).
-    Inline rows are audited too. Actions: "<model>.admin_create|update|delete"."""
+    Inline rows are audited too. Actions: "<model>.admin_create|update|delete", or
+    those of `audit_actions` (verb -> action) where the app's services name them."""
+
+    audit_actions: dict[str, str] = {}
 
     def _audit(self, request, obj, verb: str, before=None, after=None) -> None:
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.admin_{verb}",
+            action=self.audit_actions.get(verb, f"{obj._meta.model_name}.admin_{verb}"),
             obj=obj,
             unit=getattr(obj, "unit", None),
             before=before,
