@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from mattran.activities import services as act
 from mattran.activities.models import ActivityType
+from mattran.figures.scope import SELF
 from tests.factories import make_unit
 
 from .conftest import record
@@ -50,6 +51,11 @@ def test_report_page_shows_figures_with_previous_year_and_links(client, records,
     drill = reverse("reports:drilldown", args=[records["district_a"].pk, "2023-9M", "tuyen_truyen"])
     assert f'href="{drill}" data-testid="total-tuyen_truyen">3</a>' in body
     assert f'href="{drill}?ky=1">1</a>' in body  # the same period of 2022
+    assert f'href="{drill}?o={SELF}">' in body  # the district's own level
+    # every indicator row links to its own drill-down (links built once per page)
+    for code in ("toa_dam", "tuyen_truyen"):
+        link = reverse("reports:drilldown", args=[records["district_a"].pk, "2023-9M", code])
+        assert f'href="{link}" data-testid="total-{code}">' in body
     assert "Phối hợp tổ chức 3 cuộc tuyên truyền với 150 lượt người tham dự" in body
     assert 'id="chart-data"' in body
     # Drill-down of one child unit's cell.
