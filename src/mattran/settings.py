@@ -271,6 +271,11 @@ if REDIS_URL and env_bool("MATTRAN_USE_REDIS_CACHE", not DEBUG):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions read from the shared cache (one Redis round trip instead of a database
+    # query on every request), written through to the database, which stays the
+    # record: a flushed cache costs a query, never a session. Only with a cache
+    # every process shares (a per-process cache would keep a signed-out session alive).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

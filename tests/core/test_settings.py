@@ -3,7 +3,7 @@ secret key is ever a constant of the code."""
 
 import pytest
 
-from tests.deploy.helpers import base_env, mattran
+from tests.deploy.helpers import TEST_REDIS_URL, base_env, mattran
 
 PRINT_KEY = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
 
@@ -31,3 +31,24 @@ def test_development_is_explicit_and_its_key_is_random_per_data_directory(tmp_pa
         assert (data / "dev-secret-key").stat().st_mode & 0o077 == 0
     assert keys[0] == keys[1] != keys[2]  # kept per data directory, never shared
     assert all("insecure" not in k for k in keys)
+
+
+SESSION_ENGINE = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+
+
+@pytest.mark.once  # a subprocess on its own SQLite files: the same in both passes
+def test_sessions_are_read_from_redis_only_when_the_cache_is_shared(tmp_path):
+    """The session is read from Redis (no query per request) when the default cache is
+    Redis, which every process shares; a per-process cache keeps sessions in the database
+    (else one process would still accept a session another had signed out)."""
+    shared = base_env(tmp_path, MATTRAN_REDIS_URL=TEST_REDIS_URL, MATTRAN_USE_REDIS_CACHE="1")
+    local = base_env(tmp_path)
+    engines = []
+    for env in (shared, local):
+        result = mattran("shell", "--no-imports", "-c", SESSION_ENGINE, env=env)
+        assert result.returncode == 0, result.stderr
+        engines.append(result.stdout.strip())
+    assert engines == [
+        "django.contrib.sessions.backends.cached_db",
+        "django.contrib.sessions.backends.db",
+    ]
