@@ -119,3 +119,38 @@ def test_a_user_who_wrote_reads_the_primary_on_the_next_pages(
     writer[PIN_SESSION_KEY] = time.time() - 1  # the pin has run out
     visit("get", writer)
     assert answers[-1] == "replica"
+
+
+def test_a_decorated_view_is_safe_in_threads():
+    """gunicorn's gthread workers run one decorated view in several threads at once:
+    each call sets and resets its own flag (one shared instance raised "Token ...
+    has already been used once", a 500, on the report page under threads)."""
+    import threading
+
+    from mattran.core.db_routers import _replica_reads, primary_reads
+
+    inside = threading.Barrier(2, timeout=10)
+    seen, errors = [], []
+
+    @replica_reads()
+    def report():
+        inside.wait()  # both calls have entered (set) before either leaves (reset)
+        with primary_reads():
+            seen.append(("primary", _replica_reads.get()))
+        seen.append(("replica", _replica_reads.get()))
+        inside.wait()
+
+    def call():
+        try:
+            report()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert errors == []
+    assert sorted(seen) == [("primary", False)] * 2 + [("replica", True)] * 2
+    assert _replica_reads.get() is False

@@ -38,7 +38,16 @@ _pinned: ContextVar[bool] = ContextVar("mattran_primary_pinned", default=False)
 _WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
-class replica_reads(contextlib.ContextDecorator):  # noqa: N801 - used like a function
+class _FlagContext(contextlib.ContextDecorator):
+    """A decorated view's calls each get a fresh instance: the token of its set() is
+    the call's own, so threads (gunicorn's gthread workers) never reset another
+    request's token (ContextDecorator reuses one instance by default)."""
+
+    def _recreate_cm(self):
+        return type(self)()
+
+
+class replica_reads(_FlagContext):  # noqa: N801 - used like a function
     """Mark the reads inside as report reads (context manager or decorator)."""
 
     def __enter__(self):
@@ -50,7 +59,7 @@ class replica_reads(contextlib.ContextDecorator):  # noqa: N801 - used like a fu
         return False
 
 
-class primary_reads(contextlib.ContextDecorator):  # noqa: N801 - used like a function
+class primary_reads(_FlagContext):  # noqa: N801 - used like a function
     """The reads inside go to the primary even within `replica_reads` (a cache fill
     keyed by a version bumped on the primary's commit must not read a lagging replica)."""
 
