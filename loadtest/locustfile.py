@@ -42,6 +42,11 @@ MARK = "[tải]"
 THINK = float(os.environ.get("LOAD_THINK", "1"))
 # Where sign-ins go: a separate pool of workers (scripts/loadtest.sh, LOAD_LOGIN_WORKERS).
 LOGIN = os.environ.get("LOAD_LOGIN_HOST", "").rstrip("/") + "/dang-nhap/"
+# Where writes go (scripts/loadtest.sh, LOAD_WRITE_WORKERS): a pool of workers for forms
+# sent and the page that confirms them, as nginx routes them in production
+# (docs/production.md): the redirect after a write is followed on the same pool, as
+# its request carries Django's one-time "messages" cookie, which nginx routes there.
+WRITES = os.environ.get("LOAD_WRITE_HOST", "").rstrip("/")
 BaseUser = HttpUser if os.environ.get("LOAD_CLIENT", "fast") == "requests" else FastHttpUser
 # FastHttpUser gives up after 60 s by default; like the requests library (no limit),
 # a request waiting behind a sign-in storm on a busy machine is measured, not dropped
@@ -113,7 +118,7 @@ def _write(user, url: str, data: dict, *, name: str, success: str, kind: str, ke
     """POST a form; the write counts only if the landing page says it succeeded."""
     ATTEMPTED[kind].append(key)
     with user.client.post(
-        url,
+        WRITES + url,
         {**data, "csrfmiddlewaretoken": _csrf(user)},
         name=name,
         headers=_named(name),

@@ -11,6 +11,9 @@
 #   LOAD_THINK=0 LOAD_DRIVER_NICE=5 scripts/loadtest.sh   # no pauses: the server's capacity
 #   LOAD_LOGIN_WORKERS=2 LOAD_LOGIN_NICE=10 scripts/loadtest.sh   # sign-ins on their own pool
 #   LOAD_STATIC_FROM=loadtest/out/data/staticfiles   # reuse collected static files
+#   LOAD_WRITE_WORKERS=2 scripts/loadtest.sh   # writes (and the page confirming each) on
+#       their own pool, as nginx routes them in production (docs/production.md)
+#   LOAD_SPAWN_RATE=2 scripts/loadtest.sh   # users arrive over 85 s, not 11 (docs/capacity.md)
 #
 # Needs PostgreSQL and Redis on this machine. It (re)creates the scratch database
 # LOAD_DATABASE_URL (never point it at real data), loads the demo (Hà Nội: the
@@ -42,9 +45,14 @@ PERIOD="${LOAD_PERIOD:-2025-Q4}"
 # (the driver sends sign-ins there, as nginx would route them); 0 = one pool.
 LOGIN_WORKERS="${LOAD_LOGIN_WORKERS:-0}"
 LOGIN_PORT=$((PORT + 1))
+# The writes pool (docs/production.md, "Writes first"): LOAD_WRITE_WORKERS workers on
+# port PORT+2 serve every form the driver sends and the page that confirms it (the
+# redirect after the write carries the "messages" cookie nginx routes by); 0 = none.
+WRITE_WORKERS="${LOAD_WRITE_WORKERS:-0}"
+WRITE_PORT=$((PORT + 2))
 
 mkdir -p "$OUT"
-rm -f "$OUT"/pg_cpu.txt "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access.log "$OUT"/profile.jsonl \
+rm -f "$OUT"/pg_cpu.txt "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access*.log "$OUT"/profile.jsonl \
   "$OUT"/profile-login-burst.jsonl "$OUT"/login_burst.json
 export PYTHONPATH="$REPO/src${PYTHONPATH:+:$PYTHONPATH}"
 export DJANGO_SETTINGS_MODULE=mattran.settings
@@ -52,7 +60,7 @@ export MATTRAN_DEBUG=0
 MATTRAN_SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')"
 export MATTRAN_SECRET_KEY
 export MATTRAN_ALLOWED_HOSTS=127.0.0.1,localhost
-export MATTRAN_CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT,http://127.0.0.1:$LOGIN_PORT"
+export MATTRAN_CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT,http://127.0.0.1:$LOGIN_PORT,http://127.0.0.1:$WRITE_PORT"
 export MATTRAN_DATABASE_URL="$DB_URL"
 export MATTRAN_DB_CONN_MAX_AGE=60
 export MATTRAN_DATA_DIR="$OUT/data"
@@ -116,8 +124,17 @@ if [ "$LOGIN_WORKERS" -gt 0 ]; then
   LOGIN_GUNICORN=$!
   LOGIN_HOST="http://127.0.0.1:$LOGIN_PORT"
 fi
-trap 'kill -TERM $GUNICORN $LOGIN_GUNICORN ${PG_WATCH:-} 2>/dev/null || true; wait 2>/dev/null || true' EXIT
-for port in $PORT ${LOGIN_GUNICORN:+$LOGIN_PORT}; do
+WRITE_GUNICORN=""
+WRITE_HOST=""
+if [ "$WRITE_WORKERS" -gt 0 ]; then
+  echo "== gunicorn ghi: $WRITE_WORKERS tiến trình trên 127.0.0.1:$WRITE_PORT"
+  MATTRAN_BIND="127.0.0.1:$WRITE_PORT" MATTRAN_WEB_WORKERS="$WRITE_WORKERS" \
+    MATTRAN_ACCESS_LOG="$OUT/access-write.log" "$BIN/gunicorn" -c deploy/gunicorn.conf.py >"$OUT/gunicorn-write.log" 2>&1 &
+  WRITE_GUNICORN=$!
+  WRITE_HOST="http://127.0.0.1:$WRITE_PORT"
+fi
+trap 'kill -TERM $GUNICORN $LOGIN_GUNICORN $WRITE_GUNICORN ${PG_WATCH:-} 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+for port in $PORT ${LOGIN_GUNICORN:+$LOGIN_PORT} ${WRITE_GUNICORN:+$WRITE_PORT}; do
   for _ in $(seq 1 120); do
     if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/suc-khoe/', timeout=2)" 2>/dev/null; then
       break
@@ -136,25 +153,28 @@ if [ "${LOAD_LOGIN_BURST:-1}" = "1" ]; then
 fi
 
 echo "== locust: $USERS người dùng, $DURATION (LOAD_THINK=${LOAD_THINK:-1})"
-APP_CPU0=$("$PY" scripts/load_cpu.py "$GUNICORN,$LOGIN_GUNICORN")
+APP_CPU0=$("$PY" scripts/load_cpu.py "$GUNICORN,$LOGIN_GUNICORN,$WRITE_GUNICORN")
 "$PY" scripts/load_cpu.py --watch "$DB_URL" "$OUT/pg_cpu.txt" &
 PG_WATCH=$!
 # The driver shares the machine: its own CPU is measured (and it may be niced,
 # LOAD_DRIVER_NICE) so the capacity figure can be told apart from the driver's.
-LOAD_SEED="$OUT/seed.json" LOAD_OUT="$OUT" LOAD_LOGIN_HOST="$LOGIN_HOST" /usr/bin/time -f "%U %S" -o "$OUT/locust.time" \
+LOAD_SEED="$OUT/seed.json" LOAD_OUT="$OUT" LOAD_LOGIN_HOST="$LOGIN_HOST" LOAD_WRITE_HOST="$WRITE_HOST" /usr/bin/time -f "%U %S" -o "$OUT/locust.time" \
   nice -n "${LOAD_DRIVER_NICE:-0}" "$BIN/locust" -f loadtest/locustfile.py \
   --headless --host "http://127.0.0.1:$PORT" -u "$USERS" -r "$SPAWN" -t "$DURATION" \
   --stop-timeout 120 --csv "$OUT/locust" --only-summary --loglevel WARNING \
   >"$OUT/locust.log" 2>&1 || true
-APP_CPU1=$("$PY" scripts/load_cpu.py "$GUNICORN,$LOGIN_GUNICORN")
+APP_CPU1=$("$PY" scripts/load_cpu.py "$GUNICORN,$LOGIN_GUNICORN,$WRITE_GUNICORN")
 kill $PG_WATCH 2>/dev/null || true
 tail -n 40 "$OUT/locust.log"
 "$PY" scripts/load_cpu.py --report "$OUT" "$APP_CPU0" "$APP_CPU1" "$OUT/pg_cpu.txt" | tee "$OUT/cpu.txt"
 
-kill -TERM $GUNICORN $LOGIN_GUNICORN 2>/dev/null || true
-wait $GUNICORN $LOGIN_GUNICORN 2>/dev/null || true
+kill -TERM $GUNICORN $LOGIN_GUNICORN $WRITE_GUNICORN 2>/dev/null || true
+wait $GUNICORN $LOGIN_GUNICORN $WRITE_GUNICORN 2>/dev/null || true
 trap - EXIT
-echo "== gunicorn: $(grep -c '" 5[0-9][0-9] ' "$OUT/access.log" || true) phản hồi lỗi 5xx trong nhật ký truy cập"
+echo "== gunicorn: $(cat "$OUT"/access*.log | grep -c '" 5[0-9][0-9] ' || true) phản hồi lỗi 5xx trong nhật ký truy cập"
+if [ -n "$WRITE_GUNICORN" ]; then
+  echo "== nhóm ghi: $(grep -c '"POST ' "$OUT/access-write.log" || true) lần gửi biểu mẫu, $(grep -c '"GET ' "$OUT/access-write.log" || true) trang xác nhận"
+fi
 
 if [ -s "$MATTRAN_PROFILE_FILE" ]; then
   "$PY" scripts/load_profile.py "$MATTRAN_PROFILE_FILE" --stats "$OUT/stats.json" | tee "$OUT/profile.md"
