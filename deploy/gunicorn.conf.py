@@ -15,7 +15,11 @@ bind = os.environ.get("MATTRAN_BIND", "127.0.0.1:8000").split(",")
 workers = int(
     os.environ.get("MATTRAN_WEB_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))
 )
-worker_class = "sync"
+# MATTRAN_WEB_THREADS > 1: gthread workers, that many requests at once per process
+# (docs/capacity.md: measured against sync workers); each thread holds its own
+# database connection, so connections = workers x threads.
+threads = int(os.environ.get("MATTRAN_WEB_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("MATTRAN_WEB_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
