@@ -50,6 +50,9 @@ LOGIN_PORT=$((PORT + 1))
 # redirect after the write carries the "messages" cookie nginx routes by); 0 = none.
 WRITE_WORKERS="${LOAD_WRITE_WORKERS:-0}"
 WRITE_PORT=$((PORT + 2))
+# The pages' pool at a lower CPU priority (LOAD_PAGES_NICE=5, systemd's Nice=5 on
+# mattran-web): when a write is waiting for a core, the scheduler gives it first.
+PAGES_NICE="${LOAD_PAGES_NICE:-0}"
 
 mkdir -p "$OUT"
 rm -f "$OUT"/pg_cpu.txt "$OUT"/locust_*.csv "$OUT"/driver.json "$OUT"/stats.json "$OUT"/access*.log "$OUT"/profile.jsonl \
@@ -111,8 +114,8 @@ else
   "$PY" -m mattran.cli collectstatic --noinput -v0
 fi
 
-echo "== gunicorn (deploy/gunicorn.conf.py) trên 127.0.0.1:$PORT"
-"$BIN/gunicorn" -c deploy/gunicorn.conf.py >"$OUT/gunicorn.log" 2>&1 &
+echo "== gunicorn (deploy/gunicorn.conf.py) trên 127.0.0.1:$PORT (nice $PAGES_NICE)"
+nice -n "$PAGES_NICE" "$BIN/gunicorn" -c deploy/gunicorn.conf.py >"$OUT/gunicorn.log" 2>&1 &
 GUNICORN=$!
 LOGIN_GUNICORN=""
 LOGIN_HOST="http://127.0.0.1:$PORT"
