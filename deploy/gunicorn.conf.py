@@ -1,28 +1,36 @@
 """gunicorn settings for mattran (`gunicorn -c deploy/gunicorn.conf.py mattran.wsgi`).
 
 Every value can be changed from the environment, so one file serves a laptop
-and a server. Sync workers: each request holds one database connection, pages are
-short and the heavy work (imports, exports, report rendering) runs in the job
-worker, so processes, not threads or async, are the simple and robust choice.
+and a server. gthread workers: (cores + 1) processes of 4 threads each. A request
+spends much of its time waiting for PostgreSQL and Redis; threads let another
+request of the same process run meanwhile, and the heavy work (imports, exports,
+report rendering) runs in the job worker. Measured against the former sync
+workers (2 x cores + 1 processes) in docs/capacity.md; MATTRAN_WEB_THREADS=1
+brings them back.
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("MATTRAN_BIND", "127.0.0.1:8000").split(",")
-# The classic (2 x cores) + 1, capped so a big machine does not exhaust
-# PostgreSQL's connections (each worker holds at most one).
-workers = int(
-    os.environ.get("MATTRAN_WEB_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))
-)
-# MATTRAN_WEB_THREADS > 1: gthread workers, that many requests at once per process
-# (docs/capacity.md: measured against sync workers); each thread holds its own
-# database connection, so connections = workers x threads.
-threads = int(os.environ.get("MATTRAN_WEB_THREADS", "1"))
+# Requests at once per process; each thread holds its own database connection, so
+# PostgreSQL sees workers x threads connections (12 on 2 cores). 1 = sync workers.
+threads = int(os.environ.get("MATTRAN_WEB_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
+# gthread: cores + 1 processes (one busy on Python per core, one more while others
+# wait); sync: the classic (2 x cores) + 1. Capped so a big machine does not exhaust
+# PostgreSQL's connections.
+cores = multiprocessing.cpu_count()
+workers = int(
+    os.environ.get("MATTRAN_WEB_WORKERS", min(cores + 1 if threads > 1 else 2 * cores + 1, 12))
+)
 timeout = int(os.environ.get("MATTRAN_WEB_TIMEOUT", "60"))
 graceful_timeout = 30
-keepalive = 5
+# Sync workers close every connection; gthread workers would keep it open, and a
+# client that reuses one just as the server closes it sees a reset: a form sent on
+# it fails (make load, gthread with keep-alive 5 s: 1 write of 396). nginx talks to
+# gunicorn without keep-alive by default: close after each response here too.
+keepalive = 0 if threads > 1 else 5
 # Recycle workers now and then so a slow leak never grows unbounded.
 max_requests = int(os.environ.get("MATTRAN_WEB_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
