@@ -11,8 +11,8 @@
 #   LOAD_THINK=0 LOAD_DRIVER_NICE=5 scripts/loadtest.sh   # no pauses: the server's capacity
 #   LOAD_LOGIN_WORKERS=2 LOAD_LOGIN_NICE=10 scripts/loadtest.sh   # sign-ins on their own pool
 #   LOAD_STATIC_FROM=loadtest/out/data/staticfiles   # reuse collected static files
-#   LOAD_WRITE_WORKERS=2 scripts/loadtest.sh   # writes (and the page confirming each) on
-#       their own pool, as nginx routes them in production (docs/production.md)
+#   LOAD_WRITE_WORKERS=0 scripts/loadtest.sh   # one pool: without the writes pool that
+#       serves forms and the page confirming each, as nginx routes them (docs/production.md)
 #   LOAD_SPAWN_RATE=2 scripts/loadtest.sh   # users arrive over 85 s, not 11 (docs/capacity.md)
 #
 # Needs PostgreSQL and Redis on this machine. It (re)creates the scratch database
@@ -48,7 +48,8 @@ LOGIN_PORT=$((PORT + 1))
 # The writes pool (docs/production.md, "Writes first"): LOAD_WRITE_WORKERS workers on
 # port PORT+2 serve every form the driver sends and the page that confirms it (the
 # redirect after the write carries the "messages" cookie nginx routes by); 0 = none.
-WRITE_WORKERS="${LOAD_WRITE_WORKERS:-0}"
+# Default 2, as in production (deploy/systemd/mattran-web-writes.service).
+WRITE_WORKERS="${LOAD_WRITE_WORKERS:-2}"
 WRITE_PORT=$((PORT + 2))
 # The pages' pool at a lower CPU priority (LOAD_PAGES_NICE=5, systemd's Nice=5 on
 # mattran-web): when a write is waiting for a core, the scheduler gives it first.
