@@ -51,3 +51,38 @@ def test_profile_is_off_by_default(settings):
     settings.MATTRAN_PROFILE_FILE = ""
     with pytest.raises(MiddlewareNotUsed):
         RequestProfileMiddleware(lambda request: None)
+
+
+def test_cpu_is_the_requests_own_thread(settings, tmp_path):
+    """gthread workers run several requests in one process: a request that waits
+    while another thread computes is charged none of that thread's CPU."""
+    import threading
+    import time
+
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from mattran.core.profiling import RequestProfileMiddleware
+
+    out = tmp_path / "profile.jsonl"
+    settings.MATTRAN_PROFILE_FILE = str(out)
+    stop = threading.Event()
+
+    def burn():
+        while not stop.is_set():
+            sum(range(10_000))
+
+    def waiting_view(request):
+        time.sleep(0.4)  # another request's thread computes meanwhile
+        return HttpResponse("ok")
+
+    other = threading.Thread(target=burn)
+    other.start()
+    try:
+        RequestProfileMiddleware(waiting_view)(RequestFactory().get("/"))
+    finally:
+        stop.set()
+        other.join(timeout=10)
+    line = json.loads(out.read_text("utf-8"))
+    assert line["wall_ms"] >= 400
+    assert line["cpu_ms"] < 100, line  # the process burnt ~400 ms meanwhile
