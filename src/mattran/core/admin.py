@@ -14,12 +14,16 @@ class AuditedAdmin(admin.ModelAdmin):
 
     audit_actions: dict[str, str] = {}
 
+    def audit_unit(self, obj):
+        """The unit the change belongs to (None: reference data)."""
+        return getattr(obj, "unit", None)
+
     def _audit(self, request, obj, verb: str, before=None, after=None) -> None:
         audit_record(
             actor=request.user,
             action=self.audit_actions.get(verb, f"{obj._meta.model_name}.admin_{verb}"),
             obj=obj,
-            unit=getattr(obj, "unit", None),
+            unit=self.audit_unit(obj),
             before=before,
             after=after,
         )

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from mattran.core.admin import AuditedAdmin
+
 from .models import Lineage, MemberOrganisation, Person, Position, StructureVersion, Term, Unit
 
 
@@ -9,19 +11,28 @@ class StructureVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
+    """Names and codes are edited here; the tree is not: a unit's records, summaries
+    and reports follow its materialised path, which a new parent would not move
+    (a reorganisation is a new structure version with lineage)."""
+
     list_display = ["name", "code", "kind", "level", "version", "parent"]
     list_filter = ["version", "level"]
     search_fields = ["name", "code", "search_key"]
     raw_id_fields = ["parent"]
-    readonly_fields = ["path"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["path"] if obj is None else ["path", "parent", "version", "level"]
+
+    def audit_unit(self, obj):
+        return obj
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Lineage)
-class LineageAdmin(admin.ModelAdmin):
+class LineageAdmin(AuditedAdmin):
     list_display = ["from_unit", "to_unit", "kind"]
     raw_id_fields = ["from_unit", "to_unit"]
     list_filter = ["kind", "from_unit__version", "to_unit__version"]

@@ -75,7 +75,7 @@ def sheet(request, pk: int, unit_id: int):
                 errors.append(f"Tiêu chí {c.code}: '{raw}' không phải là số.")
                 return None
 
-        try:
+        with errors_as_messages(request):
             if action in ("self", "submit"):
                 if not can_self:
                     raise Http404
@@ -133,9 +133,6 @@ def sheet(request, pk: int, unit_id: int):
                 messages.success(request, "Đã trả phiếu về đơn vị.")
             else:
                 raise Http404
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
-        else:
             return redirect("emulation:sheet", pk=pledge.pk, unit_id=unit.pk)
 
     scores = selectors.sheet_scores(sheet=current)
