@@ -39,16 +39,22 @@ demo: install
 	$(BIN)/mattran runserver 127.0.0.1:$(PORT)
 
 # Runs every test on SQLite; with MATTRAN_TEST_DATABASE_URL set to a PostgreSQL
-# URL, runs the same suite again on PostgreSQL.
+# URL, runs the same suite again on PostgreSQL. The tests run in PYTEST_WORKERS
+# processes (pytest-xdist, a whole test module per process at a time, the longest
+# first: tests/conftest.py); each has its own test database, data directory and Redis
+# database (tests/workers.py). PYTEST_WORKERS=0 runs them all in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
+
 test: install-dev
 	$(BIN)/ruff check src tests benchmarks scripts loadtest
 	$(BIN)/ruff format --check src tests benchmarks scripts loadtest
 	@# With a PostgreSQL pass to follow, the process-starting tests (marked `once`) run there only.
 	MATTRAN_DATABASE_URL= MATTRAN_TEST_SKIP_ONCE=$(if $(MATTRAN_TEST_DATABASE_URL),1,) \
-	  $(BIN)/pytest $(PYTEST_ARGS)
+	  $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 	@if [ -n "$$MATTRAN_TEST_DATABASE_URL" ]; then \
 	  echo "== PostgreSQL: $$MATTRAN_TEST_DATABASE_URL"; \
-	  MATTRAN_DATABASE_URL="$$MATTRAN_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS); \
+	  MATTRAN_DATABASE_URL="$$MATTRAN_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS); \
 	fi
 
 # Production on one machine: gunicorn + job workers against PostgreSQL and Redis

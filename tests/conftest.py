@@ -1,4 +1,5 @@
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,65 @@ ONCE_DIRS = (TESTS_DIR / "faults", TESTS_DIR / "deploy")
 # Seconds a test may run before pytest-timeout fails it with a stack dump (the default
 # in pyproject.toml is for unit tests; these kinds get more).
 LONG_TIMEOUTS = {"browser": 900, "slow": 900, "once": 900}
+# This process's pytest-xdist worker ("gw0", ...), empty in a run without workers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+# Rough seconds of the modules much longer than SECONDS_PER_TEST x their number of
+# tests (durations of the PostgreSQL pass at load; only their order matters): handed
+# out first when the suite runs in parallel. A module missing here just goes later.
+SECONDS_PER_TEST = 0.3
+EXPECTED_SECONDS: dict[str, float] = {
+    "tests/figures/test_summaries.py": 180,
+    "tests/security/test_malformed_params.py": 170,
+    "tests/security/test_access_matrix.py": 120,
+    "tests/deploy/test_production.py": 110,
+    "tests/faults/test_worker_killed.py": 100,
+    "tests/demo/test_no_dead_links.py": 70,
+    "tests/faults/test_parallel.py": 60,
+    "tests/funds/test_import.py": 60,
+    "tests/browser/test_phone.py": 60,
+    "tests/deploy/test_streaming_replica.py": 50,
+    "tests/units/test_hanoi_data.py": 45,
+    "tests/funds/test_views.py": 40,
+    "tests/reports/test_demo_report.py": 35,
+    "tests/security/test_hostile_input.py": 35,
+    "tests/ledgerlog/test_log.py": 30,
+    "tests/deploy/test_worker.py": 30,
+    "tests/portal/test_sample_statements.py": 30,
+    "tests/security/test_api_fuzz.py": 25,
+    "tests/browser/test_reports_flow.py": 25,
+    "tests/browser/test_funds.py": 25,
+    "tests/browser/test_new_office.py": 20,
+}
 
 
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
+    _mark_and_deselect(config, items)
+    # pytest-django's own ordering runs here (databases first, transactional tests last).
+    yield
+    _unique_nodeids(items)
+    if WORKER:
+        _longest_first(items)
+
+
+def _unique_nodeids(items):
+    """schemathesis (4.x on pytest 9) collects one item per API operation, each named
+    after it, but all under the test function's node id; xdist hands out tests by node
+    id and would run only the first of them. Each gets its name as its id."""
+    counts = Counter(item.nodeid for item in items)
+    for item in items:
+        if counts[item.nodeid] > 1:
+            unique = f"{item.parent.nodeid}::{item.name}"
+            if hasattr(item, "_id"):  # pytest >= 9.2 keeps the id as a NodeId
+                item._id = type(item._id).parse(unique)
+            else:
+                item._nodeid = unique
+    same = sorted(n for n, c in Counter(item.nodeid for item in items).items() if c > 1)
+    if same and WORKER:
+        raise pytest.UsageError(f"Tests sharing a node id would run once under xdist: {same}")
+
+
+def _mark_and_deselect(config, items):
     skip_once = os.environ.get("MATTRAN_TEST_SKIP_ONCE", "") not in ("", "0")
     # (A checkout whose .venv predates pytest-timeout still runs: `make install-dev`.)
     timeouts = config.pluginmanager.hasplugin("timeout")
@@ -38,6 +95,46 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+def _module(item) -> str:
+    return Path(str(item.fspath)).resolve().relative_to(TESTS_DIR.parent).as_posix()
+
+
+def _longest_first(items):
+    """Under pytest-xdist (`make test`: `--dist loadfile`) a worker takes a whole module
+    at a time, so that a module's fixtures (worlds, snapshots) are built once, and the
+    modules go out in this order (`--no-loadscope-reorder`): the longest first, so
+    that no worker starts a long module while the other is finishing.
+    Seconds are those of EXPECTED_SECONDS, else per test; the order within a module and
+    of equal modules is kept (every worker must collect the same list)."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[_module(item)] = counts.get(_module(item), 0) + 1
+    first_index = {}
+    for index, item in enumerate(items):
+        first_index.setdefault(_module(item), index)
+
+    def weight(module: str) -> float:
+        return EXPECTED_SECONDS.get(module, SECONDS_PER_TEST * counts[module])
+
+    items.sort(key=lambda item: (-weight(_module(item)), first_index[_module(item)]))
+
+
+# Lines the workers' tests print at the end of a run (tests/security/conftest.py).
+WORKER_SUMMARY: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist controller: a worker finished; keep the lines it handed over."""
+    lines = getattr(node, "workeroutput", {}).get("summary_lines", [])
+    WORKER_SUMMARY.extend(f"[{node.gateway.id}] {line}" for line in lines)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in WORKER_SUMMARY:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)

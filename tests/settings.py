@@ -8,6 +8,12 @@ import os
 # required second factor unless a test asks for it); subprocesses inherit it.
 os.environ.setdefault("MATTRAN_DEBUG", "1")
 
+# Under pytest-xdist each worker gets its own data directory and Redis database
+# (tests/workers.py); the test database is made per worker by pytest-django.
+from tests.workers import apply_to_environment  # noqa: E402
+
+apply_to_environment()
+
 from mattran.settings import *  # noqa: E402, F403
 from mattran.settings import PASSWORD_HASHERS as _PRODUCTION_HASHERS  # noqa: E402
 

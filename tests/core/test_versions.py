@@ -23,9 +23,18 @@ def redis_cache(settings):
             "KEY_PREFIX": "test-versions",
         },
     }
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
+    cache = caches["default"]
+    _delete_prefixed(cache)
+    yield cache
+    _delete_prefixed(cache)
+
+
+def _delete_prefixed(cache) -> None:
+    """This test's keys only (cache.clear() would FLUSHDB a Redis database that another
+    test process, e.g. the RQ worker's, may be using)."""
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{cache.key_prefix}:*"):
+        client.delete(key)
 
 
 @pytest.fixture

@@ -11,9 +11,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.workers import redis_url
+
 REPO = Path(__file__).resolve().parents[2]
-# Redis database reserved for these tests, so they never touch a developer's data.
-TEST_REDIS_URL = os.environ.get("MATTRAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Redis database reserved for these tests, so they never touch a developer's data
+# (one per worker when the suite runs in parallel: tests/workers.py).
+TEST_REDIS_URL = redis_url(
+    os.environ.get("MATTRAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"), -1
+)
 
 
 def base_env(data_dir: Path, **overrides: str) -> dict[str, str]:
