@@ -286,6 +286,19 @@ def test_create_activity_through_the_service_with_audit(tree, api, people):
     assert_error(api["editor_a2"].get(f"{API}/activities/{record.pk}/"), 404, "not_found")
 
 
+def test_a_query_parameter_the_operation_does_not_take_is_refused(records, api, tree):
+    """A misspelt filter is not ignored (it would answer with other figures than asked)."""
+    url = f"{API}/units/{tree['ward_a1'].pk}/activities/"
+    client = api["editor_a1"]
+    assert client.get(url, {"only_this_unit": "true", "page": "1"}).status_code == 200
+    body = assert_error(client.get(url, {"only_this_units": "true"}), 400, "invalid")
+    assert set(body["fields"]) == {"only_this_units"}
+    assert "only_this_unit" in body["fields"]["only_this_units"][0]
+    body = assert_error(client.get(f"{url}?only_this_unit=false&=false"), 400, "invalid")
+    assert set(body["fields"]) == {"(không tên)"}
+    assert_error(client.get(f"{API}/units/", {"parnet": "1"}), 400, "invalid")
+
+
 def test_create_activity_access_404_and_403(tree, api):
     body = activity_body()
     # Outside the subtree: 404, as on the web.

@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from mattran.access.policy import Perm, policy_for
@@ -56,6 +57,19 @@ def _query(serializer_class, request) -> dict:
     # empty value means "not given"; here "?parent=" is as invalid as the schema says.
     params = {k: v for k, v in request.query_params.items() if k not in ("page", "page_size")}
     query = serializer_class(data=params)
+    # A parameter the operation does not take is refused, not ignored: a misspelt
+    # filter ("only_this_units") would otherwise answer with other figures than asked.
+    known = set(query.fields) | {api_settings.URL_FORMAT_OVERRIDE}
+    if unknown := sorted(set(params) - known):
+        takes = ", ".join(sorted(query.fields)) or "không có"
+        raise exceptions.ValidationError(
+            {
+                name or "(không tên)": [
+                    f"Thao tác này không nhận tham số “{name}”; tham số nhận được: {takes}."
+                ]
+                for name in unknown
+            }
+        )
     query.is_valid(raise_exception=True)
     return query.validated_data
 
