@@ -61,18 +61,24 @@ def _period_case(field_name: str, periods) -> Case:
     )
 
 
+def _scope_where(request) -> tuple[list[str], list]:
+    """The units (`u`) of the request's scope, and under lineage every other structure
+    version's too (lineage puts them in buckets: `_bucket`): SQL conditions and params."""
+    scope = request.scope
+    same, same_params = paths_sql("u.path", scope_paths(scope))
+    if request.lmap:
+        return (
+            [f"((u.version_id = %s AND {same}) OR u.version_id <> %s)"],
+            [scope.version.pk, *same_params, scope.version.pk],
+        )
+    return [f"u.version_id = %s AND {same}"], [scope.version.pk, *same_params]
+
+
 def _entries_sql(request, fund_kinds: set[str]) -> tuple[str, list]:
     """The grouped entries of the scope and periods (see `compute_entries`), as plain SQL:
     the same statement the ORM made, without its compile on every report."""
-    scope, periods = request.scope, request.periods
-    where, params = [], []
-    same, same_params = paths_sql("u.path", scope_paths(scope))
-    if request.lmap:  # every other version too: lineage puts them in buckets (`_bucket`)
-        where.append(f"((u.version_id = %s AND {same}) OR u.version_id <> %s)")
-        params += [scope.version.pk, *same_params, scope.version.pk]
-    else:
-        where.append(f"u.version_id = %s AND {same}")
-        params += [scope.version.pk, *same_params]
+    periods = request.periods
+    where, params = _scope_where(request)
     visible = access_paths(request.user)
     if visible is not None:
         sql, more = paths_sql("u.path", visible)
@@ -207,15 +213,7 @@ def _funds_open(request, kinds: set[str], *, during: bool) -> set[tuple[int, str
 def _funds_open_sql(request) -> tuple[str, list]:
     """The scope's funds (any other version's too under lineage) the user may see, opened
     by the last period's end: (unit path, version id, kind, opened on, closed on)."""
-    scope = request.scope
-    where, params = [], []
-    same, same_params = paths_sql("u.path", scope_paths(scope))
-    if request.lmap:  # every other version too: lineage puts them in buckets (`_bucket`)
-        where.append(f"((u.version_id = %s AND {same}) OR u.version_id <> %s)")
-        params += [scope.version.pk, *same_params, scope.version.pk]
-    else:
-        where.append(f"u.version_id = %s AND {same}")
-        params += [scope.version.pk, *same_params]
+    where, params = _scope_where(request)
     access, more = access_sql(request.user, "u.path")
     if access:
         where.append(access)

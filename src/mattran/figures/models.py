@@ -57,18 +57,27 @@ class EnteredTotal(models.Model):
 # a unit id read off a record's path, checked by the records' own keys.
 
 
-class ActivitySummary(models.Model):
-    """Activity records of a unit's subtree (own=False) or own office (own=True),
-    per month and activity type."""
+class _ActivitySums(models.Model):
+    """What both activity summaries keep per unit (subtree or own office), type and time
+    bucket (the subclass names the bucket: a month or a quarter)."""
 
     unit_id = models.BigIntegerField()
     own = models.BooleanField()
-    month = models.DateField()
     type_id = models.BigIntegerField()
     n = models.BigIntegerField(default=0)
     attendance = models.BigIntegerField(default=0)
     no_attendance = models.BigIntegerField(default=0)
     no_subject = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ActivitySummary(_ActivitySums):
+    """Activity records of a unit's subtree (own=False) or own office (own=True),
+    per month and activity type."""
+
+    month = models.DateField()
 
     class Meta:
         constraints = [
@@ -81,18 +90,11 @@ class ActivitySummary(models.Model):
         return f"{self.unit_id}{'*' if self.own else ''} {self.month:%m/%Y} {self.type_id}"
 
 
-class ActivityQuarterSummary(models.Model):
+class ActivityQuarterSummary(_ActivitySums):
     """The same sums as `ActivitySummary` per calendar quarter (its first day): a report
     over whole quarters (a 9-month, half-year or year review) reads a third of the rows."""
 
-    unit_id = models.BigIntegerField()
-    own = models.BooleanField()
     quarter = models.DateField()
-    type_id = models.BigIntegerField()
-    n = models.BigIntegerField(default=0)
-    attendance = models.BigIntegerField(default=0)
-    no_attendance = models.BigIntegerField(default=0)
-    no_subject = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
