@@ -218,14 +218,13 @@ def _search_key_masked(name: str, masked_memo: str) -> str:
     return f" {' '.join(_words(_mask(name)) + _words(masked_memo))} "
 
 
-def _key_and_terms(name: str, masked_memo: str) -> tuple[str, str]:
+def _key_and_term_list(name: str, masked_memo: str) -> tuple[str, list[str]]:
     """The search key (as _search_key_masked) and the lookup terms of a receipt.
 
     The terms are what the ledger's posting trigger takes from the key
     (funds_lookup_terms, migrations 0006 and 0013): each distinct word of 3
     characters or more, then each distinct pair of adjacent letter-only words
-    as "~first second", each cut to 100 characters; joined by commas (a pair
-    holds a space; no term holds a comma).
+    as "~first second", each cut to 100 characters.
     """
     words = _words(_mask(name)) + _words(masked_memo)
     key = f" {' '.join(words)} "
@@ -233,7 +232,14 @@ def _key_and_terms(name: str, masked_memo: str) -> tuple[str, str]:
     if found and max(map(len, found)) > 100:
         found = [w[:100] for w in found]
     pairs = [f"~{a} {b}"[:100] for a, b in pairwise(words) if a.isalpha() and b.isalpha()]
-    return key, ",".join([*dict.fromkeys(found), *dict.fromkeys(pairs)])
+    return key, [*dict.fromkeys(found), *dict.fromkeys(pairs)]
+
+
+def _key_and_terms(name: str, masked_memo: str) -> tuple[str, str]:
+    """_key_and_term_list with the terms joined by commas (a pair holds a space; no term
+    holds a comma)."""
+    key, terms = _key_and_term_list(name, masked_memo)
+    return key, ",".join(terms)
 
 
 # ------------------------------------------------------------------------ writers
@@ -415,6 +421,21 @@ class _OrmWriter(_Writer):
 
 _STOP = object()
 _EXECUTE = object()
+_QUERY = object()
+
+
+class _Rows:
+    """The rows of a query run by a _CopyPipe's thread, once it has run."""
+
+    def __init__(self, pipe: _CopyPipe) -> None:
+        self._pipe = pipe
+        self.done = threading.Event()
+        self.rows: list[tuple] = []
+
+    def get(self) -> list[tuple]:
+        while not self.done.wait(0.1):
+            self._pipe._raise()
+        return self.rows
 
 
 class _CopyPipe:
@@ -466,6 +487,12 @@ class _CopyPipe:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run a statement after what was sent before (its result is not read)."""
         self._put((_EXECUTE, (sql, params)))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
+        """Run a query after what was sent before; its rows, when they are wanted: .get()."""
+        rows = _Rows(self)
+        self._put((_QUERY, (sql, params, rows)))
+        return rows
 
     def sync(self) -> None:
         done = threading.Event()
@@ -525,6 +552,15 @@ class _CopyPipe:
                     data.set()
                     continue
                 timings, started = self.timings, time.perf_counter()
+                if sql is _QUERY:
+                    finish()
+                    query, params, rows = data
+                    self._cursor.execute(query, params)
+                    rows.rows = self._cursor.fetchall()
+                    rows.done.set()
+                    if timings is not None:
+                        timings["SELECT nextval (ids)"] += time.perf_counter() - started
+                    continue
                 if sql is _EXECUTE:
                     finish()
                     if timings is None:
@@ -538,7 +574,8 @@ class _CopyPipe:
                     copy, current = copy_block.__enter__(), sql
                 copy.write(data)
                 if timings is not None:
-                    timings["COPY into the staging table"] += time.perf_counter() - started
+                    into = "funds_lookupterm" if sql == _POSTINGS_COPY else "the staging table"
+                    timings[f"COPY into {into}"] += time.perf_counter() - started
         except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
             self._error = exc
             with contextlib.suppress(BaseException):  # the first error is the one to report
@@ -548,6 +585,8 @@ class _CopyPipe:
 # The staging table's columns that the import fills (line_id and entry_id come
 # from the tables' own sequences, as COPY writes each row).
 _STAGE_COLUMNS = (
+    "line_id",
+    "entry_id",
     "fingerprint",
     "row_number",
     "booked_on",
@@ -569,10 +608,10 @@ _STAGE_COLUMNS = (
     "search_key",
     "party_key",
     "masked_memo",
-    "terms",
 )
 
 STAGE_LINES = 50_000  # lines staged before one INSERT … SELECT moves them into the tables
+_POSTINGS_COPY = "COPY funds_lookupterm (term, booked_on, n, entry_ids) FROM STDIN"
 
 
 class _StagedWriter(_Writer):
@@ -604,12 +643,12 @@ class _StagedWriter(_Writer):
                 "SELECT pg_get_serial_sequence('funds_statementline', 'id'), "
                 "pg_get_serial_sequence('funds_ledgerentry', 'id')"
             )
-            line_seq, entry_seq = cursor.fetchone()
+            self._sequences = cursor.fetchone()
             cursor.execute(
                 f"""
                 CREATE TEMPORARY TABLE {self.table} (
-                    line_id bigint NOT NULL DEFAULT nextval('{line_seq}'::regclass),
-                    entry_id bigint NOT NULL DEFAULT nextval('{entry_seq}'::regclass),
+                    line_id bigint NOT NULL,
+                    entry_id bigint NOT NULL,
                     fingerprint text NOT NULL,
                     row_number integer NOT NULL,
                     booked_on date NOT NULL,
@@ -630,8 +669,7 @@ class _StagedWriter(_Writer):
                     voucher_number integer NOT NULL,
                     search_key text NOT NULL,
                     party_key text NOT NULL,
-                    masked_memo text NOT NULL,
-                    terms text NOT NULL
+                    masked_memo text NOT NULL
                 ) ON COMMIT DROP
                 """
             )
@@ -645,6 +683,13 @@ class _StagedWriter(_Writer):
         self._pipe = _CopyPipe(connection.connection, queued=STAGE_LINES // CHUNK + 2)
         self._staged = 0
         self._days: dict[date, str] = {}
+        # ids taken from the tables' sequences a block at a time (_take_ids)
+        self._line_ids: list[int] = []
+        self._entry_ids: list[int] = []
+        self._id_block = 0
+        self._next_ids: _Rows | None = None
+        # the staged receipts' lookup postings: day -> term -> entry ids (text), file order
+        self._postings: dict[date, dict[str, list[str]]] = {}
 
     def _move_statements(self) -> list[tuple[str, list[Any]]]:
         """The statements that move the staged lines into the tables, then empty the stage."""
@@ -675,16 +720,6 @@ class _StagedWriter(_Writer):
                 voucher_number, %s, %s, kind, sign, purpose, voucher_series, %s, ''
             FROM {stage}
             """  # noqa: S608
-        # the lookup postings of these receipts, as the ledger's trigger would write them
-        # (0011/0013: one row per term and day of the insert, ids newest first) from the
-        # terms computed here; the trigger skips this insert (mattran.lookup_postings)
-        postings = f"""
-            INSERT INTO funds_lookupterm (term, booked_on, n, entry_ids)
-            SELECT w, booked_on, count(*), array_agg(entry_id ORDER BY entry_id DESC)
-            FROM {stage}, unnest(string_to_array(terms, ',')) AS w
-            WHERE terms <> ''
-            GROUP BY w, booked_on
-            """  # noqa: S608
         keep = f"INSERT INTO {self.log_table} SELECT entry_id, masked_memo FROM {stage}"  # noqa: S608
         staged = "SELECT set_config('mattran.lookup_postings', %s, true)"
         return [
@@ -692,7 +727,6 @@ class _StagedWriter(_Writer):
             (staged, ["staged"]),
             (entries, [fund_id, account_id, self.user_id, timezone.now(), Channel.BANK.value]),
             (staged, [""]),
-            (postings, []),
             (keep, []),
             (f"TRUNCATE {stage}", []),
         ]
@@ -706,32 +740,95 @@ class _StagedWriter(_Writer):
             text = self._days[day] = day.isoformat()
         return text
 
+    def _take_ids(self, n: int) -> tuple[list[int], list[int]]:
+        """n statement line ids and n ledger entry ids, increasing, from the tables' sequences.
+
+        Taken a block at a time by the pipe's thread (blocks of CHUNK lines, doubling up
+        to STAGE_LINES); the next block is asked for when half of the current one is
+        used, so that it is there before it is needed. The ids of the last block that
+        the import does not use are skipped by the sequences (as after a rollback).
+        """
+        while len(self._entry_ids) < n:
+            if self._next_ids is None:
+                self._ask_ids()
+            assert self._next_ids is not None
+            taken = self._next_ids.get()
+            self._next_ids = None
+            self._line_ids += sorted(line_id for line_id, _ in taken)
+            self._entry_ids += sorted(entry_id for _, entry_id in taken)
+        lines, self._line_ids = self._line_ids[:n], self._line_ids[n:]
+        entries, self._entry_ids = self._entry_ids[:n], self._entry_ids[n:]
+        if self._next_ids is None and len(self._entry_ids) < self._id_block // 2:
+            self._ask_ids()
+        return lines, entries
+
+    def _ask_ids(self) -> None:
+        self._id_block = min(max(self._id_block * 2, CHUNK), STAGE_LINES)
+        self._next_ids = self._pipe.query(
+            "SELECT nextval(%s::regclass), nextval(%s::regclass) FROM generate_series(1, %s)",
+            [*self._sequences, self._id_block],
+        )
+
     def write(self, rows: list[tuple]) -> None:
         if not rows:
             return
         day, esc, null, kinds = self._day, _copy_text, "\\N", _KIND_TEXT
+        postings = self._postings
         parts = []
-        for r in rows:
+        line_ids, entry_ids = self._take_ids(len(rows))
+        for r, line_id, entry_id in zip(rows, line_ids, entry_ids, strict=True):
             line = r[R_LINE]
-            at, balance = line.booked_at, line.balance
+            at, balance, booked_on = line.booked_at, line.balance, line.booked_on
             parts.append(
                 # the columns of _STAGE_COLUMNS, in order
-                f"{r[R_KEY]}\t{line.row_number}\t{day(line.booked_on)}\t"
+                f"{line_id}\t{entry_id}\t{r[R_KEY]}\t{line.row_number}\t{day(booked_on)}\t"
                 f"{null if at is None else at.isoformat()}\t{esc(r[R_DOC])}\t{esc(r[R_REF])}\t"
                 f"{line.debit}\t{line.credit}\t{null if balance is None else balance}\t"
                 f"{esc(line.memo)}\t{esc(line.counterparty[:300])}\t{esc(r[R_GUESS])}\t"
                 f"{r[R_STATUS]}\t{kinds[r[R_KIND]]}\t{r[R_NUMBER]}\t{esc(r[R_SEARCH])}\t"
-                f"{esc(r[R_PARTY])}\t{esc(r[R_MASKED])}\t{r[R_TERMS]}\n"
+                f"{esc(r[R_PARTY])}\t{esc(r[R_MASKED])}\n"
             )
+            terms = r[R_TERMS]
+            if terms:
+                by_term = postings.get(booked_on)
+                if by_term is None:
+                    by_term = postings[booked_on] = {}
+                entry = str(entry_id)
+                for term in terms:
+                    ids = by_term.get(term)
+                    if ids is None:
+                        by_term[term] = [entry]
+                    else:
+                        ids.append(entry)
         self._pipe.send(self.copy_sql, "".join(parts))
         self._staged += len(rows)
         if self._staged >= STAGE_LINES:
             self._move()
 
+    def _send_postings(self) -> None:
+        """The staged receipts' lookup postings, by COPY, as the ledger's trigger would write
+        them (migrations 0011/0013: one row per term and day of the insert, ids newest
+        first, n their count); the trigger skips the import's own insert."""
+        day, sql, size, parts = self._day, _POSTINGS_COPY, 0, []
+        for booked_on, by_term in self._postings.items():
+            text = day(booked_on)
+            for term, ids in by_term.items():
+                ids.reverse()
+                part = f"{term}\t{text}\t{len(ids)}\t{{{','.join(ids)}}}\n"
+                parts.append(part)
+                size += len(part)
+                if size >= 1 << 21:
+                    self._pipe.send(sql, "".join(parts))
+                    size, parts = 0, []
+        if parts:
+            self._pipe.send(sql, "".join(parts))
+        self._postings = {}
+
     def _move(self) -> None:
         if self._staged:
             for sql, params in self._moves:
                 self._pipe.execute(sql, params)
+            self._send_postings()
             self._staged = 0
 
     def close(self) -> None:
@@ -823,7 +920,7 @@ class _Import:
                 number = counter.last_number + 1
             next_number[series, year] = number + 1
             masked = _mask(memo)  # once: for the search key and for the public log's leaf
-            search_key, terms = _key_and_terms(guess, masked)
+            search_key, terms = _key_and_term_list(guess, masked)
             rows.append(
                 (
                     key,
@@ -837,7 +934,7 @@ class _Import:
                     masked,
                     search_key,
                     _fold(guess)[:200],
-                    terms if entry_kind is _RECEIPT else "",
+                    terms if entry_kind is _RECEIPT else (),
                 )
             )
         imp.duplicates_skipped += duplicates
