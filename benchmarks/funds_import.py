@@ -285,6 +285,9 @@ def report(r: dict) -> None:
     parts.append(f"whole log append {r['log']:.1f} s")
     print("    where the wall time went: " + "; ".join(parts))
     if r["pipe"]:
+        from mattran.funds.importing import _THREAD_CPU
+
+        thread_cpu = r["pipe"].pop(_THREAD_CPU, 0.0)
         busy = sum(v for k, v in r["pipe"].items() if ": trigger" not in k)
         print(
             f"    the COPY/INSERT thread was busy {busy:.1f} s of the {r['seconds']:.1f} s "
@@ -292,6 +295,11 @@ def report(r: dict) -> None:
         )
         for name, seconds in sorted(r["pipe"].items(), key=lambda kv: -kv[1]):
             print(f"      {name}: {seconds:.1f} s")
+        print(
+            f"    Python CPU by thread: parsing thread {r['python_cpu'] - thread_cpu:.1f} s "
+            f"({(r['python_cpu'] - thread_cpu) / r['rows'] * 1e6:.0f} µs/line), COPY thread "
+            f"{thread_cpu:.1f} s; PostgreSQL {r['server_cpu'] / r['rows'] * 1e6:.0f} µs/line"
+        )
     for name, seconds in sorted(r["triggers"].items(), key=lambda kv: -kv[1]):
         print(f"    trigger {name}: {seconds:.1f} s")
     for name, value in r.get("floor", {}).items():

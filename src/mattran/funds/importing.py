@@ -191,7 +191,6 @@ class OccurrenceCounter:
 
 
 _WORD = re.compile(r"[a-z0-9]+")  # as services.search_words
-_TERM = re.compile(r"[a-z0-9]{3,}")  # a word of a search key that is a lookup term
 
 
 def _mask(text: str) -> str:
@@ -228,11 +227,11 @@ def _key_and_term_list(name: str, masked_memo: str) -> tuple[str, list[str]]:
     """
     words = _words(_mask(name)) + _words(masked_memo)
     key = f" {' '.join(words)} "
-    found = _TERM.findall(key)  # the key's words are whole runs of [a-z0-9]
-    if found and max(map(len, found)) > 100:
-        found = [w[:100] for w in found]
-    pairs = [f"~{a} {b}"[:100] for a, b in pairwise(words) if a.isalpha() and b.isalpha()]
-    return key, [*dict.fromkeys(found), *dict.fromkeys(pairs)]
+    found = [w for w in words if len(w) > 2]  # the key's words: whole runs of [a-z0-9]
+    pairs = [f"~{a} {b}" for a, b in pairwise(words) if a.isalpha() and b.isalpha()]
+    if max(map(len, pairs), default=0) > 100 or max(map(len, found), default=0) > 100:
+        found, pairs = [w[:100] for w in found], [p[:100] for p in pairs]
+    return key, list(dict.fromkeys(found + pairs))  # no word starts with "~"
 
 
 def _key_and_terms(name: str, masked_memo: str) -> tuple[str, str]:
@@ -422,6 +421,7 @@ class _OrmWriter(_Writer):
 _STOP = object()
 _EXECUTE = object()
 _QUERY = object()
+_THREAD_CPU = "CPU of the COPY thread (Python, psycopg)"
 
 
 class _Rows:
@@ -546,6 +546,8 @@ class _CopyPipe:
                     return
                 if sql is _STOP:
                     finish()
+                    if self.timings is not None:  # this thread's own CPU (the rest: parsing)
+                        self.timings[_THREAD_CPU] = time.thread_time()
                     return
                 if sql is None:
                     finish()
@@ -780,12 +782,12 @@ class _StagedWriter(_Writer):
             line = r[R_LINE]
             at, balance, booked_on = line.booked_at, line.balance, line.booked_on
             parts.append(
-                # the columns of _STAGE_COLUMNS, in order
+                # the columns of _STAGE_COLUMNS, in order (a search key is [a-z0-9 ] only)
                 f"{line_id}\t{entry_id}\t{r[R_KEY]}\t{line.row_number}\t{day(booked_on)}\t"
                 f"{null if at is None else at.isoformat()}\t{esc(r[R_DOC])}\t{esc(r[R_REF])}\t"
                 f"{line.debit}\t{line.credit}\t{null if balance is None else balance}\t"
                 f"{esc(line.memo)}\t{esc(line.counterparty[:300])}\t{esc(r[R_GUESS])}\t"
-                f"{r[R_STATUS]}\t{kinds[r[R_KIND]]}\t{r[R_NUMBER]}\t{esc(r[R_SEARCH])}\t"
+                f"{r[R_STATUS]}\t{kinds[r[R_KIND]]}\t{r[R_NUMBER]}\t{r[R_SEARCH]}\t"
                 f"{esc(r[R_PARTY])}\t{esc(r[R_MASKED])}\n"
             )
             terms = r[R_TERMS]
