@@ -686,8 +686,8 @@ class _StagedWriter(_Writer):
         self._staged = 0
         self._days: dict[date, str] = {}
         # ids taken from the tables' sequences a block at a time (_take_ids)
-        self._line_ids: list[int] = []
-        self._entry_ids: list[int] = []
+        self._line_ids: list[str] = []
+        self._entry_ids: list[str] = []
         self._id_block = 0
         self._next_ids: _Rows | None = None
         # the staged receipts' lookup postings: day -> term -> entry ids (text), file order
@@ -742,22 +742,24 @@ class _StagedWriter(_Writer):
             text = self._days[day] = day.isoformat()
         return text
 
-    def _take_ids(self, n: int) -> tuple[list[int], list[int]]:
-        """n statement line ids and n ledger entry ids, increasing, from the tables' sequences.
+    def _take_ids(self, n: int) -> tuple[list[str], list[str]]:
+        """n statement line ids and n ledger entry ids (as text), increasing, from the
+        tables' sequences.
 
         Taken a block at a time by the pipe's thread (blocks of CHUNK lines, doubling up
-        to STAGE_LINES); the next block is asked for when half of the current one is
-        used, so that it is there before it is needed. The ids of the last block that
+        to STAGE_LINES, each block one row of two comma-separated lists); the next block
+        is asked for when half of the current one is used and before each batch's INSERTs
+        (_move), so that it is there before it is needed. The ids of the last block that
         the import does not use are skipped by the sequences (as after a rollback).
         """
         while len(self._entry_ids) < n:
             if self._next_ids is None:
                 self._ask_ids()
             assert self._next_ids is not None
-            taken = self._next_ids.get()
+            ((line_ids, entry_ids),) = self._next_ids.get()
             self._next_ids = None
-            self._line_ids += sorted(line_id for line_id, _ in taken)
-            self._entry_ids += sorted(entry_id for _, entry_id in taken)
+            self._line_ids += line_ids.split(",")
+            self._entry_ids += entry_ids.split(",")
         lines, self._line_ids = self._line_ids[:n], self._line_ids[n:]
         entries, self._entry_ids = self._entry_ids[:n], self._entry_ids[n:]
         if self._next_ids is None and len(self._entry_ids) < self._id_block // 2:
@@ -767,7 +769,14 @@ class _StagedWriter(_Writer):
     def _ask_ids(self) -> None:
         self._id_block = min(max(self._id_block * 2, CHUNK), STAGE_LINES)
         self._next_ids = self._pipe.query(
-            "SELECT nextval(%s::regclass), nextval(%s::regclass) FROM generate_series(1, %s)",
+            """
+            SELECT string_agg(line_id::text, ',' ORDER BY line_id),
+                string_agg(entry_id::text, ',' ORDER BY entry_id)
+            FROM (
+                SELECT nextval(%s::regclass) AS line_id, nextval(%s::regclass) AS entry_id
+                FROM generate_series(1, %s)
+            ) AS ids
+            """,
             [*self._sequences, self._id_block],
         )
 
@@ -795,13 +804,12 @@ class _StagedWriter(_Writer):
                 by_term = postings.get(booked_on)
                 if by_term is None:
                     by_term = postings[booked_on] = {}
-                entry = str(entry_id)
                 for term in terms:
                     ids = by_term.get(term)
                     if ids is None:
-                        by_term[term] = [entry]
+                        by_term[term] = [entry_id]
                     else:
-                        ids.append(entry)
+                        ids.append(entry_id)
         self._pipe.send(self.copy_sql, "".join(parts))
         self._staged += len(rows)
         if self._staged >= STAGE_LINES:
@@ -826,15 +834,17 @@ class _StagedWriter(_Writer):
             self._pipe.send(sql, "".join(parts))
         self._postings = {}
 
-    def _move(self) -> None:
+    def _move(self, *, last: bool = False) -> None:
         if self._staged:
+            if self._next_ids is None and not last:  # the next ids before these INSERTs
+                self._ask_ids()
             for sql, params in self._moves:
                 self._pipe.execute(sql, params)
             self._send_postings()
             self._staged = 0
 
     def close(self) -> None:
-        self._move()
+        self._move(last=True)
         self._pipe.close()
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {self.log_table}")  # temporary: no autovacuum statistics
