@@ -200,6 +200,94 @@ def build(records: int) -> None:
         print(f"  ANALYZE: {time.perf_counter() - t0:.0f}s")
 
 
+def build_ledger(entries: int) -> None:
+    """Funds and their ledger, the shape of a realistic national ledger: a "poor" fund for
+    each province and commune and a "sea_islands" fund for each commune (6,676 funds), and
+    `entries` lines over 2024–2025 (60 % receipts, 35 % disbursements over 7 purposes with
+    quantities), loaded with the figures triggers off, then the ledger summary computed
+    once (`summaries_rebuild`, as `mattran figures_rebuild`). Skipped when the funds
+    exist."""
+    from django.db import connection
+
+    from mattran.figures.summaries import summaries_rebuild
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM funds_fund")
+        if cur.fetchone()[0]:
+            cur.execute("SELECT count(*) FROM funds_ledgerentry")
+            print(f"  Sổ quỹ đã có ({cur.fetchone()[0]:,} bút toán), dùng lại.")
+            return
+        t0 = time.perf_counter()
+        cur.execute("SET work_mem = '256MB'")
+        cur.execute(
+            """
+            INSERT INTO funds_fund (name, kind, opened_on, closed_on, description, is_public,
+                                    created_at, unit_id)
+            SELECT 'Quỹ Vì người nghèo ' || u.code, 'poor', DATE '2023-01-01', NULL, '', true,
+                   now(), u.id
+            FROM units_unit u WHERE u.level IN (1, 3)
+            UNION ALL
+            SELECT 'Quỹ Vì biển, đảo ' || u.code, 'sea_islands', DATE '2023-01-01', NULL, '',
+                   true, now(), u.id
+            FROM units_unit u WHERE u.level = 3
+            """
+        )
+        cur.execute(
+            "CREATE TEMP TABLE bench_funds AS SELECT row_number() OVER (ORDER BY id) AS n, id "
+            "FROM funds_fund"
+        )
+        cur.execute("SELECT count(*) FROM bench_funds")
+        n_funds = cur.fetchone()[0]
+        # the figures layer's triggers off for the load (the ledger's own stay on)
+        triggers = [
+            f"{table}_{op}"
+            for table in ("ledgersummary", "ledgerquartersummary")
+            for op in ("ledgerentry_ins", "trunc")
+        ]
+        for name in triggers:
+            cur.execute(f"ALTER TABLE funds_ledgerentry DISABLE TRIGGER {name}")
+        batch = 1_000_000
+        for start in range(0, entries, batch):
+            size = min(batch, entries - start)
+            cur.execute(
+                """
+                INSERT INTO funds_ledgerentry (kind, sign, amount, booked_on, party_name,
+                    party_kind, channel, reference, memo, search_key, party_key, purpose,
+                    beneficiaries, quantity, voucher_series, created_at, fund_id)
+                SELECT CASE WHEN g %% 20 < 12 OR g %% 20 = 19 THEN 'receipt'
+                            ELSE 'disbursement' END,
+                       CASE WHEN g %% 20 < 12 OR g %% 20 = 19 THEN 1 ELSE -1 END,
+                       100000 + (g %% 1000) * 1000,
+                       DATE '2024-01-01' + ((g * 104729) %% 730)::int,
+                       '', '', '', '', '', '', '',
+                       CASE WHEN g %% 20 < 12 OR g %% 20 = 19 THEN ''
+                            ELSE (ARRAY['gifts', 'medical', 'zero_market', 'house_build',
+                                        'house_repair', 'scholarships', 'relief'])[1 + (g %% 7)]
+                       END,
+                       '',
+                       CASE WHEN g %% 20 < 12 OR g %% 20 = 19 THEN NULL ELSE 1 + (g %% 5) END,
+                       '', now(), f.id
+                FROM generate_series(%s::bigint, %s::bigint) g
+                JOIN bench_funds f ON f.n = 1 + (g * 7919) %% %s
+                """,
+                [start + 1, start + size, n_funds],
+            )
+            print(f"  {start + size:>10,} bút toán: {time.perf_counter() - t0:.0f}s", flush=True)
+        for name in triggers:
+            cur.execute(f"ALTER TABLE funds_ledgerentry ENABLE TRIGGER {name}")
+    t0 = time.perf_counter()
+    tables = ["figures_ledgersummary", "figures_ledgerquartersummary"]
+    counts = summaries_rebuild(tables)
+    print(
+        f"  tổng hợp sổ quỹ (figures_rebuild): {time.perf_counter() - t0:.0f}s, "
+        + ", ".join(f"{t.removeprefix('figures_')} {counts[t]:,} dòng" for t in tables)
+    )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE funds_fund; ANALYZE funds_ledgerentry")
+        for table in tables:
+            cur.execute(f"ANALYZE {table}")
+
+
 def fresh() -> None:
     """A write just happened: the data-versioned figures cache misses (a ledger write
     bumps the version every computation's key holds), so every timed report computes
@@ -268,6 +356,13 @@ def main() -> None:
     )
     parser.add_argument("--naive", action="store_true", help="also time the per-unit ORM loop")
     parser.add_argument(
+        "--ledger",
+        type=int,
+        default=0,
+        help="also build the funds and N ledger entries (3000000: 6,676 funds, ~450 lines "
+        "each over two years); a database that has funds keeps its ledger",
+    )
+    parser.add_argument(
         "--period",
         default="2025-9M",
         help="the report's period: 2025-9M, or a free range 2025-01-15..2025-09-20 (its whole "
@@ -286,6 +381,8 @@ def main() -> None:
     ensure_database(url, args.rebuild)
     setup_django(url)
     build(args.records)
+    if args.ledger:
+        build_ledger(args.ledger)
     if args.build_only:
         return
 
@@ -311,12 +408,17 @@ def main() -> None:
         communes = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM figures_activitysummary")
         summary_rows = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM funds_ledgerentry")
+        ledger_rows = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM funds_fund")
+        fund_count = cur.fetchone()[0]
     province = Unit.objects.filter(version=version, level=1).order_by("path").first()
     commune = Unit.objects.filter(version=version, level=3).order_by("path").first()
     print(
         f"\n{total:,} hoạt động, {communes:,} xã, {summary_rows:,} dòng tổng hợp hoạt động; "
         f"kỳ {period.label} so với cùng kỳ năm trước; trung vị của {args.repeat} lần"
     )
+    print(f"sổ quỹ: {ledger_rows:,} bút toán, {fund_count:,} quỹ")
     from mattran.core import versions
 
     print(

@@ -27,6 +27,7 @@ from mattran.figures.models import ActivitySummary, MediationSummary
 from mattran.figures.records import month_split, raw_rollup, rollup, rollup_raw, rollup_summary
 from mattran.figures.scope import lineage_map_build, scope_build, scope_peers
 from mattran.figures.summaries import summaries_verify
+from mattran.funds.models import Fund, LedgerAnnotation, LedgerEntry
 from mattran.reports.models import Submission, SubmissionStatus
 from mattran.units.models import Lineage
 from tests.factories import UserFactory, VersionFactory, grant, make_unit
@@ -246,7 +247,44 @@ operation = st.one_of(
     ),
     st.tuples(st.just("lineage"), st.integers(0, 99), st.integers(0, 99), st.booleans()),
     st.tuples(st.just("approve"), st.integers(0, 99)),
+    # the funds ledger: funds, entries (one statement for several), reversals, "classify"
+    # annotations (several in one statement, the newest counts), a fund moved
+    st.tuples(st.just("fund"), st.integers(0, 99), st.integers(0, 1)),
+    st.tuples(
+        st.just("entries"),
+        st.integers(0, 99),
+        st.lists(
+            st.tuples(
+                st.booleans(),  # receipt
+                st.integers(0, len(MONTHS) - 1),
+                st.integers(1, 28),
+                st.integers(1, 9),  # amount (millions)
+                st.integers(0, 2),  # purpose
+                st.one_of(st.none(), st.integers(1, 5)),  # quantity
+            ),
+            min_size=1,
+            max_size=4,
+        ),
+    ),
+    st.tuples(st.just("reverse"), st.integers(0, 99), st.integers(0, len(MONTHS) - 1)),
+    st.tuples(
+        st.just("classify"), st.lists(st.tuples(st.integers(0, 99), st.integers(0, 2)), max_size=3)
+    ),
+    st.tuples(st.just("move_fund"), st.integers(0, 99), st.integers(0, 99), st.integers(0, 1)),
 )
+FUND_KINDS = ["poor", "sea_islands"]
+PURPOSES = ["gifts", "medical", "unclassified"]
+LEDGER_KEYS = [
+    "funds.mobilised",
+    "funds.mobilised(fund=poor)",
+    "funds.spent",
+    "funds.spent(purpose=gifts)",
+    "funds.spent(purpose=medical,measure=quantity)",
+    "funds.spent(measure=quantity)",
+    "funds.spent(fund=sea_islands,measure=entries)",
+    "funds.balance",
+    "funds.balance(fund=poor)",
+]
 AGG_PERIODS = [
     (D(2023, 1, 1), D(2023, 3, 31)),
     (D(2023, 4, 1), D(2023, 6, 30)),
@@ -277,6 +315,10 @@ def world(tree):
     grant(viewer, tree["district_b"])  # one old district
     grant(viewer, new_wards[1])  # one new ward
     admin = UserFactory(username="admin_all", is_superuser=True)
+    for i, unit in enumerate((tree["ward_a1"], tree["district_b"], new_wards[0])):
+        Fund.objects.create(
+            unit=unit, name=f"Quỹ {i}", kind=FUND_KINDS[i % 2], opened_on=D(2022, 1, 1)
+        )
     return {
         "units": units,
         "old": old_units,
@@ -361,6 +403,8 @@ def _apply(w, op):
         new = w["new"][b % len(w["new"])]
         if not Lineage.objects.filter(from_unit=old, to_unit=new).exists():
             Lineage.objects.create(from_unit=old, to_unit=new, kind="whole" if whole else "part")
+    elif kind in ("fund", "entries", "reverse", "classify", "move_fund"):
+        _apply_ledger(w, op)
     elif kind == "approve":
         # an approval stores the figures the engine gives (read from the summaries)
         from mattran.reports.services import submission_approve, submission_submit
@@ -375,6 +419,65 @@ def _apply(w, op):
                 return
             sub = submission_approve(actor=w["admin"], submission=sub)
             assert sub.status == SubmissionStatus.APPROVED and sub.figures
+
+
+def _apply_ledger(w, op):
+    kind = op[0]
+    funds = list(Fund.objects.order_by("id"))
+    entries = list(LedgerEntry.objects.order_by("id"))
+    if kind == "fund":
+        unit = w["units"][op[1] % len(w["units"])]
+        Fund.objects.create(
+            unit=unit, name=f"Quỹ mới {len(funds)}", kind=FUND_KINDS[op[2]], opened_on=D(2022, 1, 1)
+        )
+    elif kind == "entries" and funds:
+        fund = funds[op[1] % len(funds)]
+        rows = []
+        for receipt, mi, day, millions, pi, quantity in op[2]:
+            rows.append(
+                LedgerEntry(
+                    fund=fund,
+                    kind="receipt" if receipt else "disbursement",
+                    sign=1 if receipt else -1,
+                    amount=millions * 1_000_000,
+                    booked_on=MONTHS[mi].replace(day=day),
+                    purpose="" if receipt else PURPOSES[pi],
+                    quantity=None if receipt else quantity,
+                )
+            )
+        LedgerEntry.objects.bulk_create(rows)  # one statement
+    elif kind == "reverse" and entries:
+        entry = entries[op[1] % len(entries)]
+        if entry.kind != "reversal" and not LedgerEntry.objects.filter(reverses=entry).exists():
+            LedgerEntry.objects.create(
+                fund=entry.fund,
+                kind="reversal",
+                sign=-entry.sign,
+                amount=entry.amount,
+                booked_on=max(entry.booked_on, MONTHS[op[2]]),
+                reverses=entry,
+            )
+    elif kind == "classify" and entries:
+        paid = [e for e in entries if e.kind == "disbursement"]
+        notes = [
+            LedgerAnnotation(entry=paid[i % len(paid)], kind="classify", purpose=PURPOSES[pi])
+            for i, pi in op[1]
+            if paid
+        ]
+        LedgerAnnotation.objects.bulk_create(notes)  # one statement, maybe one entry twice
+    elif kind == "move_fund" and funds:
+        fund = funds[op[1] % len(funds)]
+        unit = w["units"][op[2] % len(w["units"])]
+        Fund.objects.filter(pk=fund.pk).update(unit=unit, kind=FUND_KINDS[op[3]])
+
+
+def _same_ledger(w, scope, user, periods):
+    got = figures_compute(user=user, scope=scope, periods=periods, keys=LEDGER_KEYS)
+    with raw_rollup():
+        want = figures_compute(user=user, scope=scope, periods=periods, keys=LEDGER_KEYS)
+    for k in LEDGER_KEYS:
+        assert got[k].cells == want[k].cells, (scope, user, periods, k)
+        assert got[k].totals == want[k].totals, (scope, user, periods, k)
 
 
 def _same(a, b) -> bool:
@@ -423,6 +526,8 @@ def test_after_any_writes_the_summaries_equal_a_recomputation(world, ops):
                     a = rollup(user=user, scope=scope, periods=periods, lmap=lmap)
                     b = rollup_raw(user=user, scope=scope, periods=periods, lmap=lmap)
                     assert _same(a, b), (scope, user, periods, a, b)
+                for periods in PERIODS[:4]:  # whole months: the ledger summary
+                    _same_ledger(world, scope, user, periods)
         transaction.set_rollback(True)
 
 
@@ -477,3 +582,72 @@ def test_the_summary_read_costs_one_query_whatever_the_scope(world):
         # whole quarters: the activities come from the quarterly table
         sql = ctx.captured_queries[0]["sql"]
         assert "figures_activityquartersummary" in sql and "figures_activitysummary" not in sql
+
+
+def test_the_ledger_summary_counts_reversals_and_classifications_as_the_ledger_does(world):
+    """A reversal counts under the kind, classified purpose and quantity of the entry it
+    reverses, negated; a later "classify" annotation moves the entry and its reversal; a
+    fund given to another unit takes its entries along: the summary read gives what the
+    raw statement gives, at every scope, for the system and a user with partial access."""
+    w = world
+    fund = Fund.objects.get(name="Quỹ 0")  # ward A1, poor
+    ward = w["tree"]["ward_a1"]
+
+    def paid(amount, day, purpose, quantity):
+        return LedgerEntry(
+            fund=fund,
+            kind="disbursement",
+            sign=-1,
+            amount=amount,
+            booked_on=day,
+            purpose=purpose,
+            quantity=quantity,
+        )
+
+    a, b, c = LedgerEntry.objects.bulk_create(
+        [
+            paid(3_000_000, D(2023, 2, 3), "unclassified", 3),
+            paid(5_000_000, D(2023, 2, 9), "gifts", 10),
+            LedgerEntry(
+                fund=fund, kind="receipt", sign=1, amount=9_000_000, booked_on=D(2023, 1, 9)
+            ),
+        ]
+    )
+    LedgerEntry.objects.create(
+        fund=fund, kind="reversal", sign=1, amount=3_000_000, booked_on=D(2023, 3, 1), reverses=a
+    )
+    # two annotations of one entry in one statement: the newest counts
+    LedgerAnnotation.objects.bulk_create(
+        [
+            LedgerAnnotation(entry=a, kind="classify", purpose="gifts"),
+            LedgerAnnotation(entry=a, kind="classify", purpose="medical"),
+        ]
+    )
+    h1 = [Period.parse("2023-H1")]
+    keys = [
+        "funds.spent(purpose=medical)",
+        "funds.spent(purpose=medical,measure=quantity)",
+        "funds.spent(purpose=medical,measure=entries)",
+        "funds.spent(purpose=gifts,measure=quantity)",
+        "funds.spent(purpose=unclassified)",
+        "funds.mobilised",
+        "funds.balance",
+    ]
+    got = figures_compute(user=None, scope=scope_build(unit=ward), periods=h1, keys=keys)
+    # booked and reversed within the half-year: medical 3 M − 3 M, 3 − 3 houses, 1 − 1 entries
+    assert [got[k].totals[0] for k in keys] == [0, 0, 0, 10, 0, 9_000_000, 4_000_000]
+    assert summaries_verify()[-1].ok
+    city = scope_build(unit=w["tree"]["city"])
+    for scope in [city, scope_build(unit=ward), *_scopes(w)]:
+        for user in (None, w["viewer"]):
+            _same_ledger(w, scope, user, h1)
+            _same_ledger(w, scope, user, [Period.parse("2023-Q1"), Period.parse("2022-Q1")])
+    # the fund moves to district B (outside ward A1): its entries go with it
+    Fund.objects.filter(pk=fund.pk).update(unit=w["tree"]["district_b"])
+    got = figures_compute(user=None, scope=scope_build(unit=ward), periods=h1, keys=keys)
+    assert got["funds.mobilised"].totals[0] is None
+    got = figures_compute(user=None, scope=city, periods=h1, keys=keys)
+    assert got["funds.mobilised"].cells[(0, str(w["tree"]["district_b"].pk))] == 9_000_000
+    assert all(c.ok for c in summaries_verify())
+    for scope in [city, *_scopes(w)]:
+        _same_ledger(w, scope, w["viewer"], h1)

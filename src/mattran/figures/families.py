@@ -94,7 +94,7 @@ family_register(
 
 source_register("funds.entries", ledger.compute_entries, prepare=ledger.prepare_entries)
 source_register("funds.transfers", ledger.compute_transfers, prepare=ledger.prepare_transfers)
-source_register("funds.balance", ledger.compute_balance)
+source_register("funds.balance", ledger.compute_balance, prepare=ledger.prepare_balance)
 family_register(
     Family(
         "funds.mobilised",

@@ -29,6 +29,7 @@ from mattran.funds.models import (
     TransferStatus,
 )
 
+from .records import months_only, quarters_only, raw_only, summary_atoms, unit_filters
 from .scope import OTHER, SELF, access_paths, access_sql, attribute, paths_sql, scope_paths
 
 MEASURES = ("amount", "quantity", "entries")
@@ -125,8 +126,132 @@ def _fund_kinds(keys) -> set[str]:
     return {f for ks in kinds for f in ks} if all(kinds) else set()
 
 
+# --------------------------------------------------------------------- summary
+# `figures_ledgersummary` (summaries.py: kept in step by triggers in the writing
+# transaction) holds the entries per unit and ancestor, month, fund kind, entry kind and
+# effective purpose, reversals and "classify" annotations applied. A report over whole
+# months reads the rows of its scope's children (and own office), with lineage and access
+# applied as the records source does (`records.summary_atoms`): one index range per unit,
+# whatever the number of entries. Any other period reads the entries (`_entries_sql`).
+
+
+def _summary_units(request) -> tuple[list, tuple[str, list, str, list] | None]:
+    """The atoms (unit rows with bucket and sign) a scope reads and the SQL choosing
+    their rows (`records.unit_filters`); None when the scope reads no unit."""
+    atoms = [
+        a for a in summary_atoms(request.user, request.scope, request.lmap) if a.bucket is not None
+    ]
+    if not atoms:
+        return atoms, None
+    ids = sorted({a.unit_id for a in atoms})
+    own_ids = sorted({a.unit_id for a in atoms if a.own})
+    return atoms, unit_filters(ids, own_ids)
+
+
+def _kinds_sql(column: str, kinds) -> tuple[str, list]:
+    kinds = sorted(kinds)
+    if not kinds:
+        return "", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(kinds))})", kinds
+
+
+# One scan of the summary (not a UNION ALL per period: PostgreSQL would run the
+# branches in parallel workers, whose start costs more than a commune's whole read).
+
+
+def _entries_summary(request, fund_kinds: set[str]) -> tuple[list, tuple[str, list] | None]:
+    """Rows (pidx, unit_id, own, fund kind, kind, purpose, amount, quantity, entries,
+    lines) of the scope's units in the periods (whole months)."""
+    atoms, units = _summary_units(request)
+    if units is None:
+        return atoms, None
+    unit_in, unit_params, own, own_params = units
+    days = [d for p in request.periods for d in (p.start.isoformat(), p.end.isoformat())]
+    n = len(request.periods)
+    # a month of two overlapping periods counts in the first, as `_entries_sql`'s CASE
+    pidx = " ".join(f"WHEN month BETWEEN %s AND %s THEN {i}" for i in range(n))
+    inside = " OR ".join(["month BETWEEN %s AND %s"] * n)
+    fkinds, fparams = _kinds_sql("fund_kind", fund_kinds)
+    # whole quarters (9 months, half-year, year): the quarterly table, a third of the rows
+    table, grain = "figures_ledgersummary", "month"
+    if quarters_only(request.periods):
+        table, grain = "figures_ledgerquartersummary", "quarter"
+    pidx, inside = pidx.replace("month", grain), inside.replace("month", grain)
+    sql = (
+        f"SELECT CASE {pidx} END, unit_id, {own}, fund_kind, kind, purpose, "  # noqa: S608
+        "CAST(SUM(amount) AS BIGINT), CAST(SUM(quantity) AS BIGINT), "
+        "CAST(SUM(entries) AS BIGINT), CAST(SUM(lines) AS BIGINT) "
+        f"FROM {table} WHERE {unit_in} AND ({inside}) "
+        f"AND kind IN (%s, %s){fkinds} GROUP BY 1, unit_id, 3, fund_kind, kind, purpose"
+    )
+    params = [*days, *own_params, *unit_params, *days]
+    return atoms, (sql, [*params, EntryKind.RECEIPT, EntryKind.DISBURSEMENT, *fparams])
+
+
+def _balance_summary(request, kinds: set[str]) -> tuple[list, tuple[str, list] | None]:
+    """Rows (upto, unit_id, own, fund kind, net, lines) of the scope's units up to the
+    last period's end; upto: the first period, by end, whose end the month precedes."""
+    atoms, units = _summary_units(request)
+    if units is None:
+        return atoms, None
+    unit_in, unit_params, own, own_params = units
+    ends = sorted(enumerate(request.periods), key=lambda x: x[1].end)
+    upto = " ".join(f"WHEN month <= %s THEN {i}" for i, _ in ends)
+    fkinds, fparams = _kinds_sql("fund_kind", kinds)
+    sql = (
+        f"SELECT CASE {upto} END, unit_id, {own}, fund_kind, "  # noqa: S608 - constants
+        "CAST(SUM(net) AS BIGINT), CAST(SUM(lines) AS BIGINT) "
+        f"FROM figures_ledgersummary WHERE {unit_in} AND month <= %s{fkinds} "
+        "GROUP BY 1, unit_id, 3, fund_kind"
+    )
+    params = [*(p.end.isoformat() for _, p in ends), *own_params, *unit_params]
+    return atoms, (sql, [*params, ends[-1][1].end.isoformat(), *fparams])
+
+
+def _summed(atoms, rows, width: int) -> dict[tuple, list[int]]:
+    """Summary rows (pidx, unit_id, own, *key, *values) put in their atoms' buckets:
+    (pidx, bucket, *key) -> values; the last value counts the lines (cells without one
+    are left out, as the raw statement has no group for them). Values are integers
+    (CAST in the SQL)."""
+    by_unit: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_unit[row[1]].append(row)
+    cut = -width
+    sums: dict[tuple, list[int]] = {}
+    for atom in atoms:
+        unit_rows = by_unit.get(atom.unit_id)
+        if not unit_rows:
+            continue
+        bucket, sign, own_only = atom.bucket, atom.sign, atom.own
+        for row in unit_rows:
+            if own_only and not row[2]:
+                continue
+            key = (row[0], bucket, *row[3:cut])
+            cell = sums.get(key)
+            if cell is None:
+                sums[key] = [sign * v for v in row[cut:]] if sign != 1 else list(row[cut:])
+            else:
+                for j, v in enumerate(row[cut:]):
+                    cell[j] += sign * v
+    return {k: v for k, v in sums.items() if v[-1] > 0}
+
+
+def _whole_months(request) -> bool:
+    return not raw_only() and months_only(request.periods)
+
+
+def _month_ends(request) -> bool:
+    day = dt.timedelta(days=1)
+    return not raw_only() and all((p.end + day).day == 1 for p in request.periods)
+
+
 def prepare_entries(request, keys) -> None:
-    request.batch.add(*_entries_sql(request, _fund_kinds(keys)))
+    if _whole_months(request):
+        statement = _entries_summary(request, _fund_kinds(keys))[1]
+        if statement is not None:
+            request.batch.add(*statement)
+    else:
+        request.batch.add(*_entries_sql(request, _fund_kinds(keys)))
     request.batch.add(*_funds_open_sql(request))
 
 
@@ -137,14 +262,18 @@ def _entries_rows(request, fund_kinds: set[str]) -> list[tuple]:
     ]
 
 
-def compute_entries(request, keys) -> dict:
-    """funds.mobilised and funds.spent: one grouped query over the ledger."""
-    from .values import FigureValues
-
-    fund_kinds = _fund_kinds(keys)
-    rows = _entries_rows(request, fund_kinds)
-    # (pidx, bucket, fund kind, entry kind, purpose) -> [amount, quantity, entries]
+def _entries_sums(request, fund_kinds: set[str]) -> dict[tuple, list[int]]:
+    """(pidx, bucket, fund kind, entry kind, purpose) -> [amount, quantity, entries] of
+    the scope's entries in the periods: from the ledger summary over whole months, else
+    from the entries (the raw statement)."""
+    if _whole_months(request):
+        atoms, statement = _entries_summary(request, fund_kinds)
+        if statement is None:
+            return {}
+        summed = _summed(atoms, request.batch.fetch(*statement), 4)
+        return {k: v[:3] for k, v in summed.items()}
     sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    rows = _entries_rows(request, fund_kinds)
     for pidx, path, version_id, fkind, kind, purpose, rkind, rpurpose, amount, qty, rqty, n in rows:
         bucket = _bucket(request, path, version_id)
         if bucket is None or pidx is None:
@@ -157,6 +286,20 @@ def compute_entries(request, keys) -> dict:
         cell[0] += sign * (amount or 0)
         cell[1] += sign * (qty or 0)
         cell[2] += sign * n
+    return sums
+
+
+def compute_entries(request, keys) -> dict:
+    """funds.mobilised and funds.spent: one grouped query over the ledger summary (or,
+    for a period not made of whole months, the ledger)."""
+    from .values import FigureValues
+
+    fund_kinds = _fund_kinds(keys)
+    # (entry kind, fund kind, purpose) -> [((pidx, bucket), values)]: a key reads only
+    # its groups (a province report asks ~20 keys of ~3,000 cells)
+    groups: dict[tuple, list] = defaultdict(list)
+    for (pidx, bucket, fkind, ekind, purpose), values in _entries_sums(request, fund_kinds).items():
+        groups[(ekind, fkind, purpose)].append(((pidx, bucket), values))
     opened = _funds_open(request, fund_kinds, during=True)
     made: dict = {}
     url = reverse("funds:list")
@@ -169,12 +312,14 @@ def compute_entries(request, keys) -> dict:
         else:
             kind, purposes = EntryKind.DISBURSEMENT, set(key.get_all("purpose"))
             col = MEASURES.index(key.get("measure", "amount"))
-        for (pidx, bucket, fkind, ekind, purpose), values in sums.items():
+        cells = fv.cells
+        for (ekind, fkind, purpose), found in groups.items():
             if ekind != kind or (funds and fkind not in funds):
                 continue
             if purposes and purpose not in purposes:
                 continue
-            fv.cells[(pidx, bucket)] = fv.cells.get((pidx, bucket), 0) + values[col]
+            for cell, values in found:
+                cells[cell] = cells.get(cell, 0) + values[col]
         _fill_empty(fv, request, opened, funds, made)
         out[key] = fv
     return out
@@ -188,18 +333,25 @@ def _funds_open(request, kinds: set[str], *, during: bool) -> set[tuple[int, str
     periods = request.periods
     rows = request.extras.get("funds_open")
     if rows is None:
-        rows = request.extras["funds_open"] = [
-            (path, version_id, kind, _day(opened_on), _day(closed_on) if closed_on else None)
-            for path, version_id, kind, opened_on, closed_on in request.batch.fetch(
-                *_funds_open_sql(request)
-            )
-        ]
+        # (bucket, kind, opened on, closed on), each once: a nation's 6,676 funds are a
+        # few dozen rows (every unit's path put in its bucket once)
+        buckets: dict[tuple[str, int], str | None] = {}
+        rows = request.extras["funds_open"] = set()
+        for path, version_id, kind, opened_on, closed_on in request.batch.fetch(
+            *_funds_open_sql(request)
+        ):
+            bucket = buckets.get((path, version_id), "")
+            if bucket == "":
+                bucket = buckets[(path, version_id)] = _bucket(request, path, version_id)
+            if bucket is not None:
+                rows.add((bucket, kind, opened_on, closed_on))
+        rows = request.extras["funds_open"] = {
+            (bucket, kind, _day(opened_on), _day(closed_on) if closed_on else None)
+            for bucket, kind, opened_on, closed_on in rows
+        }
     out: set[tuple[int, str, str]] = set()
-    for path, version_id, kind, opened_on, closed_on in rows:
+    for bucket, kind, opened_on, closed_on in rows:
         if kinds and kind not in kinds:
-            continue
-        bucket = _bucket(request, path, version_id)
-        if bucket is None:
             continue
         for pidx, p in enumerate(periods):
             if opened_on > p.end:
@@ -351,17 +503,63 @@ def compute_transfers(request, keys) -> dict:
     return out
 
 
+def _balance_kinds(keys) -> set[str]:
+    return {f for k in keys for f in k.get_all("fund")}
+
+
+def prepare_balance(request, keys) -> None:
+    if _month_ends(request):
+        statement = _balance_summary(request, _balance_kinds(keys))[1]
+        if statement is not None:
+            request.batch.add(*statement)
+    request.batch.add(*_funds_open_sql(request))
+
+
+def _balance_cells(request, keys) -> dict[tuple[int, str, str], int] | None:
+    """(pidx, bucket, fund kind) -> balance at the period's end, from the ledger summary
+    (every period ends on a month's last day), else None."""
+    if not _month_ends(request):
+        return None
+    atoms, statement = _balance_summary(request, _balance_kinds(keys))
+    if statement is None:
+        return {}
+    # the months before an earlier-ending period's end also precede this one's
+    order = [i for i, _ in sorted(enumerate(request.periods), key=lambda x: x[1].end)]
+    rows = [
+        (pidx, *row[1:])
+        for row in request.batch.fetch(*statement)
+        for pidx in order[order.index(row[0]) :]
+    ]
+    summed = _summed(atoms, rows, 2)
+    return {k: v[0] for k, v in summed.items()}
+
+
 def compute_balance(request, keys) -> dict:
     """funds.balance(fund=…): the sum of every entry booked up to each period's end."""
     from .values import FigureValues
 
     periods = request.periods
+    kinds = _balance_kinds(keys)
+    cells = _balance_cells(request, keys)
+    if cells is not None:
+        opened = _funds_open(request, kinds, during=False)
+        made: dict = {}
+        url = reverse("funds:list")
+        out = {}
+        for key in keys:
+            funds = set(key.get_all("fund"))
+            fv = FigureValues(key=key, detail_url=url)
+            for (pidx, bucket, fkind), net in cells.items():
+                if not funds or fkind in funds:
+                    fv.cells[(pidx, bucket)] = fv.cells.get((pidx, bucket), 0) + net
+            _fill_empty(fv, request, opened, funds, made)
+            out[key] = fv
+        return out
     whens = [
         When(booked_on__lte=p.end, then=Value(i))
         for i, p in sorted(enumerate(periods), key=lambda x: x[1].end)
     ]
     latest = max(p.end for p in periods)
-    kinds = {f for k in keys for f in k.get_all("fund")}
     rows = (
         LedgerEntry.objects.filter(
             _scope_q(request, "fund__unit__"),
@@ -407,6 +605,7 @@ __all__ = [
     "compute_balance",
     "compute_entries",
     "compute_transfers",
+    "prepare_balance",
     "prepare_entries",
     "prepare_transfers",
 ]

@@ -150,3 +150,64 @@ class AggregateSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}{'*' if self.own else ''} {self.element_id} {self.period_start}"
+
+
+class _LedgerSums(models.Model):
+    """What both ledger summaries keep: the entries of the funds of a unit's subtree
+    (own=False) or own office (own=True), per time bucket (the subclass names it: a month
+    or a quarter), fund kind, entry kind and effective purpose.
+
+    A reversal counts under the kind, effective purpose and quantity of the entry it
+    reverses, negated; an entry's effective purpose is its newest "classify" annotation's,
+    else its own (see `summaries._ledger_rel`). `lines` counts the entries whatever their
+    sign (a figure has a value, possibly 0, once a line is booked); `net` is the signed
+    amount every kind of entry adds to a balance."""
+
+    unit_id = models.BigIntegerField()
+    own = models.BooleanField()
+    fund_kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    purpose = models.CharField(max_length=20)
+    amount = models.BigIntegerField(default=0)
+    quantity = models.BigIntegerField(default=0)
+    entries = models.BigIntegerField(default=0)
+    lines = models.BigIntegerField(default=0)
+    net = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class LedgerSummary(_LedgerSums):
+    """Ledger entries per month of booking (see `_LedgerSums`)."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "month", "fund_kind", "kind", "purpose", "own"],
+                name="ledger_summary_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}{'*' if self.own else ''} {self.month:%m/%Y} {self.fund_kind}"
+
+
+class LedgerQuarterSummary(_LedgerSums):
+    """The same sums per calendar quarter (its first day): a report over whole quarters
+    (9 months, half-year, year) reads a third of the rows."""
+
+    quarter = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "quarter", "fund_kind", "kind", "purpose", "own"],
+                name="ledger_quarter_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}{'*' if self.own else ''} {self.quarter:%m/%Y} {self.fund_kind}"

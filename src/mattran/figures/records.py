@@ -504,6 +504,32 @@ def _atoms(scope: Scope, visible: list[str] | None, lmap: LineageMap | None) -> 
     return atoms
 
 
+def unit_filters(ids: list[int], own_ids: list[int]) -> tuple[str, list, str, list]:
+    """SQL over a summary table's rows: the condition "a row of the units `ids`" and the
+    expression of its `own` column as read (own office apart only for `own_ids`), with
+    their params: (condition, params, expression, params)."""
+    if connection.vendor == "postgresql":
+        # one array literal, not one parameter per unit: the ids are whole numbers read
+        # from the database (int() below), and psycopg's dump of an array parameter cost
+        # more CPU than the statement's own build (5 arrays per province report)
+        unit_in = f"unit_id = ANY('{{{','.join(str(int(i)) for i in ids)}}}'::bigint[])"
+        own = f"(own AND unit_id = ANY('{{{','.join(str(int(i)) for i in own_ids)}}}'::bigint[]))"
+        return unit_in, [], own, []
+    unit_in = f"unit_id IN ({', '.join(['%s'] * len(ids))})"
+    own = f"(own AND unit_id IN ({', '.join(['%s'] * len(own_ids))}))"
+    return unit_in, list(ids), own, list(own_ids)
+
+
+def summary_atoms(user, scope: Scope, lmap: LineageMap | None) -> list[_Atom]:
+    """The summary rows a scope reads (`_atoms`) for `user` (access applied)."""
+    return _atoms(scope, access_paths(user), lmap)
+
+
+def raw_only() -> bool:
+    """Within `raw_rollup()`: sources read their records, not the summary tables."""
+    return _raw_only.get()
+
+
 def _summary_sql(
     ids: list[int], own_ids: list[int], periods: list[Period], aggregate_periods: list[Period]
 ) -> tuple[str, list]:
@@ -514,16 +540,7 @@ def _summary_sql(
     whole subtree's, one row per key (own false): half the rows of a province report.
     Plain SQL (the same on SQLite and PostgreSQL): built in microseconds where the ORM's
     compiler spends milliseconds on every report."""
-    if connection.vendor == "postgresql":
-        # one array literal, not one parameter per unit: the ids are whole numbers read
-        # from the database (int() below), and psycopg's dump of an array parameter cost
-        # more CPU than the statement's own build (5 arrays per province report)
-        unit_in = f"unit_id = ANY('{{{','.join(str(int(i)) for i in ids)}}}'::bigint[])"
-        own = f"(own AND unit_id = ANY('{{{','.join(str(int(i)) for i in own_ids)}}}'::bigint[]))"
-        unit_params, own_params = [], []
-    else:
-        unit_in, unit_params = f"unit_id IN ({', '.join(['%s'] * len(ids))})", list(ids)
-        own, own_params = f"(own AND unit_id IN ({', '.join(['%s'] * len(own_ids))}))", own_ids
+    unit_in, unit_params, own, own_params = unit_filters(ids, own_ids)
     days = [(p.start.isoformat(), p.end.isoformat()) for p in periods]
     # activities, per period: per type, over the period's months (an index range), or its
     # quarters when every period is whole quarters (a third of the rows); a month (or
@@ -585,7 +602,7 @@ def _summary_statement(
 ) -> tuple[list[_Atom], tuple[str, list] | None]:
     """The summary rows a scope reads (`_atoms`) and the statement reading them (None
     when there are none)."""
-    atoms = _atoms(scope, access_paths(user), lmap)
+    atoms = summary_atoms(user, scope, lmap)
     if not atoms:
         return atoms, None
     ids = sorted({a.unit_id for a in atoms})

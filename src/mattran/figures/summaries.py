@@ -40,11 +40,30 @@ lineage row or grant needs no rebuild.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
 # --------------------------------------------------------------- definitions
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A write to `source` that changes a summary whose rows are not one source row each
+    (the funds ledger: an entry's unit is its fund's, a reversal counts under the entry it
+    reverses, an annotation moves entries to another purpose). `rel(new, old)` is the
+    relation "r" of the summary's events for the rows written, given the relations of the
+    rows as written (`new`) and as they were (`old`): on PostgreSQL the statement's
+    transition tables, on SQLite the one row (`columns`)."""
+
+    source: str
+    event: str  # INSERT or UPDATE
+    columns: tuple[str, ...]  # source columns `rel` reads (SQLite: NEW./OLD. of the row)
+    rel: Callable[[str, str], str]
+    when: str = ""  # SQLite: the row trigger's condition
+    lock: Callable[[str], str] | None = None  # PostgreSQL: run first, over `new`
+    sweep: bool = False  # rows left with nothing are deleted (an event may move rows)
 
 
 @dataclass(frozen=True)
@@ -61,6 +80,12 @@ class Table:
     # was emptied under its records, e.g. by a flush that empties it first: the row a
     # deletion then makes is swept at once rather than left negative)
     empty: str
+    # derived sources (the ledger): the writes that change the summary, the relation of
+    # every event (rebuild, verify) and the tables whose writers wait during a rebuild;
+    # without feeds, one row of `source` is one event (its columns `watched`)
+    feeds: tuple[Feed, ...] = ()
+    everything: Callable[[], str] | None = None
+    locks: tuple[str, ...] = ()
 
 
 def _month(expr: str) -> str:
@@ -108,6 +133,184 @@ def _activities(name: str, grain: str, start) -> Table:
     )
 
 
+# ------------------------------------------------------------ funds ledger
+
+_ENTRY_COLS = ("id", "fund_id", "kind", "sign", "amount", "booked_on", "purpose", "quantity")
+_ENTRY_COLS += ("reverses_id",)
+
+
+def _classified(base: str, default: str, hidden: str | None) -> str:
+    """The effective purpose of entry `base`: its newest "classify" annotation's, else
+    `default` (its own). `hidden`: annotations (a relation with an id column) a row with
+    h = 1 must not see (the state before they were written)."""
+    hide = f" AND NOT (e.h = 1 AND a.id IN (SELECT z.id FROM {hidden} z))" if hidden else ""
+    return (
+        "COALESCE((SELECT a.purpose FROM funds_ledgerannotation a "
+        f"WHERE a.entry_id = {base} AND a.kind = 'classify'{hide} "
+        f"ORDER BY a.id DESC LIMIT 1), {default})"
+    )
+
+
+def _ledger_rel(
+    entries: str,
+    *,
+    start=_month,
+    funds: str = "funds_fund",
+    hidden: str | None = None,
+    fresh: bool = False,
+) -> str:
+    """The summary's events of the ledger entries in `entries` (a relation of entry
+    columns and a sign column s; h too with `hidden`), grouped before the path is expanded
+    (a statement import books thousands of lines into a few funds): unit_path, month,
+    fund_kind, kind, purpose, s, amount, quantity, entries, lines, net.
+
+    An entry counts under its fund's unit and kind, its own kind and effective purpose
+    (`_classified`); a reversal under those of the entry it reverses, amount, quantity
+    and count negated, as the raw statement (`figures.ledger._entries_sql`) counts it.
+    `fresh`: the entries were just inserted, so no annotation names them yet. Each
+    reversal reads the entry it reverses through a LATERAL probe of its key (never a scan
+    of the ledger, whatever the planner guesses of a transition table). `start(date)`:
+    the first day of the month (or quarter) an entry counts in."""
+    month = start("e.booked_on")
+    head = f"SELECT u.path AS unit_path, {month} AS month, f.kind AS fund_kind"
+    joins = f"JOIN {funds} f ON f.id = e.fund_id JOIN units_unit u ON u.id = f.unit_id"
+    own = "e.purpose" if fresh else _classified("e.id", "e.purpose", hidden)
+    plain = (
+        f"{head}, e.kind AS kind, {own} AS purpose, e.amount AS amount, "
+        "COALESCE(e.quantity, 1) AS quantity, 1 AS n, e.sign * e.amount AS net, e.s AS s "
+        f"FROM {entries} e {joins} WHERE e.kind <> 'reversal'"
+    )
+    reversal = (
+        f"{head}, r.kind, {_classified('r.id', 'r.purpose', hidden)}, -e.amount, "
+        "-COALESCE(r.quantity, 1), -1, e.sign * e.amount, e.s "
+        f"FROM {entries} e {joins} CROSS JOIN LATERAL (SELECT r.id, r.kind, r.purpose, "
+        "r.quantity FROM funds_ledgerentry r WHERE r.id = e.reverses_id) r "
+        "WHERE e.kind = 'reversal'"
+    )
+    if connection.vendor != "postgresql":  # no LATERAL: a join on the key
+        reversal = reversal.replace(
+            "CROSS JOIN LATERAL (SELECT r.id, r.kind, r.purpose, r.quantity FROM "
+            "funds_ledgerentry r WHERE r.id = e.reverses_id) r",
+            "JOIN funds_ledgerentry r ON r.id = e.reverses_id",
+        )
+    return (
+        "(SELECT unit_path, month, fund_kind, kind, purpose, s, SUM(amount) AS amount, "
+        "SUM(quantity) AS quantity, SUM(n) AS entries, COUNT(*) AS lines, SUM(net) AS net "
+        f"FROM ({plain} UNION ALL {reversal}) g "
+        "GROUP BY unit_path, month, fund_kind, kind, purpose, s)"
+    )
+
+
+def _entries_of(new: str, s: int, h: int) -> str:
+    """The entries whose effective purpose the classify annotations `new` change: the
+    entries they name and the reversals of those (at most one each)."""
+    named = f"(SELECT DISTINCT n.entry_id FROM {new} n WHERE n.kind = 'classify')"
+    return (
+        f"(SELECT x.*, {s} AS s, {h} AS h FROM funds_ledgerentry x WHERE x.id IN {named} "
+        f"UNION ALL SELECT x.*, {s}, {h} FROM funds_ledgerentry x "
+        f"WHERE x.reverses_id IS NOT NULL AND x.reverses_id IN {named})"
+    )
+
+
+def _ledger(name: str, grain: str, start) -> Table:
+    """Ledger entries per `grain` (the first day of the month or quarter of booking, as
+    `start(date)` gives it), fund kind, entry kind and effective purpose."""
+
+    def inserted(new: str, old: str) -> str:
+        return _ledger_rel(f"(SELECT x.*, 1 AS s FROM {new} x)", start=start, fresh=True)
+
+    def classified(new: str, old: str) -> str:
+        # the entries as they counted before the annotations (−1) and after them (+1)
+        before = _ledger_rel(_entries_of(new, -1, 1), start=start, hidden=new)
+        after = _ledger_rel(_entries_of(new, 1, 0), start=start, hidden=new)
+        return f"(SELECT * FROM {before} b UNION ALL SELECT * FROM {after} a)"
+
+    def moved(new: str, old: str) -> str:
+        # a fund given to another unit or kind: its entries leave the old one
+        if connection.vendor == "postgresql":
+            changed = (
+                f"(SELECT o.id FROM {old} o JOIN {new} n ON n.id = o.id "
+                "WHERE o.unit_id <> n.unit_id OR o.kind <> n.kind)"
+            )
+        else:
+            changed = f"(SELECT o.id FROM {old} o)"  # the row trigger's WHEN tells
+
+        def side(funds: str, s: int) -> str:
+            return _ledger_rel(
+                f"(SELECT x.*, {s} AS s FROM funds_ledgerentry x WHERE x.fund_id IN {changed})",
+                start=start,
+                funds=funds,
+            )
+
+        return f"(SELECT * FROM {side(old, -1)} b UNION ALL SELECT * FROM {side(new, 1)} a)"
+
+    def lock_reversed(new: str) -> str:
+        # a reversal and a classify annotation of the entry it reverses, written at the
+        # same time, wait for each other: each then sees the other's rows (lock modes:
+        # SHARE here, NO KEY UPDATE below; neither waits on a foreign key's KEY SHARE)
+        return (
+            f"PERFORM 1 FROM (SELECT n.reverses_id FROM {new} n WHERE n.kind = 'reversal') n "
+            "CROSS JOIN LATERAL (SELECT r.id FROM funds_ledgerentry r "
+            "WHERE r.id = n.reverses_id FOR SHARE) r"
+        )
+
+    def lock_classified(new: str) -> str:
+        return (
+            "PERFORM 1 FROM funds_ledgerentry x WHERE x.id IN "
+            f"(SELECT n.entry_id FROM {new} n WHERE n.kind = 'classify') "
+            "ORDER BY x.id FOR NO KEY UPDATE"
+        )
+
+    return Table(
+        name=name,
+        source="funds_ledgerentry",
+        keys=(grain, "fund_kind", "kind", "purpose"),
+        values=("amount", "quantity", "entries", "lines", "net"),
+        events=(
+            (
+                (
+                    "r.month",
+                    "r.fund_kind",
+                    "r.kind",
+                    "r.purpose",
+                    "r.s * r.amount",
+                    "r.s * r.quantity",
+                    "r.s * r.entries",
+                    "r.s * r.lines",
+                    "r.s * r.net",
+                ),
+                "",
+            ),
+        ),
+        watched=(),
+        empty="lines <= 0",
+        feeds=(
+            Feed("funds_ledgerentry", "INSERT", _ENTRY_COLS, inserted, lock=lock_reversed),
+            Feed(
+                "funds_ledgerannotation",
+                "INSERT",
+                ("id", "entry_id", "kind"),
+                classified,
+                when="WHEN NEW.kind = 'classify'",
+                lock=lock_classified,
+                sweep=True,
+            ),
+            Feed(
+                "funds_fund",
+                "UPDATE",
+                ("id", "unit_id", "kind"),
+                moved,
+                when="WHEN OLD.unit_id IS NOT NEW.unit_id OR OLD.kind IS NOT NEW.kind",
+                sweep=True,
+            ),
+        ),
+        everything=lambda: _ledger_rel(
+            "(SELECT x.*, 1 AS s FROM funds_ledgerentry x)", start=start
+        ),
+        locks=("funds_fund", "funds_ledgerentry", "funds_ledgerannotation"),
+    )
+
+
 def _tables() -> list[Table]:
     return [
         _activities("figures_activitysummary", "month", _month),
@@ -147,6 +350,8 @@ def _tables() -> list[Table]:
             watched=("unit_path", "element_id", "period_start", "period_end", "value"),
             empty="n <= 0",
         ),
+        _ledger("figures_ledgersummary", "month", _month),
+        _ledger("figures_ledgerquartersummary", "quarter", _quarter),
     ]
 
 
@@ -202,21 +407,6 @@ def _upsert(t: Table, rel: str) -> str:
     )
 
 
-def _sweep(t: Table, path_expr_rel: str) -> str:
-    """Delete rows left with nothing, among the units of the paths in `path_expr_rel`."""
-    if connection.vendor == "postgresql":
-        units = (
-            "SELECT DISTINCT CAST(unnest(string_to_array(btrim(r.unit_path, '/'), '/')) AS bigint) "
-            f"FROM {path_expr_rel} r WHERE r.unit_path <> '/'"
-        )
-    else:
-        units = (
-            "SELECT a.value FROM json_each('[' || replace(trim("
-            f"{path_expr_rel}, '/'), '/', ',') || ']') a"
-        )
-    return f"DELETE FROM {t.name} WHERE {t.empty} AND unit_id IN ({units})"
-
-
 def _record_cols(t: Table) -> list[str]:
     cols = {"unit_path"}
     for c in t.watched:
@@ -237,6 +427,9 @@ def triggers_sql(names: list[str] | None = None) -> list[str]:
         if names is not None and t.name not in names:
             continue
         short = t.name.removeprefix("figures_")
+        if t.feeds:
+            out += _feed_triggers(t, short)
+            continue
         cols = _record_cols(t)
         if connection.vendor == "postgresql":
             sel = ", ".join(f"r.{c}" for c in cols)
@@ -255,7 +448,7 @@ def triggers_sql(names: list[str] | None = None) -> list[str]:
             for op, rel in rels.items():
                 body = _upsert(t, rel) + ";"
                 if op != "ins":
-                    body += " " + _sweep(t, "old_rows") + ";"
+                    body += " " + _sweep_rel(t, "old_rows") + ";"
                 fn = f"{short}_{op}"
                 out.append(
                     f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -288,7 +481,10 @@ def triggers_sql(names: list[str] | None = None) -> list[str]:
                 "del": (
                     "DELETE",
                     "",
-                    [_upsert(t, row("OLD", -1)), _sweep(t, "OLD.unit_path")],
+                    [
+                        _upsert(t, row("OLD", -1)),
+                        _sweep_rel(t, "(SELECT OLD.unit_path AS unit_path)"),
+                    ],
                 ),
                 "upd": (
                     "UPDATE",
@@ -296,7 +492,7 @@ def triggers_sql(names: list[str] | None = None) -> list[str]:
                     [
                         _upsert(t, row("OLD", -1)),
                         _upsert(t, row("NEW", 1)),
-                        _sweep(t, "OLD.unit_path"),
+                        _sweep_rel(t, "(SELECT OLD.unit_path AS unit_path)"),
                     ],
                 ),
             }
@@ -311,12 +507,93 @@ def triggers_sql(names: list[str] | None = None) -> list[str]:
     return out
 
 
+def _sweep_rel(t: Table, rel: str) -> str:
+    """Delete rows left with nothing, among the units of the paths of relation `rel`."""
+    if connection.vendor == "postgresql":
+        units = (
+            "SELECT DISTINCT CAST(unnest(string_to_array(btrim(r.unit_path, '/'), '/')) AS bigint) "
+            f"FROM {rel} r WHERE r.unit_path <> '/'"
+        )
+    else:
+        units = (
+            f"SELECT a.value FROM {rel} r, json_each('[' || replace(trim("
+            "r.unit_path, '/'), '/', ',') || ']') a"
+        )
+    return f"DELETE FROM {t.name} WHERE {t.empty} AND unit_id IN ({units})"
+
+
+def _feed_name(short: str, feed: Feed) -> str:
+    return f"{short}_{feed.source.split('_', 1)[1]}_{feed.event[:3].lower()}"
+
+
+def _feed_triggers(t: Table, short: str) -> list[str]:
+    """The triggers of a summary kept from `feeds` (`Feed`): PostgreSQL statement triggers
+    over the transition tables (one grouped upsert per statement), SQLite row triggers."""
+    out: list[str] = []
+    for feed in t.feeds:
+        name = _feed_name(short, feed)
+        if connection.vendor == "postgresql":
+            rel = feed.rel("new_rows", "old_rows")
+            body = (f"{feed.lock('new_rows')}; " if feed.lock else "") + _upsert(t, rel) + ";"
+            if feed.sweep:
+                body += " " + _sweep_rel(t, rel) + ";"
+            refs = "REFERENCING NEW TABLE AS new_rows"
+            if feed.event == "UPDATE":
+                refs = "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+            out.append(
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN {body} RETURN NULL; END $$"
+            )
+            out.append(f"DROP TRIGGER IF EXISTS {name} ON {feed.source}")
+            out.append(
+                f"CREATE TRIGGER {name} AFTER {feed.event} ON {feed.source} {refs} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+            )
+        else:
+
+            def row(prefix: str, feed=feed) -> str:
+                return "(SELECT " + ", ".join(f"{prefix}.{c} AS {c}" for c in feed.columns) + ")"
+
+            rel = feed.rel(row("NEW"), row("OLD"))
+            stmts = [_upsert(t, rel)] + ([_sweep_rel(t, rel)] if feed.sweep else [])
+            body = " ".join(x + ";" for x in stmts)
+            out.append(f"DROP TRIGGER IF EXISTS {name}")
+            out.append(
+                f"CREATE TRIGGER {name} AFTER {feed.event} ON {feed.source} FOR EACH ROW "
+                f"{feed.when} BEGIN {body} END"
+            )
+    if connection.vendor == "postgresql":
+        fn = f"{short}_trunc"
+        out.append(
+            f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN DELETE FROM {t.name}; RETURN NULL; END $$"
+        )
+        out.append(f"DROP TRIGGER IF EXISTS {fn} ON {t.source}")
+        out.append(
+            f"CREATE TRIGGER {fn} AFTER TRUNCATE ON {t.source} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}()"
+        )
+    return out
+
+
 def triggers_drop_sql(names: list[str] | None = None) -> list[str]:
     out = []
     for t in _tables():
         if names is not None and t.name not in names:
             continue
         short = t.name.removeprefix("figures_")
+        for feed in t.feeds:
+            name = _feed_name(short, feed)
+            if connection.vendor == "postgresql":
+                out.append(f"DROP TRIGGER IF EXISTS {name} ON {feed.source}")
+                out.append(f"DROP FUNCTION IF EXISTS {name}()")
+            else:
+                out.append(f"DROP TRIGGER IF EXISTS {name}")
+        if t.feeds:
+            if connection.vendor == "postgresql":
+                out.append(f"DROP TRIGGER IF EXISTS {short}_trunc ON {t.source}")
+                out.append(f"DROP FUNCTION IF EXISTS {short}_trunc()")
+            continue
         for op in ("ins", "del", "upd", "trunc"):
             if connection.vendor == "postgresql":
                 out.append(f"DROP TRIGGER IF EXISTS {short}_{op} ON {t.source}")
@@ -342,6 +619,8 @@ def triggers_remove(names: list[str] | None = None) -> None:
 
 
 def _all_records(t: Table) -> str:
+    if t.everything is not None:
+        return t.everything()
     cols = ", ".join(f"r.{c}" for c in _record_cols(t))
     return f"(SELECT {cols}, 1 AS s FROM {t.source} r)"
 
@@ -358,7 +637,8 @@ def _lock(t: Table) -> None:
     SQLite has one writer at a time anyway)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute(f"LOCK TABLE {t.source} IN SHARE MODE")
+            for table in t.locks or (t.source,):
+                cur.execute(f"LOCK TABLE {table} IN SHARE MODE")
 
 
 @dataclass
@@ -382,6 +662,8 @@ LABELS = {
     "figures_activityquartersummary": "Tổng hợp hoạt động theo quý",
     "figures_mediationsummary": "Tổng hợp hòa giải",
     "figures_aggregatesummary": "Tổng hợp số liệu nhập",
+    "figures_ledgersummary": "Tổng hợp sổ quỹ",
+    "figures_ledgerquartersummary": "Tổng hợp sổ quỹ theo quý",
 }
 
 
