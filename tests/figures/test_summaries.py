@@ -651,3 +651,57 @@ def test_the_ledger_summary_counts_reversals_and_classifications_as_the_ledger_d
     assert all(c.ok for c in summaries_verify())
     for scope in [city, *_scopes(w)]:
         _same_ledger(w, scope, w["viewer"], h1)
+
+
+def test_a_statement_import_and_a_classification_keep_the_ledger_summaries(tree, tmp_path):
+    """The set-based statement import (COPY into a stage, then INSERT … SELECT) and the
+    "classify" service move the summaries in their own transactions."""
+    from mattran.access.models import Role
+    from mattran.funds import importing
+    from mattran.funds import services as funds
+    from tests.factories import UserFactory, grant
+
+    editor = UserFactory(username="thu_quy_nhap")
+    grant(editor, tree["district_a"], Role.EDITOR)
+    fund = funds.fund_create(
+        actor=editor,
+        unit=tree["district_a"],
+        name="Quỹ cứu trợ",
+        kind="relief",
+        opened_on=D(2024, 9, 1),
+    )
+    account = funds.fund_account_create(
+        actor=editor,
+        fund=fund,
+        kind="bank",
+        bank_name="Vietcombank",
+        account_number="0011001932418",
+    )
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
+        "01/09/2024,1,,200.000,,ung ho dong bao lu lut\n"
+        "02/10/2024,2,,300.000,,ung ho mien bac\n"
+        "01/09/2024,3,5.500,,,Phi dich vu SMS\n"
+        "03/10/2024,4,100.000,,,Chi ho tro ba con\n",
+        encoding="utf-8",
+    )
+    importing.statement_import_run(
+        actor=editor, account=account, path=path, file_name="q.csv", layout_code="vcb"
+    )
+    keys = ["funds.mobilised", "funds.spent(purpose=relief)", "funds.spent(purpose=unclassified)"]
+    periods = [Period.parse("2024-Q3"), Period.parse("2024-Q4")]
+    scope = scope_build(unit=tree["city"])
+
+    def totals():
+        got = figures_compute(user=None, scope=scope, periods=periods, keys=keys)
+        with raw_rollup():
+            want = figures_compute(user=None, scope=scope, periods=periods, keys=keys)
+        assert all(got[k].cells == want[k].cells for k in keys)
+        assert all(c.ok for c in summaries_verify())
+        return [[got[k].totals[0], got[k].totals[1]] for k in keys]
+
+    assert totals() == [[200_000, 300_000], [0, 0], [0, 100_000]]
+    payout = LedgerEntry.objects.get(fund=fund, purpose="unclassified")
+    funds.entry_classify(actor=editor, entry=payout, purpose="relief")
+    assert totals() == [[200_000, 300_000], [0, 100_000], [0, 0]]

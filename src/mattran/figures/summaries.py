@@ -1,7 +1,7 @@
 # ruff: noqa: S608 - every statement here is built from this module's constants, no input
 """Summary tables of the records source, kept in step by the database itself.
 
-Four tables hold the record sums the engine's grouped queries need, per
+Six tables hold the sums the engine's grouped queries need, per
 unit *and every ancestor* of the record's unit (read off its materialised
 path "/12/345/6789/"), so a report reads rows of its scope's unit and
 children instead of scanning records:
@@ -16,7 +16,22 @@ children instead of scanning records:
   received and in the month it was closed; "open at a date" is received
   minus closed up to it);
 - `figures_aggregatesummary`: (unit, own, element, period start, period end)
-  -> value, number of entries.
+  -> value, number of entries;
+- `figures_ledgersummary` and `figures_ledgerquartersummary`: the funds ledger,
+  (unit, own, month or quarter, fund kind, entry kind, effective purpose) ->
+  amount, quantity, entries (reversals negated), lines, net (for balances).
+
+The ledger is not one row per event like the records: an entry's unit is its
+fund's, a reversal counts under the kind, purpose and quantity of the entry it
+reverses (negated), and a "classify" annotation written later moves an entry
+and its reversal to another purpose. Its tables are kept from `Feed`s: each
+write that changes them (an entry, a classify annotation, a fund given to
+another unit or kind) gives the relation of its events, so the same upsert,
+sweep, rebuild and verify serve it. Chosen over a summary of plain entries plus
+a raw correction for reversals and classified entries at read time: an import
+classifies or reverses any number of lines, and the read would grow with them;
+here a read costs the same whatever was written, and the write that moves money
+pays for it in its own transaction.
 
 `own` is true on the row of the record's own unit and false on its
 ancestors' rows, so a unit's whole subtree is the sum of both and its own

@@ -1,7 +1,7 @@
 """Recompute the figures layer's summary tables from the records, in one transaction.
 
     mattran figures_rebuild
-Writers of activity records, mediation cases and aggregate entries wait until it
+Writers of activity records, mediation cases, aggregate entries and the funds ledger wait until it
 ends (PostgreSQL); readers keep reading the previous summaries meanwhile.
 """
 
