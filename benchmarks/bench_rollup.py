@@ -396,7 +396,9 @@ def main() -> None:
     from mattran.reports.models import Indicator
     from mattran.reports.selectors import report_build
     from mattran.units.models import StructureVersion, Unit
+    from mattran.wsgi import startup_freeze
 
+    startup_freeze()  # what a web worker does at start (wsgi.py)
     version = StructureVersion.objects.get(code=VERSION)
     period = Period.parse(args.period)
     with connection.cursor() as cur:
