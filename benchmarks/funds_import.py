@@ -96,12 +96,12 @@ def baseline_module(ref: str) -> types.ModuleType:
     return module
 
 
-_KINDS = (
+_KINDS = (  # ANALYZE first: the tables it names would match the others
+    ("analyze", re.compile(r"^\s*ANALYZE", re.I)),
     ("lines", re.compile(r"INSERT INTO funds_statementline", re.I)),
     ("entries", re.compile(r"INSERT INTO funds_ledgerentry", re.I)),
     ("leaves", re.compile(r"INSERT INTO ledgerlog_logleaf|COPY ledgerlog_logleaf", re.I)),
     ("tiles", re.compile(r"ledgerlog_logtile", re.I)),
-    ("analyze", re.compile(r"^\s*ANALYZE", re.I)),
 )
 
 

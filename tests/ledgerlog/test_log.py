@@ -527,10 +527,13 @@ def test_the_database_hashes_an_entry_leaf_byte_for_byte_as_python():
 
 
 def test_an_import_logs_the_same_leaves_as_its_entries_give(
-    fund, editor, key_file, django_capture_on_commit_callbacks
+    fund, editor, key_file, django_capture_on_commit_callbacks, monkeypatch
 ):
-    """The sample's 8,008 lines: one leaf per entry, in id order, each matching its entry."""
+    """The sample's 8,008 lines: one leaf per entry, in id order, each matching its entry
+    (PostgreSQL: staged and hashed 3,000 lines at a time, as three batches)."""
     from tests.paths import STATEMENTS_DIR
+
+    monkeypatch.setattr(importing, "STAGE_LINES", 3000)
 
     account = services.fund_account_create(
         actor=editor,

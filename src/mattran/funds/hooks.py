@@ -28,9 +28,25 @@ class StagedEntries:
 
     table: str
     fund_id: int
+    # True when the table's `leaf_hash` column holds each entry's leaf hash, computed by
+    # the import batch by batch with the SQL registered by register_leaf_hash_sql
+    hashed: bool = False
 
 
 _listeners: list[Listener] = []
+_leaf_hash_sql: list[Callable[[str, str], str]] = []
+
+
+def register_leaf_hash_sql(function: Callable[[str, str], str]) -> None:
+    """The SQL (PostgreSQL) of a ledger entry's public leaf hash, from the app that keeps the
+    log (ledgerlog.leaves.entry_leaf_hash_sql(entry_alias, masked_memo_sql)): a statement
+    import computes its leaves' hashes while it writes, in the server."""
+    _leaf_hash_sql[:] = [function]
+
+
+def leaf_hash_sql(entry: str, memo: str) -> str | None:
+    """The registered leaf hash SQL for these aliases, or None when no app keeps a log."""
+    return _leaf_hash_sql[0](entry, memo) if _leaf_hash_sql else None
 
 
 def register_entries_booked(listener: Listener) -> None:

@@ -677,9 +677,15 @@ class _StagedWriter(_Writer):
             )
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.log_table} "
-                "(entry_id bigint NOT NULL, masked_memo text NOT NULL) ON COMMIT DROP"
+                "(entry_id bigint NOT NULL, masked_memo text NOT NULL, leaf_hash bytea) "
+                "ON COMMIT DROP"
             )
         self.copy_sql = f"COPY {self.table} ({', '.join(_STAGE_COLUMNS)}) FROM STDIN"
+        # a public fund's leaves are hashed by the server batch by batch (the log's SQL)
+        self._leaf_hash = (
+            hooks.leaf_hash_sql("e", "s.masked_memo") if self.account.fund.is_public else None
+        )
+        self._batch_ids: list[str] = []  # the first and the last entry id of the batch
         self._moves = self._move_statements()
         # a whole batch of chunks may wait while the server moves the previous batch
         self._pipe = _CopyPipe(connection.connection, queued=STAGE_LINES // CHUNK + 2)
@@ -722,14 +728,23 @@ class _StagedWriter(_Writer):
                 voucher_number, %s, %s, kind, sign, purpose, voucher_series, %s, ''
             FROM {stage}
             """  # noqa: S608
-        keep = f"INSERT INTO {self.log_table} SELECT entry_id, masked_memo FROM {stage}"  # noqa: S608
+        log, kept, keep_params = self.log_table, "entry_id, masked_memo", []
+        keep = f"INSERT INTO {log} ({kept}) SELECT {kept} FROM {stage}"  # noqa: S608
+        if self._leaf_hash:  # the batch's entry ids, one range of the ledger: bound at _move
+            keep = f"""
+                INSERT INTO {log} (entry_id, masked_memo, leaf_hash)
+                SELECT s.entry_id, s.masked_memo, {self._leaf_hash}
+                FROM {stage} s JOIN funds_ledgerentry e ON e.id = s.entry_id
+                WHERE e.id BETWEEN %s AND %s
+                """  # noqa: S608
+            keep_params = self._batch_ids
         staged = "SELECT set_config('mattran.lookup_postings', %s, true)"
         return [
             (lines, [account_id, self.imp.pk]),
             (staged, ["staged"]),
             (entries, [fund_id, account_id, self.user_id, timezone.now(), Channel.BANK.value]),
             (staged, [""]),
-            (keep, []),
+            (keep, keep_params),
             (f"TRUNCATE {stage}", []),
         ]
 
@@ -787,6 +802,10 @@ class _StagedWriter(_Writer):
         postings = self._postings
         parts = []
         line_ids, entry_ids = self._take_ids(len(rows))
+        if self._batch_ids:
+            self._batch_ids[1:] = [entry_ids[-1]]
+        else:
+            self._batch_ids[:] = [entry_ids[0], entry_ids[-1]]
         for r, line_id, entry_id in zip(rows, line_ids, entry_ids, strict=True):
             line = r[R_LINE]
             at, balance, booked_on = line.booked_at, line.balance, line.booked_on
@@ -839,7 +858,10 @@ class _StagedWriter(_Writer):
             if self._next_ids is None and not last:  # the next ids before these INSERTs
                 self._ask_ids()
             for sql, params in self._moves:
+                if params is self._batch_ids:
+                    params = [int(params[0]), int(params[-1])]
                 self._pipe.execute(sql, params)
+            self._batch_ids.clear()
             self._send_postings()
             self._staged = 0
 
@@ -848,7 +870,9 @@ class _StagedWriter(_Writer):
         self._pipe.close()
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {self.log_table}")  # temporary: no autovacuum statistics
-        self.staged = hooks.StagedEntries(table=self.log_table, fund_id=self.account.fund_id)
+        self.staged = hooks.StagedEntries(
+            table=self.log_table, fund_id=self.account.fund_id, hashed=bool(self._leaf_hash)
+        )
 
     def abort(self) -> None:
         self._pipe.abort()

@@ -9,6 +9,8 @@ class LedgerLogConfig(AppConfig):
     def ready(self) -> None:
         from mattran.funds import hooks
 
+        from .leaves import entry_leaf_hash_sql
         from .services import on_entries_booked
 
         hooks.register_entries_booked(on_entries_booked)
+        hooks.register_leaf_hash_sql(entry_leaf_hash_sql)

@@ -147,17 +147,21 @@ def log_staged(staged: StagedEntries) -> int:
     if not n:
         return 0
     hashes = connection.connection.cursor(name=f"ledgerlog_staged_{staged.table}")
-    # the import's entry ids are one range of the ledger (others may interleave): the
-    # range keeps the join to that part of a ledger of millions whatever the plan
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN(entry_id), MAX(entry_id) FROM {staged.table}")  # noqa: S608
-        first, last = cursor.fetchone()
-    select = (
-        f"SELECT {entry_leaf_hash_sql('e', 's.masked_memo')} "  # noqa: S608
-        f"FROM {staged.table} s JOIN funds_ledgerentry e ON e.id = s.entry_id "
-        "WHERE e.id BETWEEN %s AND %s ORDER BY s.entry_id"
-    )
-    hashes.execute(select, [first, last])
+    if staged.hashed:  # hashed by the import as it wrote (the same SQL, batch by batch)
+        select = f"SELECT leaf_hash FROM {staged.table} ORDER BY entry_id"  # noqa: S608
+        params = []
+    else:
+        # the import's entry ids are one range of the ledger (others may interleave): the
+        # range keeps the join to that part of a ledger of millions whatever the plan
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MIN(entry_id), MAX(entry_id) FROM {staged.table}")  # noqa: S608
+            params = list(cursor.fetchone())
+        select = (
+            f"SELECT {entry_leaf_hash_sql('e', 's.masked_memo')} "  # noqa: S608
+            f"FROM {staged.table} s JOIN funds_ledgerentry e ON e.id = s.entry_id "
+            "WHERE e.id BETWEEN %s AND %s ORDER BY s.entry_id"
+        )
+    hashes.execute(select, params)
     appended = 0
     try:
         while rows := hashes.fetchmany(CHUNK):
