@@ -20,7 +20,7 @@ process's peak RSS, and where the wall time went:
 
 Baselines in the same run (same machine, same load):
 - the previous import: importing.py of git revision --baseline-ref (default
-  dad91d7, stop 18: staging table, postings by the ledger's trigger), loaded as
+  45c0690, stop 20: staging table, postings by INSERT … SELECT), loaded as
   a module of its own, on --baseline-rows rows (on today's schema);
 - reading the whole file into a list first (tracemalloc peak of that list);
 - booking each row with receipt_create (rows/s on --naive-rows rows).
@@ -220,6 +220,7 @@ def run_import(
     result = {
         "floor": floor,
         "impl": impl,
+        "ref": ref,
         "rows": imp.rows_read,
         "receipts": imp.receipts_created,
         "seconds": elapsed,
@@ -265,7 +266,7 @@ def measure(path: Path, impl: str, ref: str, *, explain=False, profile=False, fl
 
 
 def report(r: dict) -> None:
-    name = "set-based (staging table)" if r["impl"] == "staged" else "previous (stop 18)"
+    name = "set-based (staging table)" if r["impl"] == "staged" else f"previous ({r['ref']})"
     rate = r["rows"] / r["seconds"]
     cpu = r["python_cpu"] + r["server_cpu"]
     print(
@@ -391,7 +392,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, action="append", help="repeat for several sizes")
     parser.add_argument("--baseline-rows", type=int, action="append", default=[])
-    parser.add_argument("--baseline-ref", default="dad91d7")
+    parser.add_argument("--baseline-ref", default="45c0690")
     parser.add_argument("--naive-rows", type=int, default=0)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", action="store_true")
