@@ -203,6 +203,8 @@ LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 # dd/mm/yyyy and 24-hour times everywhere (core/formats/vi/formats.py).
 FORMAT_MODULE_PATH = ["mattran.core.formats"]
+# Plain widgets rendered in Python, same HTML (core/form_renderer.py; issue 16).
+FORM_RENDERER = "mattran.core.form_renderer.FastFormRenderer"
 USE_I18N = True
 # Vietnamese for third-party packages' marked strings (the admin's axes and task models).
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -1,16 +1,34 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from .errors import UserFacingError
 from .vietnamese import MAX_AMOUNT, MAX_COUNT, format_number, parse_integer
 
 
+class ChoicesInOneQuery(ModelChoiceIterator):
+    """A model choice field's options in one plain query. Django's iterator reads
+    them with ``QuerySet.iterator()``, which on PostgreSQL is a server-side cursor
+    (DECLARE ... WITH HOLD, FETCH, CLOSE: three round trips and a materialised
+    result) for a list of a few dozen rows (issue 16)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():  # a fresh copy: the field's own stays unevaluated
+            yield self.choice(obj)
+
+
 class StyledFormMixin:
-    """Give every widget Bootstrap's classes, so templates stay plain."""
+    """Give every widget Bootstrap's classes, so templates stay plain; model choices
+    are read in one query (`ChoicesInOneQuery`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(field, forms.ModelChoiceField) and field.iterator is ModelChoiceIterator:
+                field.iterator = ChoicesInOneQuery
+                widget.choices = field.choices
             if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):

@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-import matplotlib
+# matplotlib's object API, not pyplot: pyplot keeps its figures in one global
+# registry that is not thread-safe, and web workers run threads (gthread, issue 16).
+# A Figure of its own draws with the Agg canvas and needs no display.
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # no display on servers; must precede pyplot
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-from ..narrative import strip_kind  # noqa: E402
-from ..selectors import Report  # noqa: E402
+from ..narrative import strip_kind
+from ..selectors import Report
 
 COLORS = ["#b3261e", "#1e5bb3", "#2e7d32", "#ef8f00", "#6a1b9a", "#00838f"]
 
@@ -45,23 +44,21 @@ def _draw(
 ) -> bytes:
     n = len(series)
     bar = 0.8 / n
-    fig, ax = plt.subplots(figsize=(width_in, 3.9), dpi=dpi)
-    try:
-        for i, (label, values) in enumerate(series):
-            positions = [x + (i - (n - 1) / 2) * bar for x in range(len(labels))]
-            ax.bar(positions, values, width=bar, label=label, color=COLORS[i % 6])
-        ax.set_xticks(range(len(labels)))
-        ax.set_xticklabels(labels, fontsize=7, rotation=60, ha="right")
-        ax.tick_params(axis="y", labelsize=8)
-        ax.grid(axis="y", linestyle=":", alpha=0.6)
-        ax.set_axisbelow(True)
-        ax.set_title(title, fontsize=9)
-        ax.legend(fontsize=7, loc="upper left", ncols=min(n, 4), frameon=False)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(width_in, 3.9), dpi=dpi)
+    ax = fig.subplots()
+    for i, (label, values) in enumerate(series):
+        positions = [x + (i - (n - 1) / 2) * bar for x in range(len(labels))]
+        ax.bar(positions, values, width=bar, label=label, color=COLORS[i % 6])
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels, fontsize=7, rotation=60, ha="right")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.grid(axis="y", linestyle=":", alpha=0.6)
+    ax.set_axisbelow(True)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", ncols=min(n, 4), frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
