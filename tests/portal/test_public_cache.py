@@ -110,3 +110,40 @@ def test_a_ledger_row_saved_outside_a_service_bumps_the_version(
         fund.save()  # e.g. the admin: no service, no audit event
     assert "Nguyễn Thị Hoà" not in client.get(url).content.decode()
     assert counted["lookup"] == 2
+
+
+def test_lookup_results_html_is_rendered_once_per_search_and_ledger_version(
+    client, fund, editor, data_cache, counted, monkeypatch, django_capture_on_commit_callbacks
+):
+    from mattran.portal import views
+
+    rendered = []
+    real = views.render_to_string
+
+    def spy(name, context=None, *args, **kwargs):
+        if name == views.RESULTS:
+            rendered.append(dict(context or {}).get("querystring"))
+        return real(name, context, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render_to_string", spy)
+    url = "/cong-khai/?q=nguyen+thi+hoa"
+    first = client.get(url).content.decode()
+    assert "Nguyễn Thị Hoà" in first and len(rendered) == 1
+    second = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Nguyễn Thị Hoà" in second and len(rendered) == 1  # the cached HTML
+    assert second.strip() in first
+    # another search (here the same name with a date) is its own entry
+    other = client.get(url + "&tu_ngay=2024-09-04").content.decode()
+    assert "Nguyễn Thị Hoà" not in other.split('id="results"')[1].split("</div>")[0]
+    assert len(rendered) == 2
+    # a booked donation: the next visitor's results are rendered afresh and show it
+    with django_capture_on_commit_callbacks(execute=True):
+        services.receipt_create(
+            actor=editor,
+            fund=fund,
+            amount=900_000,
+            booked_on=dt.date(2024, 9, 5),
+            party_name="Nguyễn Thị Hoà",
+        )
+    third = client.get(url).content.decode()
+    assert third.count("900.000") >= 1 and len(rendered) == 3

@@ -225,3 +225,30 @@ def test_definitions_are_kept_until_one_is_saved(
         unit_create(actor=admin, parent=district, name="Phường mới", kind="Phường")
     report = report_build(user=viewer, unit=district, period=P)
     assert "Phường mới" in [r.label for r in report.rows]
+
+
+def test_chart_indicators_are_kept_until_the_template_chart_changes(
+    records, people, tree, data_cache, django_capture_on_commit_callbacks
+):
+    """The report's chart reads the template's chart indicators from the kept
+    definitions (no query per page); changing them (a many-to-many `.set()`, which
+    saves no template row) shows in the next report."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mattran.reports.models import Indicator
+
+    district, viewer = tree["district_a"], people["viewer_a"]
+    report = report_build(user=viewer, unit=district, period=P)
+    template = report.template
+    with CaptureQueriesContext(connection) as queries:
+        codes = [f.code for f in report.chart_figures]
+    assert queries.captured_queries == []
+    assert codes == [i.code for i in template.chart_indicators.all() if i.code in report.figures]
+
+    chosen = Indicator.objects.get(code="tuyen_truyen")
+    assert codes != [chosen.code]
+    with django_capture_on_commit_callbacks(execute=True):
+        template.chart_indicators.set([chosen])
+    report = report_build(user=viewer, unit=district, period=P)
+    assert [f.code for f in report.chart_figures] == ["tuyen_truyen"]

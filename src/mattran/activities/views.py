@@ -9,12 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from mattran.access.cached import user_data_cached
 from mattran.access.policy import Perm, policy_for
 from mattran.access.selectors import unit_get_visible
+from mattran.core import versions
 from mattran.core.errors import UserFacingError
 from mattran.core.jobs import job_progress, job_start
 from mattran.core.models import Job, JobStatus
@@ -34,6 +38,8 @@ from .forms import (
 from .jobs import BULK_IMPORT
 from .models import MediationOutcome, PeriodType
 from .services import FieldErrors
+
+RECORDS = "activities/_records.html"
 
 
 def _add_errors(form, exc: UserFacingError) -> None:
@@ -73,25 +79,39 @@ def activity_list(request, unit_pk: int):
             period = Period.parse(filters["ky"])
         except UserFacingError as exc:
             form.add_error("ky", exc.message)
-    records = selectors.activity_list_visible(
+
+    def records_html() -> str:
+        records = selectors.activity_list_visible(
+            user=request.user,
+            unit=unit,
+            type=filters.get("type"),
+            period=period,
+            only_this_unit=bool(filters.get("chi_don_vi_nay")),
+            query=filters.get("q") or "",
+        )
+        page = Paginator(records, 50).get_page(request.GET.get("trang"))
+        return render_to_string(RECORDS, {"page": page, "request": request})
+
+    # The records' table is the same for every request with the same filters, grants
+    # and data (no CSRF token or nonce in it): rendered once per version of the
+    # unit's subtree (any write in it, a unit renamed) and of the activity types.
+    html = user_data_cached(
+        "activity-list",
+        (unit.pk, sorted(request.GET.lists())),
         user=request.user,
-        unit=unit,
-        type=filters.get("type"),
-        period=period,
-        only_this_unit=bool(filters.get("chi_don_vi_nay")),
-        query=filters.get("q") or "",
+        names=[versions.REF, f"u:{unit.pk}"],
+        compute=records_html,
     )
-    page = Paginator(records, 50).get_page(request.GET.get("trang"))
+    html = mark_safe(html)  # noqa: S308 - our template's output, escaped there
+    if request.htmx:
+        return HttpResponse(html)
     context = {
         "unit": unit,
         "form": form,
-        "page": page,
+        "records_html": html,
         "can_add": _can_add(request.user, unit),
-        "can_edit": policy_for(request.user).can(Perm.EDIT, unit),
-        "children": Unit.objects.filter(policy_for(request.user).unit_q(), parent=unit),
     }
-    template = "activities/_records.html" if request.htmx else "activities/list.html"
-    return render(request, template, context)
+    return render(request, "activities/list.html", context)
 
 
 def _activity_form(request, unit: Unit, data=None, files=None, initial=None):

@@ -26,14 +26,16 @@ commit, and a replica a moment behind would store old figures under a new versio
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.core.cache import cache
-
-from mattran.access.policy import policy_for
+from mattran.access.cached import (  # noqa: F401 - grants_fingerprint, user_data_cached: API
+    cache_get,
+    cache_set,
+    grants_fingerprint,
+    user_data_cached,
+)
 from mattran.core import versions
 from mattran.core.db_routers import cache_fill_reads
 from mattran.core.periods import Period
@@ -47,20 +49,6 @@ log = logging.getLogger(__name__)
 
 TTL = 600
 KIND = "figures"
-
-
-def grants_fingerprint(user) -> str:
-    """What decides which records a user's figures count: their grants (unit path,
-    role, member organisation) and their superuser and active flags. None is the
-    system (no access filter), an anonymous visitor has no grants."""
-    if user is None:
-        return "system"
-    if not getattr(user, "is_authenticated", False):
-        return "anonymous"
-    policy = policy_for(user)
-    grants = sorted((g.path, str(g.role), g.member_organisation_id or 0) for g in policy.grants)
-    text = repr((policy.is_superuser, bool(user.is_active), grants))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def version_names(scope: Scope, lmap: LineageMap) -> list[str]:
@@ -141,19 +129,7 @@ def _storable(extras: dict) -> dict:
     return out
 
 
-def _get(key: str):
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage costs speed, never the page
-        log.warning("figures cache unavailable", exc_info=True)
-        return None
-
-
-def _set(key: str, value) -> None:
-    try:
-        cache.set(key, value, TTL)
-    except Exception:  # noqa: BLE001
-        log.warning("figures cache not stored", exc_info=True)
+_get, _set = cache_get, cache_set
 
 
 # structure version id -> (the versions it was built under, the map): per process
@@ -183,20 +159,3 @@ def unit_version_names(unit) -> list[str]:
     the ledger, and every other structure version (records carried over by lineage)."""
     others = StructureVersion.objects.exclude(pk=unit.version_id).values_list("pk", flat=True)
     return [versions.REF, versions.LEDGER, f"u:{unit.pk}", *(f"sv:{pk}" for pk in sorted(others))]
-
-
-def user_data_cached(kind: str, parts: tuple, *, user, names: list[str], compute):
-    """`compute()` (something built from what `user` may see, e.g. an export's bytes)
-    cached under the user's grants fingerprint and the data versions of `names`;
-    a miss reads a replica only when it is not behind (`cache_fill_reads`)."""
-    if not versions.enabled():
-        return compute()
-    key = versions.cache_key(
-        kind, parts, grants_fingerprint(user), tuple(names), versions.read(names)
-    )
-    found = _get(key)
-    if found is None:
-        with cache_fill_reads():
-            found = compute()
-        _set(key, found)
-    return found

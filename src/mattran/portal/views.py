@@ -15,6 +15,8 @@ import csv
 from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django_ratelimit.decorators import ratelimit
 
 from mattran.core.db_routers import replica_reads
@@ -29,6 +31,8 @@ from mattran.ledgerlog import verifier
 from . import selectors
 from .cached import ledger_cached
 from .forms import LookupForm
+
+RESULTS = "portal/_results.html"
 
 
 def _rate(group, request) -> str:
@@ -49,7 +53,17 @@ def lookup(request):
     if getattr(request, "limited", False):
         return _limited(request)
     form = LookupForm(request.GET or None)
-    results, searched, searchable, page = [], False, True, None
+    params = request.GET.copy()
+    params.pop("trang", None)
+    found = {
+        "results": [],
+        "page": None,
+        "searched": False,
+        "searchable": True,
+        "querystring": params.urlencode(),
+        "min_name": selectors.MIN_NAME,
+    }
+    results_html = None
     if form.is_valid():
         d = form.cleaned_data
         query = selectors.DonationQuery(
@@ -60,32 +74,41 @@ def lookup(request):
             reference=d["tham_chieu"],
         )
         if not query.is_empty:
-            searched = True
-            searchable = query.is_searchable
             try:
                 number = int(request.GET.get("trang", "1"))
             except ValueError:
                 number = 1
-            page = ledger_cached(
-                "lookup",
-                (query.cache_key(), number),
-                lambda: selectors.donation_page(query=query, page=number),  # noqa: B023
+
+            def results() -> str:
+                page = ledger_cached(
+                    "lookup",
+                    (query.cache_key(), number),
+                    lambda: selectors.donation_page(query=query, page=number),
+                )
+                found.update(
+                    searched=True,
+                    searchable=query.is_searchable,
+                    page=page,
+                    results=page.rows,
+                )
+                return render_to_string(RESULTS, found)
+
+            # The results' HTML is the same for every visitor of the same search (no
+            # CSRF token, nonce or user in it): rendered once per ledger version.
+            results_html = ledger_cached(
+                "lookup-html", (query.cache_key(), number, found["querystring"]), results
             )
-            results = page.rows
-    params = request.GET.copy()
-    params.pop("trang", None)
+    if results_html is None:
+        results_html = render_to_string(RESULTS, found)
+    results_html = mark_safe(results_html)  # noqa: S308 - our template's output, escaped there
+    if request.htmx:
+        return HttpResponse(results_html)
     context = {
         "form": form,
-        "results": results,
-        "page": page,
-        "searched": searched,
-        "searchable": searchable,
-        "querystring": params.urlencode(),
-        "funds": None if request.htmx else list(selectors.public_funds()),
-        "min_name": selectors.MIN_NAME,
+        "results_html": results_html,
+        "funds": list(selectors.public_funds()),
     }
-    template = "portal/_results.html" if request.htmx else "portal/lookup.html"
-    return render(request, template, context)
+    return render(request, "portal/lookup.html", context)
 
 
 def _public_fund(pk: int) -> Fund:

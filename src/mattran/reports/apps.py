@@ -32,3 +32,20 @@ class ReportsConfig(AppConfig):
             "reports.indicator",
             "reports.validationrule",
         )
+        # The chart's indicators are a many-to-many: `.set()` saves no template row.
+        from django.db.models.signals import m2m_changed
+
+        from .models import ReportTemplate
+
+        m2m_changed.connect(
+            _chart_indicators_changed,
+            sender=ReportTemplate.chart_indicators.through,
+            dispatch_uid="mattran_reports_chart_indicators",
+        )
+
+
+def _chart_indicators_changed(sender, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        from mattran.core import versions
+
+        versions.bump([versions.REF])

@@ -78,6 +78,8 @@ class Report:
     split_notes: list[SplitNote] = field(default_factory=list)
     submission: Submission | None = None
     live: dict[str, Figure] = field(default_factory=dict)  # the figures as they are now
+    # The template's chart indicators (from `report_definitions`); None: read them.
+    chart_codes: list[str] | None = None
 
     @property
     def unit(self) -> Unit | None:
@@ -113,7 +115,9 @@ class Report:
 
     @property
     def chart_figures(self) -> list[Figure]:
-        codes = [i.code for i in self.template.chart_indicators.all()]
+        codes = self.chart_codes
+        if codes is None:
+            codes = [i.code for i in self.template.chart_indicators.all()]
         return [self.figures[c] for c in codes if c in self.figures]
 
     @property
@@ -419,6 +423,7 @@ class ReportDefinitions:
     indicators: list[Indicator]
     rules: list
     keys: list[str]
+    chart_codes: list[str]  # the template's chart indicators, in order
 
 
 def _definitions_read(template: ReportTemplate | None) -> ReportDefinitions:
@@ -444,13 +449,14 @@ def _definitions_read(template: ReportTemplate | None) -> ReportDefinitions:
         indicators=indicators,
         rules=rules,
         keys=keys,
+        chart_codes=[i.code for i in template.chart_indicators.all()],
     )
 
 
 def report_definitions(template: ReportTemplate | None = None) -> ReportDefinitions:
     """The report's definitions, kept in this process until one of them is saved (they
-    bump the ``ref`` data version, `core.versions.reference_models`): five queries
-    saved on every report."""
+    bump the ``ref`` data version, `core.versions.reference_models`, and a change of the
+    template's chart indicators, `apps.py`): six queries saved on every report."""
     return versions.process_cached(
         "report_definitions",
         (template.pk if template is not None else None,),
@@ -620,6 +626,7 @@ def _report_build(*, user, unit, period, version, template, cached) -> Report:
         words=words,
         split_notes=split_notes,
         submission=submission,
+        chart_codes=defs.chart_codes,
     )
     return report_as_approved(report)
 
