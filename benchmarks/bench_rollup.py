@@ -223,8 +223,8 @@ def build_ledger(entries: int) -> None:
             """
             INSERT INTO funds_fund (name, kind, opened_on, closed_on, description, is_public,
                                     created_at, unit_id)
-            SELECT 'Quỹ Vì người nghèo ' || u.code, 'poor', DATE '2023-01-01', NULL, '', true,
-                   now(), u.id
+            SELECT 'Quỹ Vì người nghèo ' || u.code, 'poor', DATE '2023-01-01',
+                   CAST(NULL AS date), '', true, now(), u.id
             FROM units_unit u WHERE u.level IN (1, 3)
             UNION ALL
             SELECT 'Quỹ Vì biển, đảo ' || u.code, 'sea_islands', DATE '2023-01-01', NULL, '',
