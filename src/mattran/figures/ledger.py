@@ -226,7 +226,7 @@ def _summed(atoms, rows, width: int) -> dict[tuple, list[int]]:
         for row in unit_rows:
             if own_only and not row[2]:
                 continue
-            key = (row[0], bucket, *row[3:cut])
+            key = (row[0], bucket) + row[3:cut]
             cell = sums.get(key)
             if cell is None:
                 sums[key] = [sign * v for v in row[cut:]] if sign != 1 else list(row[cut:])
@@ -263,15 +263,15 @@ def _entries_rows(request, fund_kinds: set[str]) -> list[tuple]:
 
 
 def _entries_sums(request, fund_kinds: set[str]) -> dict[tuple, list[int]]:
-    """(pidx, bucket, fund kind, entry kind, purpose) -> [amount, quantity, entries] of
+    """(pidx, bucket, fund kind, entry kind, purpose) -> [amount, quantity, entries, …] of
     the scope's entries in the periods: from the ledger summary over whole months, else
     from the entries (the raw statement)."""
     if _whole_months(request):
         atoms, statement = _entries_summary(request, fund_kinds)
         if statement is None:
             return {}
-        summed = _summed(atoms, request.batch.fetch(*statement), 4)
-        return {k: v[:3] for k, v in summed.items()}
+        # [amount, quantity, entries, lines]: the first three are the measures
+        return _summed(atoms, request.batch.fetch(*statement), 4)
     sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     rows = _entries_rows(request, fund_kinds)
     for pidx, path, version_id, fkind, kind, purpose, rkind, rpurpose, amount, qty, rqty, n in rows:
