@@ -739,3 +739,27 @@ def test_an_import_refreshes_the_statistics_of_the_tables_it_made_stale(relief, 
     analysed = {name.strip('" ') for name in analyze[len("ANALYZE ") :].split(",")}
     assert set(grown) <= analysed  # each grew by far more than a tenth
     assert "funds_transfer" not in analysed  # no row added: not stale
+
+
+def test_the_import_gives_the_cycle_collector_back_as_it_found_it(relief, editor, tmp_path):
+    """The file's pass runs without Python's cyclic GC; it is on again after, even after an
+    error (and stays off if it was off)."""
+    import gc
+
+    account = _account(relief, editor, "Vietcombank", "0011001932418")
+    assert gc.isenabled()
+    _import(editor, account, _vcb_copy(tmp_path, "a.csv", 30), "vcb")
+    assert gc.isenabled()
+    path = _vcb_copy(tmp_path, "bad.csv", 30)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[20] = lines[20].replace(",,", ",12a,", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UserFacingError):
+        _import(editor, account, path, "vcb")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _import(editor, account, _vcb_copy(tmp_path, "b.csv", 30, year=2025), "vcb")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
