@@ -4,8 +4,15 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_unit
+
+# Hypothesis' 200 ms per-example deadline fails a correct test on a loaded machine
+# ("DeadlineExceeded", "Unreliable test timings": test_name_scan_matches_the_reference
+# at load 7, stop 21); pytest-timeout bounds every test instead.
+hypothesis_settings.register_profile("mattran", deadline=None)
+hypothesis_settings.load_profile("mattran")
 
 TESTS_DIR = Path(__file__).resolve().parent
 # Tests that start processes (workers, gunicorn, killed imports) and do not depend on
