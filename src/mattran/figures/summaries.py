@@ -474,16 +474,7 @@ def triggers_sql(names: list[str] | None = None) -> list[str]:
                     f"CREATE TRIGGER {fn} AFTER {events[op]} ON {t.source} {refs[op]} "
                     f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}()"
                 )
-            fn = f"{short}_trunc"
-            out.append(
-                f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN DELETE FROM {t.name}; RETURN NULL; END $$"
-            )
-            out.append(f"DROP TRIGGER IF EXISTS {fn} ON {t.source}")
-            out.append(
-                f"CREATE TRIGGER {fn} AFTER TRUNCATE ON {t.source} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}()"
-            )
+            out += _truncate_trigger(t, short)
         else:
 
             def row(prefix: str, sign: int, cols=cols) -> str:
@@ -578,17 +569,20 @@ def _feed_triggers(t: Table, short: str) -> list[str]:
                 f"{feed.when} BEGIN {body} END"
             )
     if connection.vendor == "postgresql":
-        fn = f"{short}_trunc"
-        out.append(
-            f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN DELETE FROM {t.name}; RETURN NULL; END $$"
-        )
-        out.append(f"DROP TRIGGER IF EXISTS {fn} ON {t.source}")
-        out.append(
-            f"CREATE TRIGGER {fn} AFTER TRUNCATE ON {t.source} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}()"
-        )
+        out += _truncate_trigger(t, short)
     return out
+
+
+def _truncate_trigger(t: Table, short: str) -> list[str]:
+    """PostgreSQL: a TRUNCATE of the table's source empties the summary."""
+    fn = f"{short}_trunc"
+    return [
+        f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN DELETE FROM {t.name}; RETURN NULL; END $$",
+        f"DROP TRIGGER IF EXISTS {fn} ON {t.source}",
+        f"CREATE TRIGGER {fn} AFTER TRUNCATE ON {t.source} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}()",
+    ]
 
 
 def triggers_drop_sql(names: list[str] | None = None) -> list[str]:
